@@ -1,0 +1,338 @@
+package dev.jnetns;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.LibC;
+import dev.jnetns.internal.Loopback;
+import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.Threads;
+import dev.jnetns.internal.Worker;
+import dev.jnetns.internal.WorkerPool;
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * Creating network namespaces and running code inside them.
+ *
+ * <pre>{@code
+ * try (NsFd ns = Netns.newTransient()) {
+ *     List<String> names = Netns.execute(ns, () -> listInterfacesSomehow());
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> {@link #execute} runs its work on a jnetns worker, a platform thread that enters the
+ * namespace with {@code setns}, while the caller waits; afterwards the worker goes home and is checked by inode.
+ * So the caller's own thread never changes namespace, a virtual-thread caller is safe, and a worker that could
+ * not go home is retired rather than reused. The work sees the caller's interrupts (they are passed on) but not
+ * its thread-locals. {@link #enterTransient()} and {@link #enter(NsFd)} instead move the calling thread itself,
+ * which must be a platform thread.
+ *
+ * <p>Every method needs {@code CAP_SYS_ADMIN} over the namespaces involved: run as root, or start the JVM in a
+ * user and network namespace of its own with {@code unshare -Urn}.
+ */
+public final class Netns {
+    /** Whether a new namespace's loopback interface is brought up. */
+    public enum Lo {
+        /** {@code lo} is up, so 127.0.0.1 and ::1 work at once (the default). */
+        UP,
+        /** {@code lo} stays down, as the kernel creates it. */
+        DOWN
+    }
+
+    /** Where named namespaces live, as with iproute2's {@code ip netns}. */
+    public static final String NAMED_DIR = "/run/netns";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int NAME_ATTEMPTS = 16;
+
+    private Netns() {}
+
+    /**
+     * A fresh network namespace with {@code lo} up, not entered: the calling thread stays where it is. The
+     * namespace lives while the handle is open (or while a thread, process or socket holds it).
+     *
+     * @return its handle; close it to let the kernel tear the namespace down
+     * @throws NetnsException if the kernel refuses, for example {@code EPERM} without {@code CAP_SYS_ADMIN}
+     */
+    public static NsFd newTransient() {
+        return newTransient(Lo.UP);
+    }
+
+    /**
+     * A fresh network namespace, not entered, with {@code lo} up or down as asked.
+     *
+     * @param lo whether to bring {@code lo} up
+     * @return its handle
+     */
+    public static NsFd newTransient(Lo lo) {
+        Objects.requireNonNull(lo, "lo");
+        WorkerPool pool = WorkerPool.shared();
+        Worker worker = pool.acquire();
+        try {
+            int fd = worker.run(() -> {
+                int created = worker.unshareHere();
+                try {
+                    if (lo == Lo.UP) {
+                        Loopback.up();
+                    }
+                    worker.restoreHere(null);
+                    return created;
+                } catch (Throwable t) {
+                    NsFiles.close(created);
+                    throw t;
+                }
+            });
+            return NsFd.adopt(fd);
+        } finally {
+            pool.release(worker);
+        }
+    }
+
+    /**
+     * Runs {@code fn} inside {@code ns} and returns its result. {@code fn} runs on a platform thread inside the
+     * namespace while the caller waits; sockets it opens belong to {@code ns} for life, and threads it starts
+     * inherit {@code ns}. Afterwards that thread is moved back and checked, also when {@code fn} throws.
+     * Calls nest.
+     *
+     * @param ns the namespace
+     * @param fn the work
+     * @param <T> the result type
+     * @param <E> what {@code fn} may throw; it reaches the caller unchanged
+     * @return what {@code fn} returned
+     * @throws E what {@code fn} threw
+     * @throws NetnsException if {@code ns} is closed or cannot be entered, or the thread cannot be moved back
+     *     (it is then retired, never reused)
+     */
+    public static <T, E extends Throwable> T execute(NsFd ns, NsCallable<T, E> fn) throws E {
+        Objects.requireNonNull(ns, "ns");
+        Objects.requireNonNull(fn, "fn");
+        int fd = ns.fd();
+        WorkerPool pool = WorkerPool.shared();
+        Worker worker = pool.acquire();
+        try {
+            return worker.runIn(fd, ns.label(), fn::call);
+        } finally {
+            pool.release(worker);
+        }
+    }
+
+    /**
+     * Runs {@code fn} inside {@code ns}; the void form of {@link #execute(NsFd, NsCallable)}.
+     *
+     * @param ns the namespace
+     * @param fn the work
+     * @param <E> what {@code fn} may throw; it reaches the caller unchanged
+     * @throws E what {@code fn} threw
+     */
+    public static <E extends Throwable> void execute(NsFd ns, NsRunnable<E> fn) throws E {
+        Objects.requireNonNull(fn, "fn");
+        execute(ns, (NsCallable<Void, E>) () -> {
+            fn.run();
+            return null;
+        });
+    }
+
+    /**
+     * Creates a fresh namespace (with {@code lo} up) and moves the <em>calling</em> thread into it. Threads it
+     * starts from now on inherit the namespace. Close the result on the same thread to move back; that also
+     * closes the namespace's handle.
+     *
+     * @return the stay, to close
+     * @throws IllegalStateException if called from a virtual thread (it may hop between carrier threads)
+     */
+    public static EnteredNetns enterTransient() {
+        requirePlatformThread("enterTransient()");
+        WorkerPool.shared(); // fixes the home namespace before this thread leaves it
+        NsFd original = NsFd.current();
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            original.close();
+            throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
+        }
+        NsFd created = null;
+        try {
+            created = NsFd.current();
+            Loopback.up();
+            return new EnteredNetns(Thread.currentThread(), original, created, true);
+        } catch (RuntimeException e) {
+            moveBackOrFail(original, e);
+            if (created != null) {
+                created.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the calling thread into {@code ns} until the result is closed (on the same thread). The handle
+     * {@code ns} stays the caller's to close.
+     *
+     * @param ns the namespace
+     * @return the stay, to close
+     * @throws IllegalStateException if called from a virtual thread
+     */
+    public static EnteredNetns enter(NsFd ns) {
+        Objects.requireNonNull(ns, "ns");
+        requirePlatformThread("enter()");
+        WorkerPool.shared();
+        int fd = ns.fd();
+        NsFd original = NsFd.current();
+        try {
+            LibC.setns(fd, LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            original.close();
+            throw NsFiles.failure("setns(" + ns.label() + ")", e);
+        }
+        return new EnteredNetns(Thread.currentThread(), original, ns, false);
+    }
+
+    private static void moveBackOrFail(NsFd original, RuntimeException pending) {
+        try {
+            LibC.setns(original.fd(), LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            pending.addSuppressed(NsFiles.failure("setns(" + original.label() + ")", e));
+        } finally {
+            original.close();
+        }
+    }
+
+    private static void requirePlatformThread(String what) {
+        if (Threads.isVirtual(Thread.currentThread())) {
+            throw new IllegalStateException(what + " moves the calling thread, which must be a platform thread: a"
+                    + " virtual thread may continue on another carrier thread. Use Netns.execute(ns, fn) instead.");
+        }
+    }
+
+    /**
+     * A persistent namespace named {@code name}, bind-mounted at {@code /run/netns/NAME} as
+     * {@code ip netns add} does (the directory is made a shared mount point), so {@code ip netns list} and
+     * {@code ip netns exec} see it; {@code lo} is up. It outlives the JVM until {@link #deleteNamed(String)}.
+     *
+     * @param name the name: not empty, not {@code .} or {@code ..}, no {@code /}, at most 255 bytes
+     * @return a handle to it (closing the handle does not delete the namespace)
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws NetnsException {@code EEXIST} if the name is taken (nothing is changed then)
+     */
+    public static NsFd newNamed(String name) {
+        NetnsNames.check(name);
+        prepareNamedDir();
+        String path = NAMED_DIR + "/" + name;
+        String operation = "newNamed(" + name + ")";
+        try {
+            NsFiles.close(LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0));
+        } catch (LastErrorException e) {
+            throw new NetnsException(operation, e.getErrorCode(), "cannot create " + path, e);
+        }
+        try {
+            WorkerPool pool = WorkerPool.shared();
+            Worker worker = pool.acquire();
+            try {
+                worker.run(() -> {
+                    NsFiles.close(worker.unshareHere());
+                    try {
+                        LibC.mount(NsFiles.THREAD_SELF_NET, path, "none", LibC.MS_BIND, null);
+                        Loopback.up();
+                    } catch (LastErrorException e) {
+                        throw NsFiles.failure("mount(" + NsFiles.THREAD_SELF_NET + ", " + path + ", MS_BIND)", e);
+                    } finally {
+                        worker.restoreHere(null);
+                    }
+                    return null;
+                });
+            } finally {
+                pool.release(worker);
+            }
+            return NsFd.ofPath(path);
+        } catch (RuntimeException e) {
+            removeMountPoint(path);
+            throw e;
+        }
+    }
+
+    /**
+     * A persistent namespace with a random name {@code jnetns-XXXXXXXX}, retried on {@code EEXIST} (so that
+     * parallel tests and Surefire forks do not collide); see {@link #newNamed(String)}. Open it with
+     * {@link NsFd#ofName(String)} and delete it with {@link #deleteNamed(String)}.
+     *
+     * @return the name of the new namespace
+     */
+    public static String newNamed() {
+        for (int attempt = 1; ; attempt++) {
+            String name = String.format("jnetns-%08x", RANDOM.nextInt());
+            try {
+                newNamed(name).close();
+                return name;
+            } catch (NetnsException e) {
+                if (e.errno() != Errno.EEXIST || attempt >= NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes the persistent namespace {@code name}: unmounts {@code /run/netns/NAME} and removes the file. The
+     * namespace itself lives on while handles, threads or processes still hold it.
+     *
+     * @param name the name
+     * @throws NetnsException {@code ENOENT} if there is no such namespace
+     */
+    public static void deleteNamed(String name) {
+        NetnsNames.check(name);
+        String path = NAMED_DIR + "/" + name;
+        try {
+            LibC.umount2(path, LibC.MNT_DETACH);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EINVAL) { // EINVAL: not a mount point, only a leftover file
+                throw new NetnsException("deleteNamed(" + name + ")", e.getErrorCode(), "umount " + path, e);
+            }
+        }
+        try {
+            LibC.unlink(path);
+        } catch (LastErrorException e) {
+            throw new NetnsException("deleteNamed(" + name + ")", e.getErrorCode(), "unlink " + path, e);
+        }
+    }
+
+    private static void removeMountPoint(String path) {
+        try {
+            LibC.umount2(path, LibC.MNT_DETACH);
+        } catch (LastErrorException ignored) {
+            // not mounted
+        }
+        try {
+            LibC.unlink(path);
+        } catch (LastErrorException ignored) {
+            // already gone
+        }
+    }
+
+    /** As iproute2: {@code /run/netns} exists and is a shared mount point, so mounts in it propagate. */
+    private static synchronized void prepareNamedDir() {
+        try {
+            LibC.mkdir(NAMED_DIR, 0755);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EEXIST) {
+                throw NsFiles.failure("mkdir(" + NAMED_DIR + ")", e);
+            }
+        }
+        boolean boundToItself = false;
+        while (true) {
+            try {
+                LibC.mount("", NAMED_DIR, "none", LibC.MS_SHARED | LibC.MS_REC, null);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINVAL || boundToItself) {
+                    throw NsFiles.failure("mount(" + NAMED_DIR + ", MS_SHARED)", e);
+                }
+            }
+            try {
+                LibC.mount(NAMED_DIR, NAMED_DIR, "none", LibC.MS_BIND | LibC.MS_REC, null);
+                boundToItself = true;
+            } catch (LastErrorException e) {
+                throw NsFiles.failure("mount(" + NAMED_DIR + ", MS_BIND)", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.jnetns;
+
+/** Validates names of persistent namespaces the way iproute2 does. */
+final class NetnsNames {
+    static final int NAME_MAX = 255;
+
+    private NetnsNames() {}
+
+    static void check(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("namespace name must not be empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("namespace name must not be \"" + name + "\"");
+        }
+        if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("namespace name must not contain '/' or NUL: \"" + name + "\"");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
+            throw new IllegalArgumentException(
+                    "namespace name is longer than " + NAME_MAX + " bytes: \"" + name.substring(0, 20) + "...\"");
+        }
+    }
+}

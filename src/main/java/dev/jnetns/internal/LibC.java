@@ -1,0 +1,92 @@
+package dev.jnetns.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * Direct-mapped libc calls (JNA). Every call that can fail throws {@link LastErrorException}; callers turn it
+ * into a {@link dev.jnetns.NetnsException} with {@link Errno}. Sizes assume an LP64 Linux (x86_64, aarch64).
+ */
+public final class LibC {
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final int CLONE_NEWNS = 0x00020000;
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int STATX_TYPE = 0x1;
+    public static final int STATX_INO = 0x100;
+    /** {@code _IO(0xb7, 0x3)}: which kind of namespace an nsfs file descriptor refers to. */
+    public static final long NS_GET_NSTYPE = 0xb703L;
+    public static final long MS_BIND = 4096;
+    public static final long MS_REC = 16384;
+    public static final long MS_SHARED = 1 << 20;
+    public static final int MNT_DETACH = 2;
+
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SOL_NETLINK = 270;
+
+    static {
+        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+    }
+
+    private LibC() {}
+
+    public static native int setns(int fd, int nstype) throws LastErrorException;
+
+    public static native int unshare(int flags) throws LastErrorException;
+
+    public static native int open(String path, int flags, int mode) throws LastErrorException;
+
+    public static native int close(int fd) throws LastErrorException;
+
+    public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
+
+    public static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
+    public static native int statx(int dirfd, String path, int flags, int mask, byte[] buf)
+            throws LastErrorException;
+
+    public static native int gettid();
+
+    public static native int mount(String source, String target, String fstype, long flags, Pointer data)
+            throws LastErrorException;
+
+    public static native int umount2(String target, int flags) throws LastErrorException;
+
+    public static native int unlink(String path) throws LastErrorException;
+
+    public static native int mkdir(String path, int mode) throws LastErrorException;
+
+    public static native String strerror(int errnum);
+
+    public static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    public static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    public static native int getsockname(int fd, byte[] addr, int[] addrlen) throws LastErrorException;
+
+    public static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen)
+            throws LastErrorException;
+
+    public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    public static native long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+    public static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+}

@@ -1,0 +1,40 @@
+package dev.jnetns.internal;
+
+import com.sun.jna.LastErrorException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Brings {@code lo} up in the calling thread's namespace (two ioctls, as iproute2's cheapest path). */
+public final class Loopback {
+    private static final int AF_INET = 2;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final int IFF_UP = 0x1;
+    private static final int IFREQ_SIZE = 40;
+    private static final int IFR_FLAGS = 16;
+
+    private Loopback() {}
+
+    /** Sets {@code IFF_UP} on {@code lo} in the calling thread's network namespace. */
+    public static void up() {
+        int sock;
+        try {
+            sock = LibC.socket(AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure("socket(AF_INET)", e);
+        }
+        try {
+            byte[] ifreq = new byte[IFREQ_SIZE];
+            ifreq[0] = 'l';
+            ifreq[1] = 'o';
+            LibC.ioctl(sock, SIOCGIFFLAGS, ifreq);
+            ByteBuffer b = ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder());
+            b.putShort(IFR_FLAGS, (short) (b.getShort(IFR_FLAGS) | IFF_UP));
+            LibC.ioctl(sock, SIOCSIFFLAGS, ifreq);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure("ioctl(lo, SIOCSIFFLAGS IFF_UP)", e);
+        } finally {
+            NsFiles.close(sock);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jnetns.internal;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.NetnsException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Opening, identifying and closing namespace files ({@code nsfs}). */
+public final class NsFiles {
+    /** The calling thread's network namespace; {@code /proc/self/...} would be the main thread's. */
+    public static final String THREAD_SELF_NET = "/proc/thread-self/ns/net";
+
+    private static final int STATX_SIZE = 256;
+    private static final int STX_MODE = 28;
+    private static final int STX_INO = 32;
+    private static final int STX_DEV_MAJOR = 136;
+    private static final int STX_DEV_MINOR = 140;
+
+    private NsFiles() {}
+
+    /** Turns a failed libc call into an exception naming the operation and the errno. */
+    public static NetnsException failure(String operation, LastErrorException e) {
+        return new NetnsException(operation, e.getErrorCode(), null, e);
+    }
+
+    /**
+     * Opens {@code path} read-only and close-on-exec, and checks that it is a network namespace.
+     *
+     * @return the descriptor
+     */
+    public static int openNetns(String path) {
+        int fd;
+        try {
+            fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw failure("open(" + path + ")", e);
+        }
+        try {
+            checkNetns(fd, path);
+            return fd;
+        } catch (RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    /** Fails unless {@code fd} refers to a network namespace; {@code what} names it in the message. */
+    public static void checkNetns(int fd, String what) {
+        int type;
+        try {
+            type = LibC.ioctl(fd, LibC.NS_GET_NSTYPE, 0L);
+        } catch (LastErrorException e) {
+            throw new NetnsException(
+                    "open(" + what + ")", e.getErrorCode(), "not a namespace file (ioctl NS_GET_NSTYPE failed)", e);
+        }
+        if (type != LibC.CLONE_NEWNET) {
+            throw new NetnsException(
+                    "open(" + what + ")",
+                    Errno.EINVAL,
+                    "a " + kindName(type) + " namespace, not a network namespace",
+                    null);
+        }
+    }
+
+    private static String kindName(int type) {
+        switch (type) {
+            case 0x00020000: return "mnt";
+            case 0x02000000: return "cgroup";
+            case 0x04000000: return "uts";
+            case 0x08000000: return "ipc";
+            case 0x10000000: return "user";
+            case 0x20000000: return "pid";
+            case 0x00000080: return "time";
+            default: return "type 0x" + Integer.toHexString(type);
+        }
+    }
+
+    /** {@code [device, inode]} of an open descriptor. */
+    public static long[] identify(int fd) {
+        return statx(fd, "", LibC.AT_EMPTY_PATH, "fstat(fd " + fd + ")");
+    }
+
+    /** {@code [device, inode]} of a path, following links such as {@code /proc/thread-self/ns/net}. */
+    public static long[] identify(String path) {
+        return statx(LibC.AT_FDCWD, path, 0, "stat(" + path + ")");
+    }
+
+    /** The inode of the calling thread's network namespace. */
+    public static long currentIno() {
+        return identify(THREAD_SELF_NET)[1];
+    }
+
+    private static long[] statx(int dirfd, String path, int flags, String operation) {
+        byte[] buf = new byte[STATX_SIZE];
+        try {
+            LibC.statx(dirfd, path, flags, LibC.STATX_TYPE | LibC.STATX_INO, buf);
+        } catch (LastErrorException e) {
+            throw failure(operation, e);
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        long major = Integer.toUnsignedLong(b.getInt(STX_DEV_MAJOR));
+        long minor = Integer.toUnsignedLong(b.getInt(STX_DEV_MINOR));
+        return new long[] {(major << 32) | minor, b.getLong(STX_INO), b.getShort(STX_MODE) & 0xffff};
+    }
+
+    /** Closes a descriptor; a failure (which leaves it closed on Linux) is not reported. */
+    public static void close(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException e) {
+            // Linux frees the descriptor even when close reports an error: nothing to retry.
+        }
+    }
+}

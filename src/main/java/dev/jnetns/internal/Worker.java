@@ -1,0 +1,299 @@
+package dev.jnetns.internal;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.NetnsException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One platform thread that runs work inside network namespaces for callers that wait for it. A worker is
+ * entered into a namespace with {@link #enter}, runs any number of tasks there with {@link #run}, and goes
+ * home with {@link #restore}, which checks the thread's namespace by inode. A worker whose restore failed is
+ * <em>retired</em>: its thread ends and never runs other code.
+ */
+public final class Worker {
+    /** Work for a worker; anything it throws reaches the waiting caller unchanged. */
+    @FunctionalInterface
+    public interface Task<T> {
+        T run() throws Throwable;
+    }
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicReference<Thread> RESTORE_FAULT =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private final WorkerPool pool;
+    private final Thread thread;
+    private final SynchronousQueue<Job<?>> inbox = new SynchronousQueue<>();
+    private volatile boolean retired;
+    private volatile long where;
+    private volatile long idleSince;
+
+    Worker(WorkerPool pool) {
+        this.pool = pool;
+        this.thread = new Thread(this::loop, "jnetns-worker-" + COUNTER.incrementAndGet());
+        this.thread.setDaemon(true);
+        this.thread.setUncaughtExceptionHandler((t, e) -> {});
+    }
+
+    void start() {
+        thread.start();
+        // A new thread inherits its creator's namespace, which may be a test's: go home first.
+        run(() -> {
+            goHome();
+            return null;
+        });
+    }
+
+    /** The worker's thread, e.g. to tell it from other threads in a namespace. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Whether the worker's thread has ended because it could not return home. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** Whether the worker is inside a namespace other than its home. */
+    public boolean isAway() {
+        return where != pool.home().ino();
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void markIdle() {
+        idleSince = System.nanoTime();
+    }
+
+    /** Moves the worker into {@code nsFd} (a descriptor); {@code label} names it in errors. */
+    public void enter(int nsFd, String label) {
+        run(() -> {
+            enterHere(nsFd, label);
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code task} inside the namespace {@code nsFd} and brings the worker home afterwards, all in one
+     * hand-over. Whatever {@code task} throws reaches the caller unchanged; if the worker cannot return home it
+     * is retired and the caller gets that failure instead (with the task's own failure suppressed in it).
+     */
+    public <T> T runIn(int nsFd, String label, Task<T> task) {
+        return run(() -> {
+            enterHere(nsFd, label);
+            T result;
+            try {
+                result = task.run();
+            } catch (Throwable failure) {
+                restoreHere(failure);
+                throw failure;
+            }
+            restoreHere(null);
+            return result;
+        });
+    }
+
+    /**
+     * Brings the worker back home and checks that it arrived. If it cannot, the worker is retired (its thread
+     * ends) and the exception says so.
+     */
+    public void restore() {
+        run(() -> {
+            restoreHere(null);
+            return null;
+        });
+    }
+
+    /** On the worker's thread: setns into {@code nsFd}. */
+    public void enterHere(int nsFd, String label) {
+        checkOnThread();
+        try {
+            LibC.setns(nsFd, LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure("setns(" + label + ")", e);
+        }
+        where = NsFiles.currentIno();
+    }
+
+    /** On the worker's thread: unshare a new namespace, stay in it, and return a descriptor of it. */
+    public int unshareHere() {
+        checkOnThread();
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
+        }
+        where = -1;
+        int fd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
+        where = NsFiles.identify(fd)[1];
+        return fd;
+    }
+
+    /**
+     * On the worker's thread: go home and check it by inode; if that fails, retire the worker and throw, with
+     * {@code earlier} (the task's own failure, if any) suppressed in the exception.
+     */
+    public void restoreHere(Throwable earlier) {
+        checkOnThread();
+        try {
+            goHome();
+        } catch (NetnsException e) {
+            if (earlier != null) {
+                e.addSuppressed(earlier);
+            }
+            throw e;
+        }
+    }
+
+    private void checkOnThread() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("must run on " + thread.getName());
+        }
+    }
+
+    private void goHome() {
+        long home = pool.home().ino();
+        try {
+            if (RESTORE_FAULT.get() != null && RESTORE_FAULT.getAndSet(null) == thread) {
+                throw new LastErrorException(Errno.EBADF);
+            }
+            LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
+            long now = NsFiles.currentIno();
+            if (now != home) {
+                throw new NetnsException("setns(net:[" + home + "])", "the thread is in net:[" + now + "] after it");
+            }
+            where = home;
+        } catch (RuntimeException e) {
+            retired = true;
+            NetnsException failure = e instanceof LastErrorException
+                    ? NsFiles.failure("setns(net:[" + home + "])", (LastErrorException) e)
+                    : e instanceof NetnsException ? (NetnsException) e : new NetnsException("restore", e.toString());
+            throw new NetnsException(
+                    "restore " + thread.getName() + " to net:[" + home + "]",
+                    failure.errno(),
+                    "could not return the thread to its namespace, so the thread was retired and will run nothing"
+                            + " else (" + failure.getMessage() + ")",
+                    failure);
+        }
+    }
+
+    /**
+     * Test seam: makes the next restore of {@code target}'s worker fail as if {@code setns} had answered
+     * {@code EBADF}. Used by jnetns' own tests to prove that a failed restore retires the thread.
+     */
+    public static void failNextRestoreOf(Thread target) {
+        RESTORE_FAULT.set(target);
+    }
+
+    /**
+     * Runs {@code task} on this worker and waits for it. If the caller is interrupted while waiting, the worker
+     * is interrupted too and the caller goes on waiting; its interrupt status is set again on return.
+     */
+    public <T> T run(Task<T> task) {
+        return awaitSneaky(submit(task));
+    }
+
+    /**
+     * Runs a task and rethrows whatever it throws, checked or not, unchanged.
+     */
+    @SuppressWarnings("unchecked")
+    private <T, E extends Throwable> T awaitSneaky(Job<T> job) throws E {
+        job.await(thread);
+        if (job.failure != null) {
+            throw (E) job.failure;
+        }
+        return job.result;
+    }
+
+    private <T> Job<T> submit(Task<T> task) {
+        if (retired || !thread.isAlive()) {
+            throw new IllegalStateException(thread.getName() + " is retired");
+        }
+        Job<T> job = new Job<>(task);
+        try {
+            inbox.put(job);
+        } catch (InterruptedException e) {
+            // The worker is waiting for work; hand it over regardless and keep the interrupt for the caller.
+            boolean handed = false;
+            while (!handed) {
+                try {
+                    inbox.put(job);
+                    handed = true;
+                } catch (InterruptedException again) {
+                    // keep trying
+                }
+            }
+            Thread.currentThread().interrupt();
+        }
+        return job;
+    }
+
+    private void loop() {
+        while (!retired) {
+            Job<?> job;
+            try {
+                job = inbox.poll(pool.keepAliveNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException late) {
+                continue; // meant for a task that has finished
+            }
+            if (job == null) {
+                if (pool.retireIdle(this)) {
+                    return;
+                }
+                continue;
+            }
+            job.execute();
+            Thread.interrupted(); // an interrupt meant for one task must not reach the next
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+
+    private static final class Job<T> {
+        private final Task<T> task;
+        private volatile boolean done;
+        private T result;
+        private Throwable failure;
+
+        Job(Task<T> task) {
+            this.task = task;
+        }
+
+        void execute() {
+            try {
+                result = task.run();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                synchronized (this) {
+                    done = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        void await(Thread worker) {
+            boolean interrupted = false;
+            synchronized (this) {
+                while (!done) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        worker.interrupt();
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

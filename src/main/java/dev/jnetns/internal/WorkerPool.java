@@ -1,0 +1,102 @@
+package dev.jnetns.internal;
+
+import dev.jnetns.NsFd;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idle {@link Worker}s, all at home. Taking one is cheap when one is idle; otherwise a new platform thread is
+ * started (and sent home first, since a thread inherits its creator's namespace). Idle workers end after a
+ * keep-alive time, so a quiet JVM holds no jnetns threads.
+ */
+public final class WorkerPool {
+    /** System property: how long an idle worker thread lives, in milliseconds (default 2000). */
+    public static final String KEEP_ALIVE_PROPERTY = "jnetns.worker.keepAliveMillis";
+
+    private static volatile WorkerPool shared;
+
+    private final NsFd home;
+    private final long keepAliveNanos;
+    private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+
+    /** A pool whose workers return to {@code home}; the pool does not close it. */
+    public WorkerPool(NsFd home, long keepAliveMillis) {
+        this.home = home;
+        this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
+    }
+
+    /**
+     * The pool whose home is the namespace of the process's main thread ({@code /proc/self/ns/net}) when jnetns
+     * is first used, held open for the life of the JVM.
+     */
+    public static WorkerPool shared() {
+        WorkerPool pool = shared;
+        if (pool == null) {
+            synchronized (WorkerPool.class) {
+                pool = shared;
+                if (pool == null) {
+                    NsFd home;
+                    try {
+                        home = NsFd.ofPath("/proc/self/ns/net");
+                    } catch (RuntimeException e) {
+                        home = NsFd.current();
+                    }
+                    pool = new WorkerPool(home, Long.getLong(KEEP_ALIVE_PROPERTY, 2000L));
+                    shared = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    /** Where the workers live when idle. */
+    public NsFd home() {
+        return home;
+    }
+
+    long keepAliveNanos() {
+        return keepAliveNanos;
+    }
+
+    /** An idle worker, at home, for the caller's exclusive use until {@link #release}. */
+    public Worker acquire() {
+        Worker worker;
+        while ((worker = idle.pollFirst()) != null) {
+            if (!worker.isRetired() && worker.thread().isAlive()) {
+                return worker;
+            }
+        }
+        worker = new Worker(this);
+        worker.start();
+        return worker;
+    }
+
+    /**
+     * Gives a worker back. A worker that is retired, or still away from home, is not kept: its thread is let
+     * go (a retired one has ended; one still away is ended by retiring it).
+     */
+    public void release(Worker worker) {
+        if (worker.isRetired()) {
+            return;
+        }
+        if (worker.isAway()) {
+            try {
+                worker.restore();
+            } catch (RuntimeException e) {
+                return;
+            }
+        }
+        worker.markIdle();
+        idle.addFirst(worker);
+    }
+
+    /** Called by an idle worker whose keep-alive ran out: true if it was idle and may end. */
+    boolean retireIdle(Worker worker) {
+        return idle.remove(worker);
+    }
+
+    /** How many workers are idle now; for tests and diagnostics. */
+    public int idleCount() {
+        return idle.size();
+    }
+}
