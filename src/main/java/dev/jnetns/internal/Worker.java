@@ -29,6 +29,9 @@ public final class Worker {
     private volatile boolean retired;
     private volatile long where;
     private volatile long idleSince;
+    private volatile int tid;
+    private volatile boolean busy;
+    private volatile boolean abandoned;
 
     Worker(WorkerPool pool) {
         this.pool = pool;
@@ -41,9 +44,54 @@ public final class Worker {
         thread.start();
         // A new thread inherits its creator's namespace, which may be a test's: go home first.
         run(() -> {
+            tid = LibC.gettid();
             goHome();
             return null;
         });
+    }
+
+    /** The worker thread's kernel thread id, as in {@code /proc/self/task}. */
+    public int tid() {
+        return tid;
+    }
+
+    /** Whether the worker is running a task now. */
+    public boolean isBusy() {
+        return busy;
+    }
+
+    /**
+     * Waits up to {@code millis} for the worker to finish its current task, interrupting it first.
+     *
+     * @return whether it is idle now
+     */
+    public boolean interruptAndAwaitIdle(long millis) {
+        if (!busy) {
+            return true;
+        }
+        thread.interrupt();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (busy && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return !busy;
+    }
+
+    /**
+     * Gives up on a worker that is still running a task nobody waits for any more (a test that timed out): when
+     * the task ends, the worker goes home if it can and its thread ends. It is never handed out again.
+     */
+    public void abandon() {
+        abandoned = true;
+        if (!busy) {
+            // it may be waiting for work: wake it so it ends
+            thread.interrupt();
+        }
     }
 
     /** The worker's thread, e.g. to tell it from other threads in a namespace. */
@@ -210,10 +258,11 @@ public final class Worker {
     }
 
     private <T> Job<T> submit(Task<T> task) {
-        if (retired || !thread.isAlive()) {
+        if (retired || abandoned || !thread.isAlive()) {
             throw new IllegalStateException(thread.getName() + " is retired");
         }
         Job<T> job = new Job<>(task);
+        busy = true; // cleared by the worker when the job is done
         try {
             inbox.put(job);
         } catch (InterruptedException e) {
@@ -233,7 +282,7 @@ public final class Worker {
     }
 
     private void loop() {
-        while (!retired) {
+        while (!retired && !abandoned) {
             Job<?> job;
             try {
                 job = inbox.poll(pool.keepAliveNanos(), TimeUnit.NANOSECONDS);
@@ -246,8 +295,19 @@ public final class Worker {
                 }
                 continue;
             }
-            job.execute();
+            try {
+                job.execute();
+            } finally {
+                busy = false;
+            }
             Thread.interrupted(); // an interrupt meant for one task must not reach the next
+        }
+        if (abandoned && !retired && isAway()) {
+            try {
+                goHome();
+            } catch (RuntimeException e) {
+                // retired: the thread ends here either way
+            }
         }
     }
 

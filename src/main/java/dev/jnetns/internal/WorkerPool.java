@@ -76,7 +76,7 @@ public final class WorkerPool {
      * go (a retired one has ended; one still away is ended by retiring it).
      */
     public void release(Worker worker) {
-        if (worker.isRetired()) {
+        if (worker.isRetired() || worker.isBusy()) {
             return;
         }
         if (worker.isAway()) {

@@ -1,0 +1,196 @@
+package dev.jnetns.junit;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
+import dev.jnetns.NsFd;
+import dev.jnetns.internal.NsThreads;
+import dev.jnetns.internal.Worker;
+import dev.jnetns.internal.WorkerPool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The namespaces of one test (or of one class): the namespace its code runs in, the worker thread entered into
+ * it, and further named namespaces. Closing it brings the worker home, looks for threads left inside, and
+ * closes every handle. Kept in the JUnit store, which closes it if the extension's callbacks could not.
+ */
+final class NetnsScope implements AutoCloseable {
+    private final String owner;
+    private final NsFd ns;
+    private final boolean ownsNs;
+    private final Worker worker;
+    private final Map<String, NsFd> extras = new LinkedHashMap<>();
+    private final List<String> leaks = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private boolean closed;
+
+    private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
+        this.owner = owner;
+        this.ns = ns;
+        this.ownsNs = ownsNs;
+        this.worker = worker;
+    }
+
+    /** A scope whose code runs on a worker entered into {@code ns}; {@code ownsNs}: close it at the end. */
+    static NetnsScope entered(String owner, NsFd ns, boolean ownsNs) {
+        WorkerPool pool = WorkerPool.shared();
+        Worker worker = pool.acquire();
+        try {
+            worker.enter(ns.fd(), ns.toString());
+        } catch (RuntimeException e) {
+            pool.release(worker);
+            if (ownsNs) {
+                ns.close();
+            }
+            throw e;
+        }
+        return new NetnsScope(owner, ns, ownsNs, worker);
+    }
+
+    /** A scope that only holds a namespace, for class-wide code run on short-lived workers. */
+    static NetnsScope holding(String owner, NsFd ns) {
+        return new NetnsScope(owner, ns, true, null);
+    }
+
+    /** A scope without a namespace of its own: only named namespaces for parameters. */
+    static NetnsScope detached(String owner) {
+        return new NetnsScope(owner, null, false, null);
+    }
+
+    NsFd ns() {
+        return ns;
+    }
+
+    boolean runsInside() {
+        return worker != null;
+    }
+
+    /** Runs {@code task} on the scope's worker, inside its namespace. */
+    <T> T run(Worker.Task<T> task) throws Throwable {
+        if (worker != null) {
+            return worker.run(task);
+        }
+        if (ns != null) {
+            WorkerPool pool = WorkerPool.shared();
+            Worker shortLived = pool.acquire();
+            try {
+                return shortLived.runIn(ns.fd(), ns.toString(), task);
+            } finally {
+                pool.release(shortLived);
+            }
+        }
+        return task.run();
+    }
+
+    /** The further namespace {@code name}, created on first use. */
+    synchronized NsFd extra(String name, Function<String, NsFd> create) {
+        if (closed) {
+            throw new IllegalStateException("the namespaces of " + owner + " are closed");
+        }
+        return extras.computeIfAbsent(name, create);
+    }
+
+    /** Threads found left inside the namespaces, as text; filled by {@link #close(long)}. */
+    List<String> leaks() {
+        return leaks;
+    }
+
+    /** Failures to restore the worker, as text; filled by {@link #close(long)}. */
+    List<String> failures() {
+        return failures;
+    }
+
+    @Override
+    public void close() {
+        close(0);
+    }
+
+    /**
+     * Ends the scope: brings the worker home (interrupting and abandoning it if the test still runs on it after
+     * {@code graceMillis}), reports threads left in the namespaces it owns, and closes every handle. Idempotent.
+     */
+    synchronized void close(long graceMillis) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            releaseWorker(graceMillis);
+            List<NsFd> owned = new ArrayList<>(extras.values());
+            if (ownsNs && ns != null) {
+                owned.add(0, ns);
+            }
+            Set<Integer> ours = worker != null && worker.isBusy() ? Set.of(worker.tid()) : Set.of();
+            for (NsFd each : owned) {
+                List<NsThreads.Found> left = leftInside(each.ino(), ours, graceMillis);
+                if (!left.isEmpty()) {
+                    leaks.add(left.size() + (left.size() == 1 ? " thread" : " threads") + " of " + owner
+                            + " still running inside " + name(each) + ": " + join(left));
+                }
+            }
+        } finally {
+            if (ownsNs && ns != null) {
+                ns.close();
+            }
+            extras.values().forEach(NsFd::close);
+        }
+    }
+
+    private void releaseWorker(long graceMillis) {
+        if (worker == null) {
+            return;
+        }
+        if (worker.isBusy() && !worker.interruptAndAwaitIdle(Math.max(graceMillis, 100))) {
+            worker.abandon();
+            leaks.add("the thread " + worker.thread().getName() + " was still running " + owner
+                    + " after it ended (timed out?); it was interrupted, and it will end when the test code returns");
+            return;
+        }
+        try {
+            worker.restore();
+            WorkerPool.shared().release(worker);
+        } catch (NetnsException | IllegalStateException e) {
+            failures.add(e.getMessage());
+        }
+    }
+
+    private static List<NsThreads.Found> leftInside(long ino, Set<Integer> except, long graceMillis) {
+        List<NsThreads.Found> left = NsThreads.in(ino, except);
+        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = NsThreads.in(ino, except);
+        }
+        return left;
+    }
+
+    private String name(NsFd each) {
+        for (Map.Entry<String, NsFd> e : extras.entrySet()) {
+            if (e.getValue() == each) {
+                return "namespace \"" + e.getKey() + "\" net:[" + each.ino() + "]";
+            }
+        }
+        return "its namespace net:[" + each.ino() + "]";
+    }
+
+    private static String join(List<NsThreads.Found> found) {
+        StringBuilder text = new StringBuilder();
+        for (NsThreads.Found each : found) {
+            text.append(text.length() == 0 ? "" : ", ").append(each);
+        }
+        return text.toString();
+    }
+
+    static NsFd create(Netns.Lo lo) {
+        return Netns.newTransient(lo);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.jnetns.junit;
+
+import dev.jnetns.Netns;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs tests inside throwaway network namespaces.
+ *
+ * <p><b>On a test method</b>, the test gets a fresh network namespace (with {@code lo} up), and the test method
+ * with its {@code @BeforeEach} and {@code @AfterEach} methods runs on a platform thread moved into it with
+ * {@code setns}. Afterwards that thread goes home, the namespace's handle is closed, and the kernel tears it
+ * down. This holds for every invocation of a {@code @ParameterizedTest} or {@code @RepeatedTest} and for the
+ * dynamic tests of a {@code @TestFactory}. <b>On a class</b>, every test of the class (and of its
+ * {@code @Nested} classes and subclasses) gets its own fresh namespace; with {@code scope = CLASS} they share
+ * one, which {@code @BeforeAll} and {@code @AfterAll} methods also run in. It works as a meta-annotation too.
+ *
+ * <p><b>On a parameter of type {@link dev.jnetns.NsFd}</b>: without a name (or with no annotation) the
+ * parameter receives the test's namespace; {@code @TransientNetns("peer") NsFd peer} receives a further fresh
+ * namespace, not entered, named {@code peer} within the test: the same name in one test (also in its
+ * {@code @BeforeEach}) is the same namespace.
+ *
+ * <pre>{@code
+ * @Test
+ * @TransientNetns
+ * void onlyLoopback(NsFd self, @TransientNetns("peer") NsFd peer) throws IOException {
+ *     // this thread is inside `self`; `peer` is another fresh namespace
+ * }
+ * }</pre>
+ *
+ * <p>After every test, whatever its outcome (failure, exception in {@code @BeforeEach}, {@code @Timeout},
+ * interrupt), the extension closes every descriptor it opened and no thread of its own stays in the test's
+ * namespaces. Threads the test started inside and left running are named in a failure (or a warning, see
+ * {@link #LEAKED_THREADS_KEY}); remember that threads inherit their creator's namespace, including a
+ * {@code ForkJoinPool.commonPool()} worker started lazily from a test.
+ *
+ * <p>JUnit's own threads never enter a namespace: the test's work runs on a jnetns worker thread, so
+ * thread-locals set by other extensions' callbacks are not visible to the test method.
+ *
+ * <p>Creating namespaces needs {@code CAP_SYS_ADMIN}: run as root, or start the JVM under
+ * {@code unshare -Urn}. Without it the test fails with a message saying so, or is skipped when
+ * {@link #UNPRIVILEGED_KEY} is {@code skip}.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(TransientNetnsExtension.class)
+public @interface TransientNetns {
+    /**
+     * Configuration parameter: what to do when namespaces cannot be created for lack of privilege:
+     * {@code fail} (the default) or {@code skip}.
+     */
+    String UNPRIVILEGED_KEY = "jnetns.unprivileged";
+
+    /**
+     * Configuration parameter: what to do when a test leaves threads running inside its namespaces:
+     * {@code fail} (the default) or {@code warn} (a report entry and a log warning).
+     */
+    String LEAKED_THREADS_KEY = "jnetns.leakedThreads";
+
+    /**
+     * Configuration parameter: how long, in milliseconds, threads a test left inside its namespace get to end
+     * before they are reported (default 200). Only tests that leave threads behind wait.
+     */
+    String LEAKED_THREADS_GRACE_KEY = "jnetns.leakedThreads.graceMillis";
+
+    /**
+     * On a parameter, the name of a further namespace for the test (not entered). Empty (the default) means the
+     * test's own namespace; not allowed on methods and classes.
+     *
+     * @return the name
+     */
+    String value() default "";
+
+    /**
+     * Whether {@code lo} is up in the new namespace.
+     *
+     * @return {@link Netns.Lo#UP} by default
+     */
+    Netns.Lo lo() default Netns.Lo.UP;
+
+    /**
+     * On a class: one namespace per test (the default) or one for the whole class.
+     *
+     * @return the scope
+     */
+    Scope scope() default Scope.TEST;
+
+    /** How long a namespace declared on a class lives. */
+    enum Scope {
+        /** Every test gets its own fresh namespace. */
+        TEST,
+        /**
+         * The tests of the class share one namespace, created before {@code @BeforeAll} and closed after
+         * {@code @AfterAll}, which run inside it; each test still runs on its own thread inside it.
+         */
+        CLASS
+    }
+}
