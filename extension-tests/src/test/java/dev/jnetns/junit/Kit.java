@@ -108,6 +108,23 @@ final class Kit {
         return n;
     }
 
+    /** What each descriptor of this process points at, for messages. */
+    static List<String> fdList() {
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    found.add(fd.getFileName() + "->" + Files.readSymbolicLink(fd));
+                } catch (IOException e) {
+                    // closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
     static int threadCount() {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             return (int) tasks.count();

@@ -1,0 +1,214 @@
+package dev.jnetns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.opentest4j.AssertionFailedError;
+
+/** Scenario 11: whatever a test does, its namespaces, descriptors and the extension's threads are cleaned up. */
+class TeardownIT {
+    static final Queue<Long> INOS = new ConcurrentLinkedQueue<>();
+    static volatile CountDownLatch RELEASE = new CountDownLatch(1);
+    static volatile Thread leaked;
+    static volatile boolean testRan;
+    static volatile boolean interruptedAtStart;
+
+    static void seen() {
+        INOS.add(Kit.threadNs());
+    }
+
+    @TransientNetns
+    static class Failing {
+        @Test
+        void fails() {
+            seen();
+            fail("failing on purpose");
+        }
+    }
+
+    @TransientNetns
+    static class BeforeEachThrows {
+        @BeforeEach
+        void before() {
+            seen();
+            throw new IllegalStateException("before each failed on purpose");
+        }
+
+        @Test
+        void test() {
+            testRan = true;
+        }
+    }
+
+    @TransientNetns
+    static class TimesOut {
+        @Test
+        @Timeout(value = 300, unit = TimeUnit.MILLISECONDS)
+        void sleepsTooLong() throws InterruptedException {
+            seen();
+            Thread.sleep(60_000);
+        }
+    }
+
+    @TransientNetns
+    static class TimesOutOnSeparateThread {
+        @Test
+        @Timeout(value = 300, unit = TimeUnit.MILLISECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+        void sleepsTooLong() throws InterruptedException {
+            seen();
+            Thread.sleep(60_000);
+        }
+    }
+
+    @TransientNetns
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class InterruptsItself {
+        @Test
+        @Order(1)
+        void interrupts() {
+            seen();
+            Thread.currentThread().interrupt();
+        }
+
+        @Test
+        @Order(2)
+        void next() {
+            seen();
+            interruptedAtStart = Thread.currentThread().isInterrupted();
+        }
+    }
+
+    @TransientNetns
+    static class LeavesAThread {
+        @Test
+        void startsAServerAndForgetsIt() {
+            seen();
+            Thread t = new Thread(() -> {
+                try {
+                    RELEASE.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "leaky-server-thread");
+            t.setDaemon(true);
+            t.start();
+            leaked = t;
+        }
+    }
+
+    private int fdsBefore;
+
+    @BeforeEach
+    void baseline() throws InterruptedException {
+        // warm-up: classes, jars, jnetns' home handle and what a failure report needs get opened once
+        RELEASE = new CountDownLatch(1);
+        Kit.run(LeavesAThread.class);
+        RELEASE.countDown();
+        leaked.join(10_000);
+        INOS.clear();
+        RELEASE = new CountDownLatch(1);
+        fdsBefore = Kit.fdCount();
+    }
+
+    private void assertNothingLeftBehind() {
+        assertThat(INOS).isNotEmpty();
+        for (long ino : INOS) {
+            // a joined thread's kernel task may take a moment more to go
+            Kit.eventually(() -> Kit.threadsIn(ino).isEmpty());
+            assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
+            assertThat(Kit.fdsOn(ino)).as("descriptors left on net:[%d]", ino).isZero();
+        }
+        assertThat(Kit.fdCount()).as("descriptors of the JVM: %s", Kit.fdList()).isEqualTo(fdsBefore);
+    }
+
+    @Test
+    void aFailingTestLeavesNothing() {
+        EngineExecutionResults results = Kit.run(Failing.class);
+        results.testEvents().assertThatEvents().haveExactly(1,
+                event(test("fails"), finishedWithFailure(message("failing on purpose"))));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aThrowingBeforeEachLeavesNothing() {
+        testRan = false;
+        EngineExecutionResults results = Kit.run(BeforeEachThrows.class);
+        results.testEvents().assertThatEvents().haveExactly(1,
+                event(test("test"), finishedWithFailure(message("before each failed on purpose"))));
+        assertThat(testRan).isFalse();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aTimedOutTestIsPreemptedAndLeavesNothing() {
+        EngineExecutionResults results = Kit.run(TimesOut.class);
+        results.testEvents().assertThatEvents().haveExactly(1,
+                event(test("sleepsTooLong"), finishedWithFailure(instanceOf(TimeoutException.class))));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aTestTimedOutOnASeparateThreadLeavesNothing() {
+        EngineExecutionResults results = Kit.run(TimesOutOnSeparateThread.class);
+        results.testEvents().assertThatEvents().haveExactly(1,
+                event(test("sleepsTooLong"), finishedWithFailure()));
+        // the extension interrupts the abandoned test code; the worker then goes home and ends
+        assertThat(Kit.eventually(() -> INOS.stream().allMatch(ino -> Kit.threadsIn(ino).isEmpty()))).isTrue();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void anInterruptDoesNotReachTheNextTest() {
+        interruptedAtStart = true;
+        EngineExecutionResults results = Kit.run(InterruptsItself.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        assertThat(interruptedAtStart).isFalse();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aThreadLeftRunningInsideIsReportedByName() throws InterruptedException {
+        EngineExecutionResults results = Kit.run(LeavesAThread.class);
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("startsAServerAndForgetsIt"),
+                finishedWithFailure(instanceOf(AssertionFailedError.class),
+                        message(m -> m.contains("'leaky-server-thread'") && m.contains("net:[" + INOS.peek() + "]")
+                                && m.contains(TransientNetns.LEAKED_THREADS_KEY + "=warn")))));
+        assertThat(Kit.threadsIn(INOS.peek())).containsExactly("leaky-server-th"); // the kernel keeps 15 bytes
+        RELEASE.countDown();
+        leaked.join(10_000);
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aLeftThreadIsOnlyAWarningWhenConfigured() throws InterruptedException {
+        EngineExecutionResults results = Kit.run(LeavesAThread.class, TransientNetns.LEAKED_THREADS_KEY + "=warn");
+        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        List<String> entries = results.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow()
+                        .getKeyValuePairs().toString())
+                .toList();
+        assertThat(entries).anySatisfy(e -> assertThat(e).contains("leaky-server-thread"));
+        RELEASE.countDown();
+        leaked.join(10_000);
+        assertThat(leaked.isAlive()).as("%s alive", leaked).isFalse();
+        assertNothingLeftBehind();
+    }
+}
