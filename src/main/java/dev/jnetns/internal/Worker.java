@@ -295,11 +295,7 @@ public final class Worker {
                 }
                 continue;
             }
-            try {
-                job.execute();
-            } finally {
-                busy = false;
-            }
+            job.execute(this);
             Thread.interrupted(); // an interrupt meant for one task must not reach the next
         }
         if (abandoned && !retired && isAway()) {
@@ -326,12 +322,13 @@ public final class Worker {
             this.task = task;
         }
 
-        void execute() {
+        void execute(Worker worker) {
             try {
                 result = task.run();
             } catch (Throwable t) {
                 failure = t;
             } finally {
+                worker.busy = false; // before the caller wakes up, so it finds the worker idle
                 synchronized (this) {
                     done = true;
                     notifyAll();

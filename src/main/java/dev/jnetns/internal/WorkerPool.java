@@ -72,18 +72,22 @@ public final class WorkerPool {
     }
 
     /**
-     * Gives a worker back. A worker that is retired, or still away from home, is not kept: its thread is let
-     * go (a retired one has ended; one still away is ended by retiring it).
+     * Gives a worker back. A worker still away from home is sent home first; one that is retired (could not go
+     * home) or still busy (a task nobody waits for) is not kept, and its thread ends.
      */
     public void release(Worker worker) {
-        if (worker.isRetired() || worker.isBusy()) {
+        if (worker.isRetired()) {
+            return;
+        }
+        if (worker.isBusy()) {
+            worker.abandon(); // ends when its task does; never handed out again
             return;
         }
         if (worker.isAway()) {
             try {
                 worker.restore();
             } catch (RuntimeException e) {
-                return;
+                return; // retired
             }
         }
         worker.markIdle();

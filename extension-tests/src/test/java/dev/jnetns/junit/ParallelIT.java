@@ -1,0 +1,58 @@
+package dev.jnetns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.NsFd;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Scenario 12: 500 tests under JUnit's parallel execution each get their own namespace and leave nothing. */
+class ParallelIT {
+    static final Map<Integer, Long> SEEN = new ConcurrentHashMap<>();
+    static final Map<Integer, String> MISMATCH = new ConcurrentHashMap<>();
+
+    @TransientNetns
+    static class FiveHundred {
+        @RepeatedTest(500)
+        void test(RepetitionInfo info, NsFd ns) throws InterruptedException {
+            long ino = Kit.threadNs();
+            if (ino != ns.ino()) {
+                MISMATCH.put(info.getCurrentRepetition(), "thread in net:[" + ino + "], parameter " + ns);
+            }
+            SEEN.put(info.getCurrentRepetition(), ino);
+            Thread.sleep(1); // let tests overlap
+            if (Kit.threadNs() != ino) {
+                MISMATCH.put(info.getCurrentRepetition(), "thread moved");
+            }
+        }
+    }
+
+    @Test
+    void fiveHundredParallelTestsLeaveDescriptorsAndThreadsAsTheyWere() {
+        Kit.runParallel(FiveHundred.class); // warm-up: the parallel executor, classes, jnetns' home handle
+        SEEN.clear();
+        MISMATCH.clear();
+        long host = Kit.threadNs();
+        int fdsBefore = Kit.fdCount();
+        int threadsBefore = Kit.threadCount();
+
+        EngineExecutionResults results = Kit.runParallel(FiveHundred.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(500).succeeded(500).failed(0));
+        assertThat(MISMATCH).isEmpty();
+        assertThat(SEEN).hasSize(500);
+        assertThat(SEEN.values()).doesNotContain(host);
+        assertThat(Kit.threadNs()).isEqualTo(host);
+        assertThat(Kit.fdCount()).as("descriptors: %s", Kit.fdList()).isEqualTo(fdsBefore);
+        // JUnit's pool threads and idle jnetns workers end after their keep-alive times
+        assertThat(Kit.eventually(() -> Kit.threadCount() <= threadsBefore))
+                .as("threads back to %d, now %d", threadsBefore, Kit.threadCount()).isTrue();
+        for (long ino : SEEN.values()) {
+            assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
+        }
+    }
+}
