@@ -5,21 +5,24 @@ import dev.jnetns.NsFd;
 import java.io.PrintStream;
 
 /**
- * {@code java -jar jnetns.jar [demo|doctor]}: a namespace round trip that shows a thread inside and outside a
- * transient namespace by inode, and cleans up.
+ * {@code java -jar jnetns.jar [doctor|demo]}: {@code doctor} (the default) checks whether jnetns can work here;
+ * {@code demo} is a namespace round trip that shows a thread inside and outside a transient namespace by inode.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        String command = args.length == 0 ? "demo" : args[0];
+        String command = args.length == 0 ? "doctor" : args[0];
         int code;
         switch (command) {
+            case "doctor":
+                code = Doctor.run(System.out);
+                break;
             case "demo":
                 code = demo(System.out);
                 break;
             default:
-                System.err.println("usage: java -jar jnetns.jar [demo]");
+                System.err.println("usage: java -jar jnetns.jar [doctor|demo]");
                 code = 2;
         }
         System.exit(code);

@@ -45,7 +45,11 @@ public final class Worker {
         // A new thread inherits its creator's namespace, which may be a test's: go home first.
         run(() -> {
             tid = LibC.gettid();
-            goHome();
+            if (NsFiles.currentIno() == pool.home().ino()) {
+                where = pool.home().ino(); // already home: setns would need CAP_SYS_ADMIN for nothing
+            } else {
+                goHome();
+            }
             return null;
         });
     }

@@ -1,0 +1,123 @@
+package dev.jnetns.internal;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
+import dev.jnetns.NsFd;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code java -jar jnetns.jar doctor}: can jnetns work here, and what can this kernel do? Prints a table and
+ * returns non-zero when namespaces cannot be created, with the reason.
+ */
+public final class Doctor {
+    /** One row: a check, what it found, and whether jnetns cannot work without it. */
+    static final class Row {
+        final String check;
+        final String result;
+        final boolean fatal;
+
+        Row(String check, String result, boolean fatal) {
+            this.check = check;
+            this.result = result;
+            this.fatal = fatal;
+        }
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+    private final PrintStream out;
+
+    Doctor(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs every check and prints the table; returns the process exit code. */
+    public static int run(PrintStream out) {
+        return new Doctor(out).runAll();
+    }
+
+    int runAll() {
+        out.println("jnetns doctor");
+        row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", false);
+        row("kernel", read("/proc/sys/kernel/osrelease"), false);
+        row("user", uids(), false);
+        row("CAP_SYS_ADMIN", Privileges.hasCapSysAdmin() ? "yes" : "no (root, or `unshare -Urn`, gives it)", false);
+        row("user namespace", userNamespace(), false);
+        row("this thread's netns", "net:[" + NsFiles.currentIno() + "]", false);
+        String problem = Privileges.problem();
+        if (problem != null) {
+            row("create a namespace", "FAILED: " + problem, true);
+            return finish();
+        }
+        check("namespace round trip", true, this::roundTrip);
+        for (DoctorCheck extra : DoctorCheck.extras()) {
+            check(extra.name(), extra.fatal(), extra::run);
+        }
+        return finish();
+    }
+
+    private String roundTrip() {
+        long home = NsFiles.currentIno();
+        long start = System.nanoTime();
+        long inside;
+        long created;
+        try (NsFd ns = Netns.newTransient()) {
+            created = ns.ino();
+            inside = Netns.execute(ns, NsFiles::currentIno);
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        long after = NsFiles.currentIno();
+        if (inside != created || after != home) {
+            throw new IllegalStateException("worker saw net:[" + inside + "] for net:[" + created + "], caller now in net:["
+                    + after + "]");
+        }
+        return String.format("ok: created net:[%d], a thread inside saw it, caller stayed in net:[%d] (%.2f ms)",
+                created, home, ms);
+    }
+
+    private void check(String name, boolean fatal, Supplier<String> check) {
+        try {
+            row(name, check.get(), false);
+        } catch (NetnsException | IllegalStateException | UnsupportedOperationException e) {
+            row(name, "FAILED: " + e.getMessage(), fatal);
+        }
+    }
+
+    private void row(String check, String result, boolean fatal) {
+        rows.add(new Row(check, result, fatal));
+        out.printf("  %-22s %s%n", check, result);
+    }
+
+    private int finish() {
+        boolean broken = rows.stream().anyMatch(r -> r.fatal);
+        out.println(broken ? "verdict: jnetns cannot work here (see FAILED above)" : "verdict: jnetns works here");
+        return broken ? 1 : 0;
+    }
+
+    private static String userNamespace() {
+        String map = read("/proc/self/uid_map").trim().replaceAll("\\s+", " ");
+        return map.equals("0 0 4294967295") ? "initial (uid_map " + map + ")" : "own user namespace (uid_map " + map + ")";
+    }
+
+    private static String uids() {
+        for (String line : read("/proc/self/status").split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] ids = line.substring(4).trim().split("\\s+");
+                return "uid " + ids[0] + ", effective uid " + ids[1];
+            }
+        }
+        return "?";
+    }
+
+    private static String read(String path) {
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}
