@@ -5,6 +5,7 @@ import dev.jnetns.internal.Errno;
 import dev.jnetns.internal.LibC;
 import dev.jnetns.internal.Loopback;
 import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.Threads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
@@ -66,6 +67,12 @@ public final class Netns {
      */
     public static NsFd newTransient(Lo lo) {
         Objects.requireNonNull(lo, "lo");
+        if (lo == Lo.UP) {
+            int prepared = PreparedNamespaces.shared().take();
+            if (prepared >= 0) {
+                return NsFd.adopt(prepared);
+            }
+        }
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {

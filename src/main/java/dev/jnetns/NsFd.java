@@ -1,5 +1,6 @@
 package dev.jnetns;
 
+import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NsFd implements AutoCloseable {
     private static final String NAMED_DIR = "/run/netns/";
+
+    static {
+        NsFdAccess.install(NsFd::adopt);
+    }
 
     private final AtomicInteger fd;
     private final long dev;

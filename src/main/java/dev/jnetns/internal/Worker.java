@@ -186,6 +186,35 @@ public final class Worker {
     }
 
     /**
+     * On the worker's thread: move into a fresh namespace, a prepared one if one is ready (see
+     * {@link PreparedNamespaces}), else a new one; return its descriptor, which the caller then owns.
+     */
+    public int enterFreshHere(boolean loopbackUp) {
+        if (loopbackUp) {
+            int prepared = PreparedNamespaces.shared().take();
+            if (prepared >= 0) {
+                try {
+                    enterHere(prepared, "a prepared namespace");
+                    return prepared;
+                } catch (RuntimeException e) {
+                    NsFiles.close(prepared);
+                    throw e;
+                }
+            }
+        }
+        int fd = unshareHere();
+        try {
+            if (loopbackUp) {
+                Loopback.up();
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            NsFiles.close(fd);
+            throw e;
+        }
+    }
+
+    /**
      * On the worker's thread: go home and check it by inode; if that fails, retire the worker and throw, with
      * {@code earlier} (the task's own failure, if any) suppressed in the exception.
      */

@@ -3,9 +3,13 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.NsFdAccess;
+import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.function.Function;
  * closes every handle. Kept in the JUnit store, which closes it if the extension's callbacks could not.
  */
 final class NetnsScope implements AutoCloseable {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final String owner;
     private final NsFd ns;
     private final boolean ownsNs;
@@ -26,6 +31,7 @@ final class NetnsScope implements AutoCloseable {
     private final Map<String, NsFd> extras = new LinkedHashMap<>();
     private final List<String> leaks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
     private boolean closed;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
@@ -49,6 +55,29 @@ final class NetnsScope implements AutoCloseable {
             throw e;
         }
         return new NetnsScope(owner, ns, ownsNs, worker);
+    }
+
+    /**
+     * A scope whose code runs on a worker that moves straight into a fresh namespace (a prepared one when
+     * ready), which the scope owns.
+     */
+    static NetnsScope fresh(String owner, Netns.Lo lo) {
+        WorkerPool pool = WorkerPool.shared();
+        Worker worker = pool.acquire();
+        try {
+            int fd = worker.run(() -> worker.enterFreshHere(lo == Netns.Lo.UP));
+            NsFd ns;
+            try {
+                ns = NsFdAccess.adopt(fd);
+            } catch (RuntimeException e) {
+                NsFiles.close(fd);
+                throw e;
+            }
+            return new NetnsScope(owner, ns, true, worker);
+        } catch (RuntimeException e) {
+            pool.release(worker);
+            throw e;
+        }
     }
 
     /** A scope that only holds a namespace, for class-wide code run on short-lived workers. */
@@ -125,7 +154,10 @@ final class NetnsScope implements AutoCloseable {
                 owned.add(0, ns);
             }
             Set<Integer> ours = worker != null && worker.isBusy() ? Set.of(worker.tid()) : Set.of();
-            for (NsFd each : owned) {
+            // Only threads started since the scope began can be inside its fresh namespaces (besides jnetns'
+            // workers, which went home): when the JVM started none, there is nothing to look for.
+            boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore;
+            for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
                 List<NsThreads.Found> left = leftInside(each.ino(), ours, graceMillis);
                 if (!left.isEmpty()) {
                     leaks.add(left.size() + (left.size() == 1 ? " thread" : " threads") + " of " + owner

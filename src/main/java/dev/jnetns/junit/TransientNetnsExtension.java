@@ -99,7 +99,7 @@ final class TransientNetnsExtension
             }
             scope = NetnsScope.entered(owner, shared.ns(), false);
         } else {
-            scope = NetnsScope.entered(owner, create(config.get(), context), true);
+            scope = fresh(owner, config.get(), context);
         }
         context.getStore(STORE).put(TEST_SCOPE, scope);
     }
@@ -122,10 +122,11 @@ final class TransientNetnsExtension
         if (leaks.isEmpty()) {
             return;
         }
+        boolean warn = "warn".equals(setting(context, TransientNetns.LEAKED_THREADS_KEY, "fail"));
         String text = String.join("; ", leaks) + ". Threads inherit the namespace of the thread that starts them:"
-                + " stop them (join them, shut executors down) before the test ends, or set "
-                + TransientNetns.LEAKED_THREADS_KEY + "=warn.";
-        if ("warn".equals(setting(context, TransientNetns.LEAKED_THREADS_KEY, "fail"))) {
+                + " stop them (join them, shut executors down) before the test ends"
+                + (warn ? "." : ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn.");
+        if (warn) {
             LOG.warning(text);
             context.publishReportEntry(TransientNetns.LEAKED_THREADS_KEY, text);
         } else {
@@ -297,20 +298,34 @@ final class TransientNetnsExtension
         }
     }
 
+    private static NetnsScope fresh(String owner, TransientNetns config, ExtensionContext context) {
+        try {
+            return NetnsScope.fresh(owner, config.lo());
+        } catch (NetnsException e) {
+            throw explain(e, context);
+        }
+    }
+
     private static NsFd create(TransientNetns config, ExtensionContext context) {
         try {
             return NetnsScope.create(config.lo());
         } catch (NetnsException e) {
+            throw explain(e, context);
+        }
+    }
+
+    private static RuntimeException explain(NetnsException e, ExtensionContext context) {
+        {
             if (e.errno() == Errno.EPERM) {
                 NetnsException explained = new NetnsException(e.operation(), e.errno(), Privileges.FIX
                         + " (or set the configuration parameter " + TransientNetns.UNPRIVILEGED_KEY
                         + "=skip to skip such tests)", e);
                 if ("skip".equals(setting(context, TransientNetns.UNPRIVILEGED_KEY, "fail"))) {
-                    throw new TestAbortedException(explained.getMessage(), e);
+                    return new TestAbortedException(explained.getMessage(), e);
                 }
-                throw explained;
+                return explained;
             }
-            throw e;
+            return e;
         }
     }
 

@@ -36,6 +36,10 @@ class LifecycleIT {
 
     static void record(TestInfo info, String phase, NsFd ns) {
         if (phase.equals("beforeEach")) {
+            List<String> inside = Kit.threadsIn(Kit.threadNs());
+            if (inside.size() != 1) {
+                SEEN.add(new Seen(info.getDisplayName(), "others inside: " + inside, 0, 0, ""));
+            }
             try {
                 KEEP.add(new FileInputStream("/proc/thread-self/ns/net"));
             } catch (IOException e) {
