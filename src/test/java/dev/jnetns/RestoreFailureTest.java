@@ -95,6 +95,27 @@ class RestoreFailureTest {
     }
 
     @Test
+    void aForcedFailureIsNotConsumedByAnotherWorkersRestore() throws Exception {
+        // the fault is for the outer worker; a nested call restores another worker first and must not eat it
+        try (NsFd outer = Netns.newTransient(); NsFd inner = Netns.newTransient()) {
+            AtomicReference<Thread> failed = new AtomicReference<>();
+            NetnsException e = catchThrowableOfType(() -> Netns.execute(outer, () -> {
+                failed.set(Thread.currentThread());
+                Worker.failNextRestoreOf(Thread.currentThread());
+                Thread innerWorker = Netns.execute(inner, Thread::currentThread);
+                assertThat(innerWorker).isNotSameAs(Thread.currentThread());
+                return null;
+            }), NetnsException.class);
+            assertThat(e).as("the outer worker's restore failed").isNotNull();
+            assertThat(e.getMessage()).contains("retired", failed.get().getName());
+            failed.get().join(10_000);
+            assertThat(failed.get().isAlive()).isFalse();
+            assertThat(Eye.threadsIn(outer.ino())).isEmpty();
+            assertThat(Eye.threadsIn(inner.ino())).isEmpty();
+        }
+    }
+
+    @Test
     void theRetiredWorkerIsNotInThePool() throws Exception {
         WorkerPool pool = WorkerPool.shared();
         try (NsFd ns = Netns.newTransient()) {

@@ -158,7 +158,7 @@ public final class Worker {
     private void goHome() {
         long home = pool.home().ino();
         try {
-            if (RESTORE_FAULT.get() != null && RESTORE_FAULT.getAndSet(null) == thread) {
+            if (RESTORE_FAULT.get() == thread && RESTORE_FAULT.compareAndSet(thread, null)) {
                 throw new LastErrorException(Errno.EBADF);
             }
             LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
