@@ -32,7 +32,8 @@ public final class Worker {
 
     Worker(WorkerPool pool) {
         this.pool = pool;
-        this.thread = new Thread(this::loop, "jnetns-worker-" + COUNTER.incrementAndGet());
+        // No inherited thread-locals: the worker serves every caller, not just the one that happened to start it.
+        this.thread = new Thread(null, this::loop, "jnetns-worker-" + COUNTER.incrementAndGet(), 0, false);
         this.thread.setDaemon(true);
         this.thread.setUncaughtExceptionHandler((t, e) -> {});
     }

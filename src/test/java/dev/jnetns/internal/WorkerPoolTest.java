@@ -120,4 +120,23 @@ class WorkerPoolTest {
             assertThat(seen).isEqualTo(pool.home().ino()).isNotEqualTo(ns.ino());
         }
     }
+
+    @Test
+    void aNewWorkerDoesNotInheritTheCreatorsThreadLocals() throws Exception {
+        InheritableThreadLocal<String> context = new InheritableThreadLocal<>();
+        context.set("the first caller's secret");
+        try {
+            WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 60_000);
+            Worker w = pool.acquire(); // a new worker, started by this thread
+            try {
+                assertThat(w.run(context::get))
+                        .as("work must not see the thread-locals of whoever happened to start the worker")
+                        .isNull();
+            } finally {
+                pool.release(w);
+            }
+        } finally {
+            context.remove();
+        }
+    }
 }
