@@ -138,4 +138,21 @@ class RestoreFailureTest {
             }
         }
     }
+
+    @Test
+    void whenTheFailureReachesTheCallerTheRetiredThreadIsOutOfTheNamespace() {
+        // even though the retired thread may not have ended yet (and its OS thread outlives Thread.join a little)
+        try (NsFd ns = Netns.newTransient()) {
+            for (int i = 0; i < 20; i++) {
+                AtomicReference<Thread> failed = new AtomicReference<>();
+                NetnsException e = catchThrowableOfType(() -> Netns.execute(ns, () -> {
+                    failed.set(Thread.currentThread());
+                    Worker.failNextRestoreOf(Thread.currentThread());
+                }), NetnsException.class);
+                assertThat(e).hasMessageContaining("retired").hasMessageNotContaining("stays where it is");
+                // no join: the check comes right after the call, as the JUnit extension's would
+                assertThat(Eye.threadsIn(ns.ino())).as("round %d", i).isEmpty();
+            }
+        }
+    }
 }

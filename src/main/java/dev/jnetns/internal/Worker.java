@@ -170,6 +170,7 @@ public final class Worker {
             where = home;
         } catch (RuntimeException e) {
             retired = true;
+            boolean left = leaveStuckNamespace();
             NetnsException failure = e instanceof LastErrorException
                     ? NsFiles.failure("setns(net:[" + home + "])", (LastErrorException) e)
                     : e instanceof NetnsException ? (NetnsException) e : new NetnsException("restore", e.toString());
@@ -177,8 +178,24 @@ public final class Worker {
                     "restore " + thread.getName() + " to net:[" + home + "]",
                     failure.errno(),
                     "could not return the thread to its namespace, so the thread was retired and will run nothing"
-                            + " else (" + failure.getMessage() + ")",
+                            + " else" + (left ? "" : "; it stays where it is until it ends")
+                            + " (" + failure.getMessage() + ")",
                     failure);
+        }
+    }
+
+    /**
+     * A retired thread still takes a while to end, and the OS thread outlives {@link Thread#join()} a little:
+     * meanwhile it would keep the namespace it is stuck in alive and show up in it. Moving it into an empty
+     * namespace of its own, before the caller hears of the failure, ends that at once.
+     */
+    private boolean leaveStuckNamespace() {
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+            where = -1;
+            return true;
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            return false;
         }
     }
 
