@@ -90,6 +90,25 @@ public final class Eye {
         return found;
     }
 
+    /**
+     * {@link #threadsIn(long)} without the JDK's {@code process reaper} threads. The JDK starts one (a cached
+     * pool thread that idles for 60 s) from whichever thread starts a child process when no idle one is ready,
+     * so a test that starts a process from inside a namespace may leave one inside for a while: that is the
+     * JDK's doing, not jnetns'. Use this only where the test itself started processes inside.
+     */
+    public static List<String> threadsInIgnoringProcessReapers(long ino) {
+        return threadsIn(ino).stream().filter(t -> !t.contains(" process reaper ")).collect(Collectors.toList());
+    }
+
+    /**
+     * {@link #threadsIn(Collection)} after waiting (bounded) for it to be empty: for threads the test joined,
+     * since an OS thread leaves {@code /proc/self/task} a little after {@link Thread#join()} returns.
+     */
+    public static List<String> threadsInAfterJoin(Collection<Long> inos) {
+        await(() -> threadsIn(inos).isEmpty(), 10);
+        return threadsIn(inos);
+    }
+
     /** How many threads this JVM has, from {@code /proc/self/task}. */
     public static int threadCount() {
         return list(TASKS).size();

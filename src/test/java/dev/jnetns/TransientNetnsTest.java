@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,6 +109,6 @@ class TransientNetnsTest {
             release.countDown();
             left[0].join(10_000);
         }
-        assertThat(Eye.threadsIn(ino)).isEmpty();
+        assertThat(Eye.threadsInAfterJoin(Set.of(ino))).isEmpty();
     }
 }
