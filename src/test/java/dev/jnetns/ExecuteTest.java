@@ -192,4 +192,16 @@ class ExecuteTest {
             assertThat(Eye.threadsIn(ns.ino())).isEmpty();
         }
     }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        try (NsFd ns = Netns.newTransient()) {
+            assertThat(catchThrowable(() -> Netns.execute(null, () -> 1))).isInstanceOf(NullPointerException.class);
+            assertThat(catchThrowable(() -> Netns.execute(ns, (NsCallable<Object, RuntimeException>) null)))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(catchThrowable(() -> Netns.execute(ns, (NsRunnable<RuntimeException>) null)))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(catchThrowable(() -> Netns.newTransient(null))).isInstanceOf(NullPointerException.class);
+        }
+    }
 }

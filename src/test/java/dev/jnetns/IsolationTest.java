@@ -82,4 +82,15 @@ class IsolationTest {
             }
         }
     }
+
+    @Test
+    void enterTransientAlsoBringsLoUp() throws Exception {
+        Eye.Result link = Eye.onNewThread("enterer", () -> {
+            try (EnteredNetns entered = Netns.enterTransient()) {
+                return Eye.run("ip", "-j", "link");
+            }
+        });
+        assertThat(Eye.ifnames(link.output)).containsExactly("lo");
+        assertThat(Eye.flagsOf(link.output, "lo")).contains("UP");
+    }
 }

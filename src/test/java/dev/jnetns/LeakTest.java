@@ -7,6 +7,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,6 +109,47 @@ class LeakTest {
             }
         }
         assertThat(Eye.openedSince(fdsBefore)).isEmpty();
+    }
+
+    @Test
+    void aQuietJvmHoldsNoWorkerThreads() throws Exception {
+        // 8 callers at once need 8 workers; once quiet for the keep-alive (2 s by default) they all end
+        int callers = 8;
+        CountDownLatch together = new java.util.concurrent.CountDownLatch(callers);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        Set<Long> created = ConcurrentHashMap.newKeySet();
+        try {
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                results.add(pool.submit(() -> {
+                    try (NsFd ns = Netns.newTransient()) {
+                        created.add(ns.ino());
+                        return Netns.execute(ns, () -> {
+                            together.countDown();
+                            together.await(30, TimeUnit.SECONDS);
+                            return Eye.threadIno() - ns.ino();
+                        });
+                    }
+                }));
+            }
+            for (Future<Long> f : results) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Eye.javaThreadsNamed("jnetns-worker-")).hasSizeGreaterThanOrEqualTo(callers);
+        assertThat(Eye.threadsIn(created)).isEmpty();
+
+        boolean allEnded = Eye.await(
+                () -> Eye.javaThreadsNamed("jnetns-worker-").isEmpty() && WorkerPool.shared().idleCount() == 0, 30);
+        assertThat(allEnded)
+                .as("worker threads left: %s", Eye.javaThreadsNamed("jnetns-worker-"))
+                .isTrue();
+        // and jnetns still works afterwards, on a new worker
+        try (NsFd ns = Netns.newTransient()) {
+            assertThat(Netns.execute(ns, Eye::threadIno)).isEqualTo(ns.ino());
+        }
     }
 
     private static List<String> nsTargets(List<String> targets) {

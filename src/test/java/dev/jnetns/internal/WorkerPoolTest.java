@@ -106,7 +106,7 @@ class WorkerPoolTest {
 
     @Test
     void aNewWorkerStartsAtHomeEvenWhenCreatedFromInsideANamespace() throws Exception {
-        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 60_000);
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
         try (NsFd ns = Netns.newTransient()) {
             long seen = Netns.execute(ns, () -> {
                 // this thread is inside ns; the worker it creates inherits ns until it is sent home
@@ -126,7 +126,7 @@ class WorkerPoolTest {
         InheritableThreadLocal<String> context = new InheritableThreadLocal<>();
         context.set("the first caller's secret");
         try {
-            WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 60_000);
+            WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
             Worker w = pool.acquire(); // a new worker, started by this thread
             try {
                 assertThat(w.run(context::get))
