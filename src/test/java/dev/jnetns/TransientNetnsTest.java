@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -86,14 +87,19 @@ class TransientNetnsTest {
 
     @Test
     void theScanSeesAThreadLeftInside() throws Exception {
-        // the eye used above can fail: a thread started inside inherits the namespace and shows up
+        // the eye used above can fail: a thread started inside inherits the namespace and shows up. It is
+        // matched by tid: until a new thread has named itself, /proc shows its creator's name (a jnetns worker).
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicLong leftTid = new AtomicLong();
         Thread[] left = new Thread[1];
         long ino;
         try (NsFd ns = Netns.newTransient()) {
             ino = ns.ino();
             Netns.execute(ns, () -> {
                 left[0] = new Thread(() -> {
+                    leftTid.set(Eye.tid());
+                    running.countDown();
                     try {
                         release.await();
                     } catch (InterruptedException e) {
@@ -101,10 +107,11 @@ class TransientNetnsTest {
                     }
                 }, "left-inside");
                 left[0].start();
+                running.await(10, TimeUnit.SECONDS);
             });
         }
         try {
-            assertThat(Eye.threadsIn(ino)).singleElement().asString().contains("left-inside");
+            assertThat(Eye.threadsIn(ino)).singleElement().asString().startsWith(leftTid.get() + " ");
         } finally {
             release.countDown();
             left[0].join(10_000);
