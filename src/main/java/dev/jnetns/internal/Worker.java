@@ -40,9 +40,15 @@ public final class Worker {
 
     void start() {
         thread.start();
-        // A new thread inherits its creator's namespace, which may be a test's: go home first.
+        // A new thread inherits its creator's namespace, which may be a test's: go home first. Usually it is
+        // home already; then no setns is tried, since that needs CAP_SYS_ADMIN even to stay put, and without it
+        // the caller should hear of the operation it asked for (unshare, setns into its namespace), not of this.
         run(() -> {
-            goHome();
+            if (NsFiles.currentIno() == pool.home().ino()) {
+                where = pool.home().ino();
+            } else {
+                goHome();
+            }
             return null;
         });
     }
