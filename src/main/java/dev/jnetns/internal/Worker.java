@@ -185,7 +185,11 @@ public final class Worker {
                     failure.errno(),
                     "could not return the thread to its namespace, so the thread was retired and will run nothing"
                             + " else" + (left ? "" : "; it stays where it is until it ends")
-                            + " (" + failure.getMessage() + ")",
+                            + " (" + failure.getMessage() + ")"
+                            + (failure.errno() == Errno.EPERM
+                                    ? ". The JVM's namespace belongs to a user namespace it has no CAP_SYS_ADMIN in,"
+                                            + " as under `unshare -Ur`: start the JVM with `unshare -Urn` instead"
+                                    : ""),
                     failure);
         }
     }

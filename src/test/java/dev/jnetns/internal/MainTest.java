@@ -35,12 +35,36 @@ class MainTest {
     }
 
     @Test
-    void withoutCapSysAdminTheDemoNamesTheRealFailure() throws Exception {
-        // a child JVM without CAP_SYS_ADMIN: the first thing the kernel refuses is creating the namespace
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    void underUnshareUrTheFailureNamesTheFix() throws Exception {
+        // measured (DESIGN.md): under `unshare -Ur` a namespace can be created but setns back home gives EPERM
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+        Output r = childJvm("/usr/bin/unshare", "-Ur");
+        assertThat(r.exit).as(r.text).isEqualTo(1);
+        assertThat(r.text).contains("round trip FAILED", "EPERM (Operation not permitted)", "retired", "unshare -Urn");
+    }
+
+    @Test
+    void underUnshareUrnTheDemoWorks() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+        Output r = childJvm("/usr/bin/unshare", "-Urn");
+        assertThat(r.exit).as(r.text).isZero();
+        assertThat(r.text).contains("round trip OK");
+    }
+
+    private static final class Output {
+        final int exit;
+        final String text;
+
+        Output(int exit, String text) {
+            this.exit = exit;
+            this.text = text;
+        }
+    }
+
+    /** Runs {@code Main demo} in a child JVM started through {@code wrapper} (setpriv, unshare...). */
+    private static Output childJvm(String... wrapper) throws Exception {
+        List<String> command = new ArrayList<>(List.of(wrapper));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 24) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
@@ -49,8 +73,16 @@ class MainTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(1);
-        assertThat(out)
+        return new Output(p.exitValue(), out);
+    }
+
+    @Test
+    void withoutCapSysAdminTheDemoNamesTheRealFailure() throws Exception {
+        // a child JVM without CAP_SYS_ADMIN: the first thing the kernel refuses is creating the namespace
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Output r = childJvm("/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin");
+        assertThat(r.exit).as(r.text).isEqualTo(1);
+        assertThat(r.text)
                 .contains("round trip FAILED")
                 .contains("unshare(CLONE_NEWNET): EPERM (Operation not permitted)")
                 .doesNotContain("retired");
