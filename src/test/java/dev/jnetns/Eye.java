@@ -132,7 +132,8 @@ public final class Eye {
         List<String> targets = new ArrayList<>();
         for (Path fd : list(FDS)) {
             try {
-                targets.add(Files.readSymbolicLink(fd).toString());
+                // a file deleted meanwhile (a concurrent build cleaning target/) changes its link's text
+                targets.add(Files.readSymbolicLink(fd).toString().replaceFirst(" \\(deleted\\)$", ""));
             } catch (IOException e) {
                 // closed while we looked (the listing's own descriptor, for one)
             }
