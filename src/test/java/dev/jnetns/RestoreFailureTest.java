@@ -40,6 +40,12 @@ class RestoreFailureTest {
                     .contains("retired")
                     .contains(failed.get().getName());
             assertThat(Eye.threadIno()).as("the caller").isEqualTo(home);
+            // the kernel-level failure underneath, in the setns(...) form
+            assertThat(e.getCause()).isInstanceOf(NetnsException.class);
+            NetnsException cause = (NetnsException) e.getCause();
+            assertThat(cause.operation()).isEqualTo("setns(net:[" + home + "])");
+            assertThat(cause).hasMessage("setns(net:[" + home + "]): EBADF (Bad file descriptor)");
+            assertThat(cause.errnoName()).isEqualTo("EBADF");
 
             Thread retired = failed.get();
             retired.join(10_000);
