@@ -1,6 +1,7 @@
 package dev.jnetns.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
@@ -137,6 +138,51 @@ class WorkerPoolTest {
             }
         } finally {
             context.remove();
+        }
+    }
+
+    @Test
+    void releaseBringsAWorkerLeftAwayHome() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+        try (NsFd ns = Netns.newTransient()) {
+            Worker w = pool.acquire();
+            w.enter(ns.fd(), "test");
+            assertThat(w.isAway()).isTrue();
+            assertThat(w.run(WorkerPoolTest::threadIno)).isEqualTo(ns.ino());
+            pool.release(w);
+            assertThat(w.isAway()).isFalse();
+            assertThat(pool.idleCount()).isEqualTo(1);
+            Worker again = pool.acquire();
+            try {
+                assertThat(again).isSameAs(w);
+                assertThat(again.run(WorkerPoolTest::threadIno)).isEqualTo(pool.home().ino());
+            } finally {
+                pool.release(again);
+            }
+        }
+    }
+
+    @Test
+    void releaseDropsAWorkerThatCannotGoHome() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+        try (NsFd ns = Netns.newTransient()) {
+            Worker w = pool.acquire();
+            w.enter(ns.fd(), "test");
+            Worker.failNextRestoreOf(w.thread());
+            pool.release(w);
+            assertThat(w.isRetired()).isTrue();
+            assertThat(pool.idleCount()).isZero();
+            w.thread().join(10_000);
+            assertThat(w.thread().isAlive()).isFalse();
+            Worker next = pool.acquire();
+            try {
+                assertThat(next).isNotSameAs(w);
+            } finally {
+                pool.release(next);
+            }
+            assertThat(catchThrowable(() -> w.run(() -> null)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("retired");
         }
     }
 }
