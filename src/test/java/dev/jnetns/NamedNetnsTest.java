@@ -173,6 +173,25 @@ class NamedNetnsTest {
         assertThat(Eye.ipNetnsList()).doesNotContain(name);
     }
 
+    @Test
+    void runNetnsIsASharedMountPointAsWithIproute2() throws Exception {
+        String name = uniqueName();
+        try (NsFd ns = Netns.newNamed(name)) {
+            List<String> dirMounts = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 6 && f[4].equals("/run/netns")) {
+                    dirMounts.add(line);
+                }
+            }
+            assertThat(dirMounts).isNotEmpty();
+            // the topmost mount of the directory (the last listed) propagates: mounts in it are seen everywhere
+            assertThat(dirMounts.get(dirMounts.size() - 1)).contains(" shared:");
+        } finally {
+            Netns.deleteNamed(name);
+        }
+    }
+
     /** Mount points under {@code prefix}, from this process's mountinfo (field 5). */
     private static List<String> mountsUnder(String prefix) {
         try {
