@@ -17,9 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Scenario 5: many concurrent execute calls each see their own target and leave every caller home. */
 @Timeout(120)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class ConcurrentExecuteTest {
     private static final int CALLS = 200;
 

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Scenario 13: many namespaces created, used and closed leave no descriptor and no thread behind. */
 @Timeout(120)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class LeakTest {
     private static final int ROUNDS = 200;
 

@@ -12,12 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Scenario 9: persistent namespaces under /run/netns, as iproute2 sees them. Other builds may use
  * /run/netns at the same time, so the checks are about our own names only.
  */
 @Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class NamedNetnsTest {
     private final List<String> created = new ArrayList<>();
 

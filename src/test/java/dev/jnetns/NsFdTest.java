@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scenarios 8 and 10: opening handles, rejecting what is not a network namespace, identity, close. */
 @Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class NsFdTest {
     private static final int O_CLOEXEC_OCTAL = 02000000;
 

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Scenario 7: a worker that cannot go home is retired, says so, and never runs anything else. */
 @Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class RestoreFailureTest {
 
     @Test

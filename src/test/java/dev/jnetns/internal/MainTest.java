@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Scenario 14: the demo's round trip. */
 @Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class MainTest {
 
     @Test

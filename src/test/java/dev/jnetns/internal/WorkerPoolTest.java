@@ -17,9 +17,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The worker pool on its own: keep-alive, hand-over under churn, what a new worker inherits. */
 @Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class WorkerPoolTest {
 
     private static long threadIno() throws Exception {
