@@ -67,6 +67,33 @@ class EnterTest {
     }
 
     @Test
+    void nestedStaysUnwindInOrder() throws Exception {
+        Eye.onNewThread("enterer", () -> {
+            long home = Eye.threadIno();
+            try (EnteredNetns outer = Netns.enterTransient()) {
+                long outerIno = Eye.threadIno();
+                assertThat(outerIno).isEqualTo(outer.ns().ino()).isNotEqualTo(home);
+                try (NsFd other = Netns.newTransient(); EnteredNetns inner = Netns.enter(other)) {
+                    assertThat(Eye.threadIno()).isEqualTo(other.ino());
+                    try (EnteredNetns innermost = Netns.enterTransient()) {
+                        assertThat(Eye.threadIno()).isEqualTo(innermost.ns().ino());
+                    }
+                    assertThat(Eye.threadIno()).isEqualTo(other.ino());
+                }
+                assertThat(Eye.threadIno()).isEqualTo(outerIno);
+                // execute from a thread that is itself inside a namespace: the work and the worker are fine
+                try (NsFd target = Netns.newTransient()) {
+                    assertThat(Netns.execute(target, Eye::threadIno)).isEqualTo(target.ino());
+                    assertThat(Eye.threadsIn(target.ino())).isEmpty();
+                }
+                assertThat(Eye.threadIno()).isEqualTo(outerIno);
+            }
+            assertThat(Eye.threadIno()).isEqualTo(home);
+            return null;
+        });
+    }
+
+    @Test
     void closeFromAnotherThreadFailsAndTheThreadStaysInside() throws Exception {
         Eye.onNewThread("enterer", () -> {
             long before = Eye.threadIno();
