@@ -26,6 +26,7 @@ public final class PreparedNamespaces {
     private Thread filler;
     private volatile boolean failed;
     private volatile long lastTake;
+    private final java.util.LinkedHashSet<Long> made = new java.util.LinkedHashSet<>();
 
     PreparedNamespaces(int depth, long keepAliveMillis) {
         this.depth = Math.max(0, depth);
@@ -49,6 +50,16 @@ public final class PreparedNamespaces {
         Integer fd = ready.poll();
         wake();
         return fd == null ? -1 : fd;
+    }
+
+    /**
+     * Whether the namespace with inode {@code ino} was made by this supply (handed out or not); for jnetns' own
+     * tests, which must tell the supply's descriptors from leaked ones. Remembers the most recent 4096.
+     */
+    public boolean wasPrepared(long ino) {
+        synchronized (made) {
+            return made.contains(ino);
+        }
     }
 
     /** How many are ready now; for tests and diagnostics. */
@@ -77,7 +88,9 @@ public final class PreparedNamespaces {
             }
             while (true) {
                 while (ready.size() < depth) {
-                    ready.add(prepareOne(pool, home));
+                    int fd = prepareOne(pool, home);
+                    remember(NsFiles.identify(fd)[1]);
+                    ready.add(fd);
                 }
                 synchronized (signal) {
                     signal.wait(keepAliveMillis);
@@ -122,6 +135,16 @@ public final class PreparedNamespaces {
             }
         }
         return fd;
+    }
+
+    private void remember(long ino) {
+        synchronized (made) {
+            made.remove(ino); // inode numbers are reused: keep the newest order
+            made.add(ino);
+            if (made.size() > 4096) {
+                made.remove(made.iterator().next());
+            }
+        }
     }
 
     private void drain() {

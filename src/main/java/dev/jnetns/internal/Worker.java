@@ -35,14 +35,17 @@ public final class Worker {
 
     Worker(WorkerPool pool) {
         this.pool = pool;
-        this.thread = new Thread(this::loop, "jnetns-worker-" + COUNTER.incrementAndGet());
+        // No inherited thread-locals: the worker serves every caller, not just the one that happened to start it.
+        this.thread = new Thread(null, this::loop, "jnetns-worker-" + COUNTER.incrementAndGet(), 0, false);
         this.thread.setDaemon(true);
         this.thread.setUncaughtExceptionHandler((t, e) -> {});
     }
 
     void start() {
         thread.start();
-        // A new thread inherits its creator's namespace, which may be a test's: go home first.
+        // A new thread inherits its creator's namespace, which may be a test's: go home first. Usually it is
+        // home already; then no setns is tried, since that needs CAP_SYS_ADMIN even to stay put, and without it
+        // the caller should hear of the operation it asked for (unshare, setns into its namespace), not of this.
         run(() -> {
             tid = LibC.gettid();
             if (NsFiles.currentIno() == pool.home().ino()) {
@@ -239,7 +242,7 @@ public final class Worker {
     private void goHome() {
         long home = pool.home().ino();
         try {
-            if (RESTORE_FAULT.get() != null && RESTORE_FAULT.getAndSet(null) == thread) {
+            if (RESTORE_FAULT.get() == thread && RESTORE_FAULT.compareAndSet(thread, null)) {
                 throw new LastErrorException(Errno.EBADF);
             }
             LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
@@ -250,6 +253,7 @@ public final class Worker {
             where = home;
         } catch (RuntimeException e) {
             retired = true;
+            boolean left = leaveStuckNamespace();
             NetnsException failure = e instanceof LastErrorException
                     ? NsFiles.failure("setns(net:[" + home + "])", (LastErrorException) e)
                     : e instanceof NetnsException ? (NetnsException) e : new NetnsException("restore", e.toString());
@@ -257,8 +261,28 @@ public final class Worker {
                     "restore " + thread.getName() + " to net:[" + home + "]",
                     failure.errno(),
                     "could not return the thread to its namespace, so the thread was retired and will run nothing"
-                            + " else (" + failure.getMessage() + ")",
+                            + " else" + (left ? "" : "; it stays where it is until it ends")
+                            + " (" + failure.getMessage() + ")"
+                            + (failure.errno() == Errno.EPERM
+                                    ? ". The JVM's namespace belongs to a user namespace it has no CAP_SYS_ADMIN in,"
+                                            + " as under `unshare -Ur`: start the JVM with `unshare -Urn` instead"
+                                    : ""),
                     failure);
+        }
+    }
+
+    /**
+     * A retired thread still takes a while to end, and the OS thread outlives {@link Thread#join()} a little:
+     * meanwhile it would keep the namespace it is stuck in alive and show up in it. Moving it into an empty
+     * namespace of its own, before the caller hears of the failure, ends that at once.
+     */
+    private boolean leaveStuckNamespace() {
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+            where = -1;
+            return true;
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            return false;
         }
     }
 

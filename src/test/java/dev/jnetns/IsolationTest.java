@@ -1,0 +1,98 @@
+package dev.jnetns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** Scenario 11: a fresh namespace has only lo, and the host's loopback is out of reach. */
+@Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
+class IsolationTest {
+
+    @Test
+    void onlyLoExistsAndItIsUp() {
+        try (NsFd ns = Netns.newTransient()) {
+            Eye.Result link = Netns.execute(ns, () -> Eye.run("ip", "-j", "link"));
+            assertThat(link.exit).as("%s", link).isZero();
+            assertThat(Eye.ifnames(link.output)).containsExactly("lo");
+            assertThat(Eye.flagsOf(link.output, "lo")).contains("UP", "LOOPBACK");
+            // the eye can tell: the host has more than lo
+            assertThat(Eye.ifnames(Eye.run("ip", "-j", "link").output)).contains("lo");
+        }
+    }
+
+    @Test
+    void loStaysDownWhenAsked() {
+        try (NsFd ns = Netns.newTransient(Netns.Lo.DOWN)) {
+            Eye.Result link = Netns.execute(ns, () -> Eye.run("ip", "-j", "link"));
+            assertThat(Eye.ifnames(link.output)).containsExactly("lo");
+            assertThat(Eye.flagsOf(link.output, "lo")).contains("LOOPBACK").doesNotContain("UP");
+        }
+    }
+
+    @Test
+    void theHostsLoopbackIsOutOfReach() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket(0, 50, loopback); NsFd ns = Netns.newTransient()) {
+            InetSocketAddress address = new InetSocketAddress(loopback, server.getLocalPort());
+            Throwable inside = Netns.execute(ns, () -> catchThrowable(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(address, 5000);
+                }
+            }));
+            assertThat(inside).as("connect from inside").isInstanceOf(ConnectException.class);
+
+            // the same port from the host works
+            try (Socket s = new Socket()) {
+                s.connect(address, 5000);
+                assertThat(s.isConnected()).isTrue();
+                try (Socket accepted = server.accept()) {
+                    assertThat(accepted.getInetAddress()).isEqualTo(loopback);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aListenerInsideIsReachableOnlyFromInside() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (NsFd ns = Netns.newTransient()) {
+            // a socket belongs to the namespace of the thread that created it, for life
+            ServerSocket server = Netns.execute(ns, () -> new ServerSocket(0, 50, loopback));
+            try (server) {
+                InetSocketAddress address = new InetSocketAddress(loopback, server.getLocalPort());
+                boolean connectedInside = Netns.execute(ns, () -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(address, 5000);
+                        return s.isConnected();
+                    }
+                });
+                assertThat(connectedInside).isTrue();
+                try (Socket s = new Socket()) {
+                    assertThat(catchThrowable(() -> s.connect(address, 5000)))
+                            .as("connect from the host")
+                            .isInstanceOf(ConnectException.class);
+                }
+            }
+        }
+    }
+
+    @Test
+    void enterTransientAlsoBringsLoUp() throws Exception {
+        Eye.Result link = Eye.onNewThread("enterer", () -> {
+            try (EnteredNetns entered = Netns.enterTransient()) {
+                return Eye.run("ip", "-j", "link");
+            }
+        });
+        assertThat(Eye.ifnames(link.output)).containsExactly("lo");
+        assertThat(Eye.flagsOf(link.output, "lo")).contains("UP");
+    }
+}

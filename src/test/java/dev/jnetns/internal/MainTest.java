@@ -1,0 +1,92 @@
+package dev.jnetns.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** Scenario 14: the demo's round trip. */
+@Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
+class MainTest {
+
+    @Test
+    void demoRoundTrip() throws Exception {
+        String home = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            code = Main.demo(out);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        assertThat(text).contains("round trip OK").doesNotContain("FAILED");
+        assertThat(text).contains("this thread:            " + home);
+        assertThat(text).contains("this thread afterwards:  " + home);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString()).isEqualTo(home);
+    }
+
+    @Test
+    void underUnshareUrTheFailureNamesTheFix() throws Exception {
+        // measured (DESIGN.md): under `unshare -Ur` a namespace can be created but setns back home gives EPERM
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+        Output r = childJvm("/usr/bin/unshare", "-Ur");
+        assertThat(r.exit).as(r.text).isEqualTo(1);
+        assertThat(r.text).contains("round trip FAILED", "EPERM (Operation not permitted)", "retired", "unshare -Urn");
+    }
+
+    @Test
+    void underUnshareUrnTheDemoWorks() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+        Output r = childJvm("/usr/bin/unshare", "-Urn");
+        assertThat(r.exit).as(r.text).isZero();
+        assertThat(r.text).contains("round trip OK");
+    }
+
+    private static final class Output {
+        final int exit;
+        final String text;
+
+        Output(int exit, String text) {
+            this.exit = exit;
+            this.text = text;
+        }
+    }
+
+    /** Runs {@code Main demo} in a child JVM started through {@code wrapper} (setpriv, unshare...). */
+    private static Output childJvm(String... wrapper) throws Exception {
+        List<String> command = new ArrayList<>(List.of(wrapper));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (Runtime.version().feature() >= 24) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Output(p.exitValue(), out);
+    }
+
+    @Test
+    void withoutCapSysAdminTheDemoNamesTheRealFailure() throws Exception {
+        // a child JVM without CAP_SYS_ADMIN: the first thing the kernel refuses is creating the namespace
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Output r = childJvm("/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin");
+        assertThat(r.exit).as(r.text).isEqualTo(1);
+        assertThat(r.text)
+                .contains("round trip FAILED")
+                .contains("unshare(CLONE_NEWNET): EPERM (Operation not permitted)")
+                .doesNotContain("retired");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jnetns.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.Eye;
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Namespaces made ahead: fresh, handed out once, entered by nothing, and gone when the supply is idle. */
+@Timeout(60)
+class PreparedNamespacesTest {
+    private static int takeWhenReady(PreparedNamespaces supply) throws InterruptedException {
+        for (int i = 0; i < 2000; i++) {
+            int fd = supply.take();
+            if (fd >= 0) {
+                return fd;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("nothing was prepared in 2 s");
+    }
+
+    @Test
+    void eachIsFreshWithLoopbackUpAndHandedOutOnce() throws Exception {
+        PreparedNamespaces supply = new PreparedNamespaces(2, 500);
+        long home = Eye.threadIno();
+        List<NsFd> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                NsFd ns = NsFdAccess.adopt(takeWhenReady(supply));
+                taken.add(ns); // held open, so no inode number can be reused meanwhile
+                assertThat(Eye.threadsIn(Set.of(ns.ino()))).as("threads inside a prepared namespace").isEmpty();
+            }
+            Set<Long> inos = new HashSet<>();
+            taken.forEach(ns -> inos.add(ns.ino()));
+            assertThat(inos).hasSize(20).doesNotContain(home);
+            String links = Netns.execute(taken.get(0), () -> Eye.run("ip", "-j", "link", "show").output);
+            assertThat(links).contains("\"ifname\":\"lo\"").contains("\"operstate\":\"UNKNOWN\"");
+            assertThat(links.split("\"ifname\"")).hasSize(2);
+        } finally {
+            taken.forEach(NsFd::close);
+        }
+        assertThat(Eye.threadIno()).isEqualTo(home);
+    }
+
+    @Test
+    void anIdleSupplyClosesWhatItPreparedAndItsThreadEnds() throws Exception {
+        PreparedNamespaces supply = new PreparedNamespaces(3, 300);
+        NsFiles.close(takeWhenReady(supply));
+        assertThat(Eye.await(() -> supply.readyCount() == 3, 10)).isTrue();
+        assertThat(Eye.await(() -> supply.readyCount() == 0, 10)).as("drained after the keep-alive").isTrue();
+        assertThat(Eye.await(() -> Eye.javaThreadsNamed("jnetns-prepare").size() <= 1, 10)).isTrue();
+    }
+
+    @Test
+    void depthZeroTurnsItOff() {
+        PreparedNamespaces off = new PreparedNamespaces(0, 300);
+        assertThat(off.take()).isEqualTo(-1);
+        assertThat(off.readyCount()).isZero();
+    }
+}

@@ -1,0 +1,190 @@
+package dev.jnetns.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/** The worker pool on its own: keep-alive, hand-over under churn, what a new worker inherits. */
+@Timeout(60)
+@Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
+class WorkerPoolTest {
+
+    private static long threadIno() throws Exception {
+        String link = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        return Long.parseLong(link.substring(5, link.length() - 1));
+    }
+
+    @Test
+    void idleWorkersEndAfterTheKeepAlive() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 50);
+        Worker worker = pool.acquire();
+        Thread thread = worker.thread();
+        assertThat(worker.run(WorkerPoolTest::threadIno)).isEqualTo(pool.home().ino());
+        pool.release(worker);
+        assertThat(pool.idleCount()).isEqualTo(1);
+        thread.join(10_000);
+        assertThat(thread.isAlive()).as("the idle worker ended").isFalse();
+        assertThat(pool.idleCount()).isZero();
+        assertThat(worker.isRetired()).isFalse();
+        // the pool carries on with a new worker
+        Worker next = pool.acquire();
+        try {
+            assertThat(next.thread()).isNotSameAs(thread);
+            assertThat(next.run(() -> "ok")).isEqualTo("ok");
+        } finally {
+            pool.release(next);
+        }
+    }
+
+    @Test
+    void aBusyWorkerOutlivesItsKeepAlive() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 20);
+        Worker worker = pool.acquire();
+        try {
+            worker.run(() -> null);
+            Thread.sleep(200); // held, not idle: many keep-alive periods pass
+            assertThat(worker.thread().isAlive()).isTrue();
+            assertThat(worker.run(() -> "still here")).isEqualTo("still here");
+        } finally {
+            pool.release(worker);
+        }
+    }
+
+    @Test
+    void handOverSurvivesKeepAliveChurn() throws Exception {
+        // a keep-alive of 1 ms makes idle workers time out all the time while callers take them
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 1);
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        try (NsFd ns = Netns.newTransient()) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                results.add(callers.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 300; i++) {
+                        Worker w = pool.acquire();
+                        try {
+                            threads.add(w.thread());
+                            long inside = w.runIn(ns.fd(), "test", WorkerPoolTest::threadIno);
+                            if (inside == ns.ino() && !w.isAway()) {
+                                ok++;
+                            }
+                            if (i % 50 == 0) {
+                                Thread.sleep(3); // let idle ones time out
+                            }
+                        } finally {
+                            pool.release(w);
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertThat(f.get(50, TimeUnit.SECONDS)).isEqualTo(300);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        for (Thread t : threads) {
+            t.join(10_000);
+            assertThat(t.isAlive()).as("%s ended after its keep-alive", t.getName()).isFalse();
+        }
+        assertThat(pool.idleCount()).isZero();
+    }
+
+    @Test
+    void aNewWorkerStartsAtHomeEvenWhenCreatedFromInsideANamespace() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+        try (NsFd ns = Netns.newTransient()) {
+            long seen = Netns.execute(ns, () -> {
+                // this thread is inside ns; the worker it creates inherits ns until it is sent home
+                Worker w = pool.acquire();
+                try {
+                    return w.run(WorkerPoolTest::threadIno);
+                } finally {
+                    pool.release(w);
+                }
+            });
+            assertThat(seen).isEqualTo(pool.home().ino()).isNotEqualTo(ns.ino());
+        }
+    }
+
+    @Test
+    void aNewWorkerDoesNotInheritTheCreatorsThreadLocals() throws Exception {
+        InheritableThreadLocal<String> context = new InheritableThreadLocal<>();
+        context.set("the first caller's secret");
+        try {
+            WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+            Worker w = pool.acquire(); // a new worker, started by this thread
+            try {
+                assertThat(w.run(context::get))
+                        .as("work must not see the thread-locals of whoever happened to start the worker")
+                        .isNull();
+            } finally {
+                pool.release(w);
+            }
+        } finally {
+            context.remove();
+        }
+    }
+
+    @Test
+    void releaseBringsAWorkerLeftAwayHome() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+        try (NsFd ns = Netns.newTransient()) {
+            Worker w = pool.acquire();
+            w.enter(ns.fd(), "test");
+            assertThat(w.isAway()).isTrue();
+            assertThat(w.run(WorkerPoolTest::threadIno)).isEqualTo(ns.ino());
+            pool.release(w);
+            assertThat(w.isAway()).isFalse();
+            assertThat(pool.idleCount()).isEqualTo(1);
+            Worker again = pool.acquire();
+            try {
+                assertThat(again).isSameAs(w);
+                assertThat(again.run(WorkerPoolTest::threadIno)).isEqualTo(pool.home().ino());
+            } finally {
+                pool.release(again);
+            }
+        }
+    }
+
+    @Test
+    void releaseDropsAWorkerThatCannotGoHome() throws Exception {
+        WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
+        try (NsFd ns = Netns.newTransient()) {
+            Worker w = pool.acquire();
+            w.enter(ns.fd(), "test");
+            Worker.failNextRestoreOf(w.thread());
+            pool.release(w);
+            assertThat(w.isRetired()).isTrue();
+            assertThat(pool.idleCount()).isZero();
+            w.thread().join(10_000);
+            assertThat(w.thread().isAlive()).isFalse();
+            Worker next = pool.acquire();
+            try {
+                assertThat(next).isNotSameAs(w);
+            } finally {
+                pool.release(next);
+            }
+            assertThat(catchThrowable(() -> w.run(() -> null)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("retired");
+        }
+    }
+}
