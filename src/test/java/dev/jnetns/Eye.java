@@ -146,6 +146,22 @@ public final class Eye {
      * multiset of targets. Descriptors closed meanwhile (the JVM's cleaners close some at any time) do not count.
      */
     public static List<String> openedSince(List<String> before) {
+        // jnetns' background thread holds a socket for a moment while it prepares a namespace: a leak stays,
+        // that goes, so look again for a little while before reporting
+        List<String> added = openedSinceNow(before);
+        for (int i = 0; i < 100 && !added.isEmpty(); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            added = openedSinceNow(before);
+        }
+        return added;
+    }
+
+    private static List<String> openedSinceNow(List<String> before) {
         List<String> added = new ArrayList<>(fdTargets());
         for (String old : before) {
             added.remove(old);

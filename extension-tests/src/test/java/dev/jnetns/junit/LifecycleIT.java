@@ -131,7 +131,8 @@ class LifecycleIT {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
             assertThat(Kit.fdsOn(ino)).as("descriptors left on net:[%d]", ino).isZero();
         }
-        assertThat(Kit.fdCount()).isEqualTo(fdsBefore);
+        Kit.eventually(() -> Kit.fdCount() <= fdsBefore); // jnetns' background thread may hold one briefly
+        assertThat(Kit.fdCount()).as("descriptors: %s", Kit.fdList()).isLessThanOrEqualTo(fdsBefore);
     }
 
     private static void closeKept() throws IOException {

@@ -47,7 +47,8 @@ class ParallelIT {
         assertThat(SEEN).hasSize(500);
         assertThat(SEEN.values()).doesNotContain(host);
         assertThat(Kit.threadNs()).isEqualTo(host);
-        assertThat(Kit.fdCount()).as("descriptors: %s", Kit.fdList()).isEqualTo(fdsBefore);
+        Kit.eventually(() -> Kit.fdCount() <= fdsBefore); // jnetns' background thread may hold one briefly
+        assertThat(Kit.fdCount()).as("descriptors: %s", Kit.fdList()).isLessThanOrEqualTo(fdsBefore);
         // JUnit's pool threads and idle jnetns workers end after their keep-alive times
         assertThat(Kit.eventually(() -> Kit.threadCount() <= threadsBefore))
                 .as("threads back to %d, now %d", threadsBefore, Kit.threadCount()).isTrue();

@@ -136,7 +136,8 @@ class TeardownIT {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
             assertThat(Kit.fdsOn(ino)).as("descriptors left on net:[%d]", ino).isZero();
         }
-        assertThat(Kit.fdCount()).as("descriptors of the JVM: %s", Kit.fdList()).isEqualTo(fdsBefore);
+        Kit.eventually(() -> Kit.fdCount() <= fdsBefore); // jnetns' background thread may hold one briefly
+        assertThat(Kit.fdCount()).as("descriptors of the JVM: %s", Kit.fdList()).isLessThanOrEqualTo(fdsBefore);
     }
 
     @Test
