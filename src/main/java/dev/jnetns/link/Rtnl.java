@@ -243,6 +243,9 @@ public final class Rtnl implements AutoCloseable {
         if (spec.kind.equals("tap")) {
             return createTap(spec);
         }
+        if (spec.kind.equals("veth")) {
+            return createVeth(spec).local();
+        }
         String[] names = createWithRetry(spec);
         return inNetns(spec.netns, r -> r.link(names[0]));
     }
@@ -260,8 +263,22 @@ public final class Rtnl implements AutoCloseable {
         String[] names = createWithRetry(spec);
         Link local = inNetns(spec.netns, r -> r.link(names[0]));
         NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
-        Link peer = inNetns(peerNs, r -> r.link(names[1]));
-        return new VethPair(local, peer);
+        try {
+            // The kernel cannot open the peer while creating the pair (veth_open answers ENOTCONN before the
+            // two are joined), so the peer goes up in a second request.
+            Link peer = inNetns(peerNs, r -> spec.up ? r.setUp(r.link(names[1])) : r.link(names[1]));
+            return new VethPair(local, peer);
+        } catch (RuntimeException e) {
+            try {
+                inNetns(spec.netns, r -> {
+                    r.delete(local);
+                    return null;
+                });
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     private <T> T inNetns(NsFd target, Function<Rtnl, T> fn) {
@@ -321,7 +338,7 @@ public final class Rtnl implements AutoCloseable {
             case "veth": {
                 int data = m.beginNested(Nl.IFLA_INFO_DATA);
                 int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
-                m.ifinfomsg(Nl.AF_UNSPEC, 0, upFlags, upFlags).string(Nl.IFLA_IFNAME, peer);
+                m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
                 if (spec.mtu != null) {
                     m.u32(Nl.IFLA_MTU, spec.mtu);
                 }
