@@ -228,6 +228,17 @@ public final class LinkSpec {
         return this;
     }
 
+    /**
+     * The parent link ({@code IFLA_LINK}) for kinds that sit on another link, e.g. {@code vlan} or
+     * {@code ipvlan} made with {@link #of(String, String)}; a link of the creating handle's namespace.
+     */
+    public LinkSpec parent(Link parent) {
+        require(kind.equals("veth") || kind.equals("tap") || kind.equals("bridge") ? "-" : kind);
+        this.parentIndex = parent.index();
+        this.parentNetnsIno = parent.netnsIno();
+        return this;
+    }
+
     /** The macvlan mode. */
     public LinkSpec mode(MacvlanMode mode) {
         require("macvlan");

@@ -28,6 +28,15 @@ abstract class FdLeakCheck {
         try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.links();
             Ip.linkNames(ns);
+            // the JDK keeps one socket open for good after its first DatagramSocket (a lazily made dummy)
+            Netns.execute(ns, () -> {
+                try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+                    s.send(new java.net.DatagramPacket(new byte[1], 1,
+                            java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 9));
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         before = openFds();
     }
