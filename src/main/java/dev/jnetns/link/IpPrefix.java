@@ -69,12 +69,14 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("empty address");
         }
-        byte[] bytes = text.indexOf(':') >= 0 ? parseV6(text) : parseV4(text);
+        boolean v6 = text.indexOf(':') >= 0;
+        byte[] bytes = v6 ? parseV6(text) : parseV4(text);
         if (bytes == null) {
             throw new IllegalArgumentException("\"" + text + "\" is not a numeric IPv4 or IPv6 address");
         }
         try {
-            return InetAddress.getByAddress(bytes);
+            // Inet6Address directly, so that ::ffff:a.b.c.d stays IPv6 (InetAddress would make it IPv4)
+            return v6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -178,7 +180,8 @@ public record IpPrefix(InetAddress address, int prefixLength) {
             bytes[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
         }
         try {
-            return new IpPrefix(InetAddress.getByAddress(bytes), prefixLength);
+            InetAddress net = isIpv6() ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+            return new IpPrefix(net, prefixLength);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
