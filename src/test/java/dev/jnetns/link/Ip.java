@@ -34,8 +34,13 @@ final class Ip {
         return Netns.execute(ns, () -> {
             Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
             p.getOutputStream().close();
-            String out = drain(p.getInputStream());
-            String err = drain(p.getErrorStream());
+            String out;
+            String err;
+            // closed here, not left to the JDK's process reaper, so the descriptor count is exact afterwards
+            try (InputStream stdout = p.getInputStream(); InputStream stderr = p.getErrorStream()) {
+                out = drain(stdout);
+                err = drain(stderr);
+            }
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(Arrays.toString(command) + " did not finish");
