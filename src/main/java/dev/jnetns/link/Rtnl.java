@@ -13,7 +13,6 @@ import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

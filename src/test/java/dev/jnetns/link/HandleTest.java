@@ -71,6 +71,24 @@ class HandleTest extends FdLeakCheck {
     }
 
     @Test
+    void largeDumpsSpanSeveralDatagramsAndAreReadWhole() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            for (int i = 0; i < 40; i++) {
+                rtnl.createVeth(LinkSpec.veth("big" + i).peer("peer" + i));
+            }
+            try (dev.jnetns.internal.netlink.NetlinkSocket s =
+                    Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("large dump"))) {
+                List<byte[]> datagrams = s.dumpRaw(new dev.jnetns.internal.netlink.NlBuilder(
+                        dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump");
+                assertThat(datagrams).as("a multi-part dump").hasSizeGreaterThan(1);
+            }
+            List<String> mine = names(rtnl.links());
+            assertThat(mine).hasSize(81).doesNotHaveDuplicates();
+            assertThat(mine).containsExactlyElementsOf(Ip.linkNames(ns));
+        }
+    }
+
+    @Test
     void openCurrentBindsToTheCallingThreadsNamespace() {
         try (NsFd ns = Netns.newTransient()) {
             Rtnl rtnl = Netns.execute(ns, Rtnl::openCurrent);

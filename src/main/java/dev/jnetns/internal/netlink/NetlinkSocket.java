@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An {@code AF_NETLINK}/{@code NETLINK_ROUTE} socket. It belongs to the network namespace of the thread that
- * called {@link #open()}, for life, whichever thread uses it later. One request at a time (a lock), so an
+ * called {@link #open(String)}, for life, whichever thread uses it later. One request at a time (a lock), so an
  * instance can be shared between threads. Every request carries {@code NLM_F_ACK}; errors become
  * {@link NetnsException}s with the kernel's extended-ack text.
  */
