@@ -98,6 +98,20 @@ class TrafficTest extends FdLeakCheck {
                 }
                 assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
             }
+            // nor a's end
+            try (ServerSocket server = listen(a, "10.1.0.1")) {
+                server.setSoTimeout(300);
+                try (Socket s = new Socket()) {
+                    assertThatThrownBy(() -> s.connect(new InetSocketAddress("10.1.0.1", server.getLocalPort()), 300))
+                            .isInstanceOf(IOException.class);
+                }
+                assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
+                // while b reaches it
+                server.setSoTimeout(0);
+                Future<String> served = echoOnce(server);
+                assertThat(talk(b, "10.1.0.1", server.getLocalPort(), "back")).isEqualTo("BACK");
+                assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("back");
+            }
 
             try (DatagramSocket receiver = Netns.execute(b, () -> new DatagramSocket(0, IpPrefix.parseAddress("10.1.0.2")))) {
                 receiver.setSoTimeout(5000);

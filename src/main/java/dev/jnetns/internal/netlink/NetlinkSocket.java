@@ -155,7 +155,8 @@ public final class NetlinkSocket implements AutoCloseable {
         try {
             for (int attempt = 1; ; attempt++) {
                 int mySeq = nextSeq();
-                send(request, Nl.NLM_F_DUMP, mySeq, operation);
+                // NLM_F_ACK too: the kernel then puts extended-ack TLVs into a failing dump's NLMSG_DONE
+                send(request, Nl.NLM_F_DUMP | Nl.NLM_F_ACK, mySeq, operation);
                 List<byte[]> datagrams = new ArrayList<>();
                 boolean interrupted = false;
                 boolean done = false;
