@@ -100,12 +100,20 @@ public final class Rtnl implements AutoCloseable {
         }
     }
 
-    /** The inode of the namespace this handle is bound to (as {@link NsFd#ino()} and {@link Link#netnsIno()}). */
+    /**
+     * The inode of the namespace this handle is bound to (as {@link NsFd#ino()} and {@link Link#netnsIno()}).
+     *
+     * @return the inode
+     */
     public long netnsIno() {
         return ino;
     }
 
-    /** Whether {@link #close()} has not been called. */
+    /**
+     * Whether {@link #close()} has not been called.
+     *
+     * @return whether it is open
+     */
     public boolean isOpen() {
         return !closed;
     }
@@ -144,7 +152,11 @@ public final class Rtnl implements AutoCloseable {
 
     // ---------------------------------------------------------------- links: reading
 
-    /** All links of the namespace, in index order. */
+    /**
+     * All links of the namespace, in index order.
+     *
+     * @return the links, as snapshots
+     */
     public List<Link> links() {
         String op = "RTM_GETLINK dump";
         check(op);
@@ -160,6 +172,8 @@ public final class Rtnl implements AutoCloseable {
     /**
      * The link named {@code name}.
      *
+     * @param name the interface name
+     * @return the link
      * @throws NetnsException {@code ENODEV} if there is none
      * @throws IllegalArgumentException if the name is invalid
      */
@@ -173,6 +187,8 @@ public final class Rtnl implements AutoCloseable {
     /**
      * The link with index {@code index}.
      *
+     * @param index the interface index
+     * @return the link
      * @throws NetnsException {@code ENODEV} if there is none
      */
     public Link link(int index) {
@@ -193,7 +209,12 @@ public final class Rtnl implements AutoCloseable {
         throw new NetnsException(op, Errno.ENODEV, "the kernel acknowledged but sent no link", null);
     }
 
-    /** The link named {@code name}, or empty if there is none. */
+    /**
+     * The link named {@code name}, or empty if there is none.
+     *
+     * @param name the interface name
+     * @return the link, or empty
+     */
     public Optional<Link> findLink(String name) {
         try {
             return Optional.of(link(name));
@@ -208,6 +229,8 @@ public final class Rtnl implements AutoCloseable {
     /**
      * The link whose alias ({@code IFLA_IFALIAS}) is {@code alias}.
      *
+     * @param alias the alias
+     * @return the link
      * @throws NetnsException {@code ENODEV} if there is none
      */
     public Link linkByAlias(String alias) {
@@ -221,7 +244,12 @@ public final class Rtnl implements AutoCloseable {
                 "no link in net:[" + ino + "] has this alias", null);
     }
 
-    /** A fresh snapshot of {@code link} (by index). */
+    /**
+     * A fresh snapshot of {@code link} (by index).
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
     public Link refresh(Link link) {
         own(link, "RTM_GETLINK " + q(link.name()));
         return link(link.index());
@@ -233,6 +261,7 @@ public final class Rtnl implements AutoCloseable {
      * Creates a link; for a veth the result is the local end (see {@link #createVeth(LinkSpec)} for both).
      * Without a name a random one is used, retried on {@code EEXIST}.
      *
+     * @param spec what to create
      * @return the new link, read back from the namespace it was created in
      * @throws NetnsException if the kernel refuses (e.g. {@code EEXIST}, or {@code EOPNOTSUPP} with "Unknown
      *     device type" for a kind it lacks)
@@ -252,6 +281,7 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Creates a veth pair and returns both ends, each read from its own namespace.
      *
+     * @return both ends
      * @param spec a {@link LinkSpec#veth} spec
      */
     public VethPair createVeth(LinkSpec spec) {
@@ -490,12 +520,22 @@ public final class Rtnl implements AutoCloseable {
         return link(link.index());
     }
 
-    /** Sets the link administratively up ({@code IFF_UP}); returns the new snapshot. */
+    /**
+     * Sets the link administratively up ({@code IFF_UP}); returns the new snapshot.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
     public Link setUp(Link link) {
         return setLink(link, "up", Nl.IFF_UP, Nl.IFF_UP, m -> {});
     }
 
-    /** Sets the link administratively down; returns the new snapshot. */
+    /**
+     * Sets the link administratively down; returns the new snapshot.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
     public Link setDown(Link link) {
         return setLink(link, "down", 0, Nl.IFF_UP, m -> {});
     }
@@ -503,6 +543,9 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Renames the link (the kernel refuses, {@code EBUSY}, while it is up).
      *
+     * @param link a link read from this handle's namespace
+     * @param newName the new name (at most 15 bytes, no {@code /}, {@code :} or whitespace)
+     * @return the link as it is now
      * @throws IllegalArgumentException if {@code newName} is invalid (before any system call)
      */
     public Link rename(Link link, String newName) {
@@ -513,6 +556,8 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Sets the MAC address.
      *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
      * @param mac {@code aa:bb:cc:dd:ee:ff}
      * @throws IllegalArgumentException if it is not such an address
      */
@@ -521,7 +566,13 @@ public final class Rtnl implements AutoCloseable {
         return setLink(link, "address " + mac, 0, 0, m -> m.attr(Nl.IFLA_ADDRESS, bytes));
     }
 
-    /** Sets the MTU. */
+    /**
+     * Sets the MTU.
+     *
+     * @param link a link read from this handle's namespace
+     * @param mtu the MTU
+     * @return the link as it is now
+     */
     public Link setMtu(Link link, int mtu) {
         if (mtu <= 0) {
             throw new IllegalArgumentException("MTU must be positive, was " + mtu);
@@ -532,6 +583,9 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Sets the alias ({@code IFLA_IFALIAS}), or removes it when {@code alias} is {@code null} or empty.
      *
+     * @param link a link read from this handle's namespace
+     * @param alias the alias
+     * @return the link as it is now
      * @throws IllegalArgumentException if longer than 255 bytes
      */
     public Link setAlias(Link link, String alias) {
@@ -542,18 +596,35 @@ public final class Rtnl implements AutoCloseable {
         return setLink(link, "alias " + q(alias == null ? "" : alias), 0, 0, m -> m.attr(Nl.IFLA_IFALIAS, bytes));
     }
 
-    /** Turns promiscuous mode ({@code IFF_PROMISC}) on or off. */
+    /**
+     * Turns promiscuous mode ({@code IFF_PROMISC}) on or off.
+     *
+     * @param link a link read from this handle's namespace
+     * @param on {@code true} to turn it on
+     * @return the link as it is now
+     */
     public Link setPromiscuous(Link link, boolean on) {
         return setLink(link, "promisc " + (on ? "on" : "off"), on ? Nl.IFF_PROMISC : 0, Nl.IFF_PROMISC, m -> {});
     }
 
-    /** Makes {@code link} a port of {@code master} (a bridge of the same namespace). */
+    /**
+     * Makes {@code link} a port of {@code master} (a bridge of the same namespace).
+     *
+     * @param link a link read from this handle's namespace
+     * @param master the bridge (or other master) of this handle's namespace
+     * @return the link as it is now
+     */
     public Link setMaster(Link link, Link master) {
         own(master, "RTM_SETLINK " + q(link.name()) + " master " + q(master.name()));
         return setLink(link, "master " + q(master.name()), 0, 0, m -> m.u32(Nl.IFLA_MASTER, master.index()));
     }
 
-    /** Removes {@code link} from its master ({@code nomaster}). */
+    /**
+     * Removes {@code link} from its master ({@code nomaster}).
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
     public Link setNoMaster(Link link) {
         return setLink(link, "nomaster", 0, 0, m -> m.u32(Nl.IFLA_MASTER, 0));
     }
@@ -561,6 +632,8 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Moves the link into another namespace ({@code IFLA_NET_NS_FD}); it keeps its name (and goes down).
      *
+     * @param link a link read from this handle's namespace
+     * @param target the namespace to move it to
      * @return the link as read from {@code target}
      */
     public Link moveTo(Link link, NsFd target) {
@@ -574,7 +647,11 @@ public final class Rtnl implements AutoCloseable {
         return inNetns(target, r -> r.link(link.name()));
     }
 
-    /** Deletes the link (for a veth, both ends go). */
+    /**
+     * Deletes the link (for a veth, both ends go).
+     *
+     * @param link a link read from this handle's namespace
+     */
     public void delete(Link link) {
         String op = "RTM_DELLINK " + q(link.name());
         check(op);
@@ -586,6 +663,8 @@ public final class Rtnl implements AutoCloseable {
      * Waits until the link is operationally up: {@code IFF_UP} and operational state {@link OperState#UP} or
      * {@link OperState#UNKNOWN}. Polls every few milliseconds.
      *
+     * @param link a link read from this handle's namespace
+     * @param timeout how long to wait at most
      * @return the snapshot that was up
      * @throws NetnsException on timeout, with the last seen state
      */
@@ -636,13 +715,22 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Adds an address, e.g. {@code "10.1.0.1/24"} or {@code "fd00::1/64"}.
      *
+     * @param link a link read from this handle's namespace
+     * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
+     * @param options e.g. {@link AddressOption#NO_DAD}
      * @throws IllegalArgumentException if the CIDR is invalid (before any system call)
      */
     public void addAddress(Link link, String cidr, AddressOption... options) {
         addAddress(link, IpPrefix.parse(cidr), options);
     }
 
-    /** Adds an address with its prefix length to the link. */
+    /**
+     * Adds an address with its prefix length to the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param prefix the address with its prefix length
+     * @param options e.g. {@link AddressOption#NO_DAD}
+     */
     public void addAddress(Link link, IpPrefix prefix, AddressOption... options) {
         EnumSet<AddressOption> set = EnumSet.noneOf(AddressOption.class);
         set.addAll(Arrays.asList(options));
@@ -650,12 +738,22 @@ public final class Rtnl implements AutoCloseable {
         address(Nl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, link, prefix, flags);
     }
 
-    /** Removes an address from the link. */
+    /**
+     * Removes an address from the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
+     */
     public void deleteAddress(Link link, String cidr) {
         deleteAddress(link, IpPrefix.parse(cidr));
     }
 
-    /** Removes an address from the link. */
+    /**
+     * Removes an address from the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param prefix the address with its prefix length
+     */
     public void deleteAddress(Link link, IpPrefix prefix) {
         address(Nl.RTM_DELADDR, 0, link, prefix, 0);
     }
@@ -676,7 +774,11 @@ public final class Rtnl implements AutoCloseable {
         socket.request(m, op);
     }
 
-    /** All addresses of the namespace, IPv4 and IPv6. */
+    /**
+     * All addresses of the namespace, IPv4 and IPv6.
+     *
+     * @return the addresses
+     */
     public List<Address> addresses() {
         String op = "RTM_GETADDR dump";
         check(op);
@@ -689,7 +791,12 @@ public final class Rtnl implements AutoCloseable {
         return out;
     }
 
-    /** The addresses of one link. */
+    /**
+     * The addresses of one link.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the addresses
+     */
     public List<Address> addresses(Link link) {
         own(link, "RTM_GETADDR " + q(link.name()));
         List<Address> out = new ArrayList<>();
@@ -742,13 +849,18 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Adds a route ({@code NLM_F_CREATE | NLM_F_EXCL}).
      *
+     * @param route the route, see {@link Route#to(String)} and {@link Route#defaultVia(String)}
      * @throws NetnsException e.g. {@code EEXIST}, or {@code ENETUNREACH} when the gateway is not reachable
      */
     public void addRoute(Route route) {
         route(Nl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, route);
     }
 
-    /** Deletes a route matching {@code route}'s destination, table and (when given) gateway and link. */
+    /**
+     * Deletes a route matching {@code route}'s destination, table and (when given) gateway and link.
+     *
+     * @param route the route, see {@link Route#to(String)} and {@link Route#defaultVia(String)}
+     */
     public void deleteRoute(Route route) {
         route(Nl.RTM_DELROUTE, 0, route);
     }
@@ -780,7 +892,11 @@ public final class Rtnl implements AutoCloseable {
         socket.request(m, op);
     }
 
-    /** The routes of the main table, IPv4 and IPv6. */
+    /**
+     * The routes of the main table, IPv4 and IPv6.
+     *
+     * @return the routes
+     */
     public List<Route> routes() {
         String op = "RTM_GETROUTE dump";
         check(op);
@@ -832,6 +948,8 @@ public final class Rtnl implements AutoCloseable {
      * Adds a root qdisc to the link (fails with {@code EEXIST} if one was added before; see
      * {@link #replaceQdisc}).
      *
+     * @param link a link read from this handle's namespace
+     * @param spec what to create
      * @throws NetnsException with the kernel's reason, e.g. {@code ENOENT}: "Specified qdisc kind is unknown."
      *     for netem on a kernel without it
      */
@@ -839,12 +957,21 @@ public final class Rtnl implements AutoCloseable {
         qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, "add", link, spec);
     }
 
-    /** Adds or replaces the link's root qdisc. */
+    /**
+     * Adds or replaces the link's root qdisc.
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec what to create
+     */
     public void replaceQdisc(Link link, QdiscSpec spec) {
         qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace", link, spec);
     }
 
-    /** Deletes the link's root qdisc (the kernel restores the default). */
+    /**
+     * Deletes the link's root qdisc (the kernel restores the default).
+     *
+     * @param link a link read from this handle's namespace
+     */
     public void deleteQdisc(Link link) {
         String op = "RTM_DELQDISC root on " + q(link.name());
         check(op);
@@ -891,7 +1018,11 @@ public final class Rtnl implements AutoCloseable {
         socket.request(m, op);
     }
 
-    /** All qdiscs of the namespace. */
+    /**
+     * All qdiscs of the namespace.
+     *
+     * @return the qdiscs
+     */
     public List<Qdisc> qdiscs() {
         String op = "RTM_GETQDISC dump";
         check(op);
@@ -904,7 +1035,12 @@ public final class Rtnl implements AutoCloseable {
         return out;
     }
 
-    /** The qdiscs of one link. */
+    /**
+     * The qdiscs of one link.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the qdiscs
+     */
     public List<Qdisc> qdiscs(Link link) {
         own(link, "RTM_GETQDISC " + q(link.name()));
         List<Qdisc> out = new ArrayList<>();
