@@ -89,6 +89,43 @@ class HandleTest extends FdLeakCheck {
     }
 
     @Test
+    void dumpsStayConsistentWhileLinksChange() throws Exception {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns); Rtnl churn = Rtnl.open(ns)) {
+            for (int i = 0; i < 30; i++) {
+                rtnl.createVeth(LinkSpec.veth("st" + i).peer("sp" + i));
+            }
+            List<String> stable = names(rtnl.links());
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread changer = new Thread(() -> {
+                while (!stop.get()) {
+                    Link l = churn.create(LinkSpec.bridge("churn0"));
+                    churn.delete(l);
+                }
+            });
+            changer.start();
+            long retries;
+            try (dev.jnetns.internal.netlink.NetlinkSocket s =
+                    Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("churn"))) {
+                for (int i = 0; i < 40; i++) {
+                    List<String> seen = new ArrayList<>();
+                    for (dev.jnetns.internal.netlink.NlMessage m : s.dump(new dev.jnetns.internal.netlink.NlBuilder(
+                            dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump")) {
+                        seen.add(Link.decode(m, ns.ino()).name());
+                    }
+                    seen.remove("churn0");
+                    // a dump torn by a concurrent change would repeat or miss links
+                    assertThat(seen).containsExactlyElementsOf(stable);
+                }
+                retries = s.interruptedDumps();
+            } finally {
+                stop.set(true);
+                changer.join();
+            }
+            System.out.println("dumps repeated after NLM_F_DUMP_INTR: " + retries);
+        }
+    }
+
+    @Test
     void openCurrentBindsToTheCallingThreadsNamespace() {
         try (NsFd ns = Netns.newTransient()) {
             Rtnl rtnl = Netns.execute(ns, Rtnl::openCurrent);

@@ -29,6 +29,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int portId;
     private int seq = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     private byte[] rbuf = new byte[64 * 1024];
+    private final java.util.concurrent.atomic.AtomicLong interruptedDumps = new java.util.concurrent.atomic.AtomicLong();
 
     private NetlinkSocket(int fd, int portId, String label) {
         this.fd = fd;
@@ -83,6 +84,11 @@ public final class NetlinkSocket implements AutoCloseable {
     /** The netlink port id the kernel gave this socket. */
     public int portId() {
         return portId;
+    }
+
+    /** How many dumps were repeated because the kernel flagged them {@code NLM_F_DUMP_INTR}. */
+    public long interruptedDumps() {
+        return interruptedDumps.get();
     }
 
     /** Whether {@link #close()} has not been called. */
@@ -194,6 +200,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 if (!interrupted) {
                     return datagrams;
                 }
+                interruptedDumps.incrementAndGet();
                 if (attempt >= DUMP_ATTEMPTS) {
                     throw new NetnsException(operation, Errno.EINTR,
                             "dump interrupted (NLM_F_DUMP_INTR) " + attempt + " times in a row", null);
