@@ -137,6 +137,24 @@ class LinkSettingsTest extends FdLeakCheck {
     }
 
     @Test
+    void vxlanOverIpv6AndWithAMulticastGroup() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.create(LinkSpec.vxlan("vx6", 6).remote("fd00::2").local("fd00::1").port(4790));
+            Map<String, Object> seen = Ip.link(ns, "vx6");
+            assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "remote6")).isEqualTo("fd00::2");
+            assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "local6")).isEqualTo("fd00::1");
+            assertThat(Ip.num(Ip.get(seen, "linkinfo", "info_data", "port"))).isEqualTo(4790);
+
+            Link underlay = rtnl.createVeth(LinkSpec.veth("mc0").peer("mc1")).local();
+            rtnl.create(LinkSpec.vxlan("vxg", 7).group("239.1.1.1").device(underlay));
+            seen = Ip.link(ns, "vxg");
+            assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "group")).isEqualTo("239.1.1.1");
+            assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "link")).isEqualTo("mc0");
+            assertThat(Ip.num(Ip.get(seen, "linkinfo", "info_data", "port"))).isEqualTo(8472); // the kernel's default
+        }
+    }
+
+    @Test
     void macvlanOnAParentHereCreatedInAnotherNamespace() {
         try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
             Link parent = rtnl.createVeth(LinkSpec.veth("par0").peer("par1")).local();
