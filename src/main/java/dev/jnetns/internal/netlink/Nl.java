@@ -1,0 +1,149 @@
+package dev.jnetns.internal.netlink;
+
+/** Netlink and rtnetlink constants (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h...). */
+public final class Nl {
+    private Nl() {}
+
+    public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_CAP_ACK = 10;
+    public static final int NETLINK_EXT_ACK = 11;
+
+    public static final int NLMSG_HDRLEN = 16;
+    public static final int NLA_HDRLEN = 4;
+    public static final int NLA_F_NESTED = 0x8000;
+    public static final int NLA_F_NET_BYTEORDER = 0x4000;
+    public static final int NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+
+    public static final int NLMSG_NOOP = 1;
+    public static final int NLMSG_ERROR = 2;
+    public static final int NLMSG_DONE = 3;
+    public static final int NLMSG_OVERRUN = 4;
+
+    public static final int NLM_F_REQUEST = 0x01;
+    public static final int NLM_F_MULTI = 0x02;
+    public static final int NLM_F_ACK = 0x04;
+    public static final int NLM_F_ECHO = 0x08;
+    public static final int NLM_F_DUMP_INTR = 0x10;
+    public static final int NLM_F_ROOT = 0x100;
+    public static final int NLM_F_MATCH = 0x200;
+    public static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+    public static final int NLM_F_REPLACE = 0x100;
+    public static final int NLM_F_EXCL = 0x200;
+    public static final int NLM_F_CREATE = 0x400;
+    /** In an NLMSG_ERROR: the original request's payload was left out (NETLINK_CAP_ACK). */
+    public static final int NLM_F_CAPPED = 0x100;
+    /** In an NLMSG_ERROR: extended-ack TLVs follow. */
+    public static final int NLM_F_ACK_TLVS = 0x200;
+
+    public static final int NLMSGERR_ATTR_MSG = 1;
+    public static final int NLMSGERR_ATTR_OFFS = 2;
+
+    public static final int RTM_NEWLINK = 16;
+    public static final int RTM_DELLINK = 17;
+    public static final int RTM_GETLINK = 18;
+    public static final int RTM_SETLINK = 19;
+    public static final int RTM_NEWADDR = 20;
+    public static final int RTM_DELADDR = 21;
+    public static final int RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
+    public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWQDISC = 36;
+    public static final int RTM_DELQDISC = 37;
+    public static final int RTM_GETQDISC = 38;
+
+    public static final int AF_UNSPEC = 0;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    /** sizeof(struct ifinfomsg). */
+    public static final int IFINFOMSG_LEN = 16;
+    /** sizeof(struct ifaddrmsg). */
+    public static final int IFADDRMSG_LEN = 8;
+    /** sizeof(struct rtmsg). */
+    public static final int RTMSG_LEN = 12;
+    /** sizeof(struct tcmsg). */
+    public static final int TCMSG_LEN = 20;
+
+    public static final int IFF_UP = 0x1;
+    public static final int IFF_LOOPBACK = 0x8;
+    public static final int IFF_PROMISC = 0x100;
+    public static final int IFF_LOWER_UP = 0x10000;
+
+    public static final int IFLA_ADDRESS = 1;
+    public static final int IFLA_BROADCAST = 2;
+    public static final int IFLA_IFNAME = 3;
+    public static final int IFLA_MTU = 4;
+    public static final int IFLA_LINK = 5;
+    public static final int IFLA_MASTER = 10;
+    public static final int IFLA_OPERSTATE = 16;
+    public static final int IFLA_LINKINFO = 18;
+    public static final int IFLA_IFALIAS = 20;
+    public static final int IFLA_NET_NS_FD = 28;
+    public static final int IFLA_EXT_MASK = 29;
+
+    public static final int IFLA_INFO_KIND = 1;
+    public static final int IFLA_INFO_DATA = 2;
+
+    public static final int VETH_INFO_PEER = 1;
+    public static final int IFLA_MACVLAN_MODE = 1;
+    public static final int IFLA_VXLAN_ID = 1;
+    public static final int IFLA_VXLAN_GROUP = 2;
+    public static final int IFLA_VXLAN_LINK = 3;
+    public static final int IFLA_VXLAN_LOCAL = 4;
+    public static final int IFLA_VXLAN_PORT = 15;
+    public static final int IFLA_VXLAN_GROUP6 = 16;
+    public static final int IFLA_VXLAN_LOCAL6 = 17;
+
+    public static final int IFA_ADDRESS = 1;
+    public static final int IFA_LOCAL = 2;
+    public static final int IFA_LABEL = 3;
+    public static final int IFA_FLAGS = 8;
+    public static final int IFA_F_NODAD = 0x02;
+    public static final int IFA_F_TENTATIVE = 0x40;
+
+    public static final int RTA_DST = 1;
+    public static final int RTA_OIF = 4;
+    public static final int RTA_GATEWAY = 5;
+    public static final int RTA_PRIORITY = 6;
+    public static final int RTA_PREFSRC = 7;
+    public static final int RTA_TABLE = 15;
+    public static final int RT_TABLE_MAIN = 254;
+    public static final int RTPROT_BOOT = 3;
+    public static final int RTN_UNICAST = 1;
+    public static final int RTNH_F_ONLINK = 4;
+
+    public static final int TCA_KIND = 1;
+    public static final int TCA_OPTIONS = 2;
+    public static final int TC_H_ROOT = 0xFFFFFFFF;
+    public static final int TCA_TBF_PARMS = 1;
+    public static final int TCA_TBF_RATE64 = 4;
+    public static final int TCA_TBF_BURST = 6;
+    public static final int TCA_NETEM_LATENCY64 = 8;
+    public static final int TCA_NETEM_JITTER64 = 9;
+
+    /** Rounds up to the 4-byte netlink alignment. */
+    public static int align(int len) {
+        return (len + 3) & ~3;
+    }
+
+    /** A message type's name for error messages, e.g. {@code RTM_NEWLINK}. */
+    public static String typeName(int type) {
+        switch (type) {
+            case RTM_NEWLINK: return "RTM_NEWLINK";
+            case RTM_DELLINK: return "RTM_DELLINK";
+            case RTM_GETLINK: return "RTM_GETLINK";
+            case RTM_SETLINK: return "RTM_SETLINK";
+            case RTM_NEWADDR: return "RTM_NEWADDR";
+            case RTM_DELADDR: return "RTM_DELADDR";
+            case RTM_GETADDR: return "RTM_GETADDR";
+            case RTM_NEWROUTE: return "RTM_NEWROUTE";
+            case RTM_DELROUTE: return "RTM_DELROUTE";
+            case RTM_GETROUTE: return "RTM_GETROUTE";
+            case RTM_NEWQDISC: return "RTM_NEWQDISC";
+            case RTM_DELQDISC: return "RTM_DELQDISC";
+            case RTM_GETQDISC: return "RTM_GETQDISC";
+            default: return "netlink type " + type;
+        }
+    }
+}

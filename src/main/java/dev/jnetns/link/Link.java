@@ -1,0 +1,120 @@
+package dev.jnetns.link;
+
+import dev.jnetns.internal.netlink.Nl;
+import dev.jnetns.internal.netlink.NlAttrs;
+import dev.jnetns.internal.netlink.NlMessage;
+import java.nio.ByteBuffer;
+
+/**
+ * An immutable snapshot of a network interface as the kernel reported it ({@code RTM_NEWLINK}), and the
+ * namespace it was read from. Re-read it with {@link Rtnl#refresh(Link)} to see changes. Two snapshots are equal
+ * when all their fields are.
+ *
+ * @param index the interface index ({@code ifindex}), unique within its namespace
+ * @param name the interface name
+ * @param kind the driver kind from {@code IFLA_INFO_KIND} ({@code veth}, {@code bridge}, {@code tun}...), or
+ *     {@code null} for links without one (such as {@code lo} or a physical NIC)
+ * @param mac the hardware address as lower-case {@code aa:bb:cc:dd:ee:ff}, or {@code null} when there is none
+ * @param mtu the MTU
+ * @param flags the {@code IFF_*} flags ({@code IFF_UP} 0x1, {@code IFF_PROMISC} 0x100, {@code IFF_LOWER_UP}...)
+ * @param operState the operational state
+ * @param masterIndex the index of the master (e.g. the bridge it is a port of), 0 for none
+ * @param alias the alias ({@code IFLA_IFALIAS}), or {@code null} for none
+ * @param netnsIno the inode of the network namespace it was read from ({@link dev.jnetns.NsFd#ino()})
+ */
+public record Link(
+        int index,
+        String name,
+        String kind,
+        String mac,
+        int mtu,
+        int flags,
+        OperState operState,
+        int masterIndex,
+        String alias,
+        long netnsIno) {
+
+    /** {@code IFF_UP}: administratively up. */
+    public boolean isUp() {
+        return (flags & Nl.IFF_UP) != 0;
+    }
+
+    /** {@code IFF_PROMISC}: promiscuous mode. */
+    public boolean isPromiscuous() {
+        return (flags & Nl.IFF_PROMISC) != 0;
+    }
+
+    /** {@code IFF_LOWER_UP}: the driver signals carrier. */
+    public boolean isLowerUp() {
+        return (flags & Nl.IFF_LOWER_UP) != 0;
+    }
+
+    /** Administratively up and operational state {@link OperState#UP} or {@link OperState#UNKNOWN}. */
+    public boolean isOperationallyUp() {
+        return isUp() && (operState == OperState.UP || operState == OperState.UNKNOWN);
+    }
+
+    /** Whether it has a master (is a bridge port, for example). */
+    public boolean hasMaster() {
+        return masterIndex != 0;
+    }
+
+    /** Decodes an {@code RTM_NEWLINK} message; rejects malformed ones with a NetlinkFormatException. */
+    static Link decode(NlMessage m, long netnsIno) {
+        ByteBuffer h = m.familyHeader(Nl.IFINFOMSG_LEN, "ifinfomsg");
+        int index = h.getInt(4);
+        int flags = h.getInt(8);
+        NlAttrs a = m.attributes(Nl.IFINFOMSG_LEN);
+        String name = a.has(Nl.IFLA_IFNAME) ? a.string(Nl.IFLA_IFNAME) : "";
+        String kind = null;
+        if (a.has(Nl.IFLA_LINKINFO)) {
+            NlAttrs info = a.nested(Nl.IFLA_LINKINFO);
+            if (info.has(Nl.IFLA_INFO_KIND)) {
+                kind = info.string(Nl.IFLA_INFO_KIND);
+            }
+        }
+        String mac = a.has(Nl.IFLA_ADDRESS) ? formatMac(a.bytes(Nl.IFLA_ADDRESS)) : null;
+        int mtu = a.has(Nl.IFLA_MTU) ? a.u32(Nl.IFLA_MTU) : 0;
+        OperState oper = a.has(Nl.IFLA_OPERSTATE) ? OperState.of(a.u8(Nl.IFLA_OPERSTATE)) : OperState.UNKNOWN;
+        int master = a.has(Nl.IFLA_MASTER) ? a.u32(Nl.IFLA_MASTER) : 0;
+        String alias = a.has(Nl.IFLA_IFALIAS) ? a.string(Nl.IFLA_IFALIAS) : null;
+        if (alias != null && alias.isEmpty()) {
+            alias = null;
+        }
+        return new Link(index, name, kind, mac, mtu, flags, oper, master, alias, netnsIno);
+    }
+
+    static String formatMac(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            if (s.length() > 0) {
+                s.append(':');
+            }
+            s.append(String.format("%02x", b & 0xff));
+        }
+        return s.toString();
+    }
+
+    /** For example {@code Link[3: va (veth) UP operstate UP mtu 1500 mac 1e:f8:ae:8e:31:d9 in net:[4026532177]]}. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Link[").append(index).append(": ").append(name);
+        if (kind != null) {
+            s.append(" (").append(kind).append(')');
+        }
+        s.append(isUp() ? " UP" : " DOWN").append(" operstate ").append(operState).append(" mtu ").append(mtu);
+        if (mac != null) {
+            s.append(" mac ").append(mac);
+        }
+        if (isPromiscuous()) {
+            s.append(" PROMISC");
+        }
+        if (masterIndex != 0) {
+            s.append(" master ").append(masterIndex);
+        }
+        if (alias != null) {
+            s.append(" alias \"").append(alias).append('"');
+        }
+        return s.append(" in net:[").append(netnsIno).append("]]").toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.jnetns.link;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/** Interface names: the kernel's rules, checked before any system call, and random names. */
+public final class LinkNames {
+    /** IFNAMSIZ - 1: the longest name the kernel accepts, in bytes. */
+    public static final int MAX_BYTES = 15;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private LinkNames() {}
+
+    /**
+     * Checks an interface name as the kernel's {@code dev_valid_name} does: 1 to 15 bytes (UTF-8), not
+     * {@code .} or {@code ..}, no {@code /}, {@code :} or whitespace.
+     *
+     * @param name the name
+     * @return the name
+     * @throws IllegalArgumentException if it is invalid, saying why
+     */
+    public static String check(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("interface name must not be empty");
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw new IllegalArgumentException(
+                    "interface name \"" + name + "\" is " + bytes + " bytes long; the kernel allows at most " + MAX_BYTES);
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("interface name must not be \"" + name + "\"");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0) {
+                throw new IllegalArgumentException(
+                        "interface name \"" + name + "\" contains '" + (c == 0 ? "\\0" : String.valueOf(c))
+                                + "'; '/', ':' and whitespace are not allowed");
+            }
+        }
+        return name;
+    }
+
+    /**
+     * A random name: {@code prefix} followed by random hex digits up to 15 bytes, e.g. {@code veth3fa09c1d2e4}.
+     *
+     * @param prefix an ASCII prefix of at most 11 bytes (so at least 4 random digits remain)
+     * @return the name
+     */
+    public static String random(String prefix) {
+        check(prefix);
+        if (prefix.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES - 4) {
+            throw new IllegalArgumentException("prefix \"" + prefix + "\" leaves fewer than 4 random digits");
+        }
+        StringBuilder s = new StringBuilder(prefix);
+        while (s.length() < MAX_BYTES) {
+            s.append(Character.forDigit(RANDOM.nextInt(16), 16));
+        }
+        return s.toString();
+    }
+}

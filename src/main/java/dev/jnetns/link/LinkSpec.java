@@ -1,0 +1,275 @@
+package dev.jnetns.link;
+
+import dev.jnetns.NsFd;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@link Rtnl#create(LinkSpec)} should create: a kind, a name (random when none is given) and settings.
+ * A fluent builder; its methods return {@code this}. Names are checked when set, so an invalid one fails with
+ * {@link IllegalArgumentException} before any system call. Settings that do not apply to the kind throw
+ * {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * rtnl.createVeth(LinkSpec.veth("a").peer("b").peerNetns(other).mtu(1400).up());
+ * rtnl.create(LinkSpec.bridge("br0").up());
+ * rtnl.create(LinkSpec.vxlan("vx0", 42).remote("10.1.0.2").port(4789).device(underlay));
+ * rtnl.create(LinkSpec.macvlan("mv0", parent).mode(MacvlanMode.BRIDGE).netns(target));
+ * }</pre>
+ */
+public final class LinkSpec {
+    final String kind;
+    final String namePrefix;
+    String name;
+    Integer mtu;
+    byte[] mac;
+    boolean up;
+    NsFd netns;
+    // veth
+    String peerName;
+    NsFd peerNetns;
+    // vxlan
+    Integer vni;
+    Integer port;
+    InetAddress remote;
+    InetAddress local;
+    Integer deviceIndex;
+    // macvlan
+    Integer parentIndex;
+    long parentNetnsIno;
+    MacvlanMode mode;
+    // generic
+    final Map<Integer, byte[]> infoData = new LinkedHashMap<>();
+
+    private LinkSpec(String kind, String namePrefix, String name) {
+        this.kind = kind;
+        this.namePrefix = namePrefix;
+        this.name = name == null ? null : LinkNames.check(name);
+    }
+
+    /** A veth pair; name the peer with {@link #peer(String)} (random otherwise). */
+    public static LinkSpec veth(String name) {
+        return new LinkSpec("veth", "veth", name);
+    }
+
+    /** A veth pair with random names for both ends. */
+    public static LinkSpec veth() {
+        return veth(null);
+    }
+
+    /** A bridge. */
+    public static LinkSpec bridge(String name) {
+        return new LinkSpec("bridge", "br", name);
+    }
+
+    /** A VXLAN link with VXLAN network identifier {@code vni} (0 to 16777215). */
+    public static LinkSpec vxlan(String name, int vni) {
+        if (vni < 0 || vni > 0xffffff) {
+            throw new IllegalArgumentException("VNI " + vni + " out of range 0-16777215");
+        }
+        LinkSpec spec = new LinkSpec("vxlan", "vx", name);
+        spec.vni = vni;
+        return spec;
+    }
+
+    /**
+     * A macvlan on {@code parent} (a link in the namespace of the handle that creates it), mode bridge unless
+     * {@link #mode(MacvlanMode)} says otherwise. With {@link #netns(NsFd)} it is created straight in another
+     * namespace while the parent stays.
+     */
+    public static LinkSpec macvlan(String name, Link parent) {
+        Objects.requireNonNull(parent, "parent");
+        LinkSpec spec = new LinkSpec("macvlan", "mv", name);
+        spec.parentIndex = parent.index();
+        spec.parentNetnsIno = parent.netnsIno();
+        spec.mode = MacvlanMode.BRIDGE;
+        return spec;
+    }
+
+    /**
+     * A persistent tap device (created through {@code /dev/net/tun}, {@code TUNSETIFF} + {@code TUNSETPERSIST});
+     * open it for frames with {@link Rtnl#openTap(Link)}. Its kind reads back as {@code tun}.
+     */
+    public static LinkSpec tap(String name) {
+        return new LinkSpec("tap", "tap", name);
+    }
+
+    /** A dummy link (needs the kernel's dummy driver). */
+    public static LinkSpec dummy(String name) {
+        return new LinkSpec("dummy", "dummy", name);
+    }
+
+    /**
+     * A link of any kind the kernel knows ({@code IFLA_INFO_KIND}), with raw {@code IFLA_INFO_DATA} attributes
+     * from {@link #infoData(int, byte[])}.
+     *
+     * @param kind e.g. {@code vlan}, {@code ipvlan}, {@code wireguard}
+     */
+    public static LinkSpec of(String kind, String name) {
+        Objects.requireNonNull(kind, "kind");
+        if (kind.isEmpty()) {
+            throw new IllegalArgumentException("kind must not be empty");
+        }
+        String prefix = kind.replaceAll("[^A-Za-z0-9]", "");
+        prefix = prefix.isEmpty() ? "link" : prefix.substring(0, Math.min(prefix.length(), 6));
+        return new LinkSpec(kind, prefix, name);
+    }
+
+    private LinkSpec require(String... kinds) {
+        for (String k : kinds) {
+            if (k.equals(kind)) {
+                return this;
+            }
+        }
+        throw new IllegalStateException("setting not applicable to a " + kind + " link");
+    }
+
+    /** The kind ({@code veth}, {@code bridge}, {@code tap}...). */
+    public String kind() {
+        return kind;
+    }
+
+    /** The name, or {@code null} for a random one. */
+    public String name() {
+        return name;
+    }
+
+    /** The MTU. */
+    public LinkSpec mtu(int mtu) {
+        if (mtu <= 0) {
+            throw new IllegalArgumentException("MTU must be positive, was " + mtu);
+        }
+        this.mtu = mtu;
+        return this;
+    }
+
+    /** The MAC address, {@code aa:bb:cc:dd:ee:ff}. */
+    public LinkSpec mac(String mac) {
+        this.mac = Rtnl.parseMac(mac);
+        return this;
+    }
+
+    /** Bring the link up at creation (both ends of a veth). */
+    public LinkSpec up() {
+        this.up = true;
+        return this;
+    }
+
+    /**
+     * Create the link in {@code ns} instead of the handle's namespace ({@code IFLA_NET_NS_FD}). The handle
+     * must stay open until {@code create} returns.
+     */
+    public LinkSpec netns(NsFd ns) {
+        this.netns = Objects.requireNonNull(ns, "ns");
+        return this;
+    }
+
+    /** The veth peer's name. */
+    public LinkSpec peer(String peerName) {
+        require("veth");
+        this.peerName = LinkNames.check(peerName);
+        return this;
+    }
+
+    /**
+     * The namespace to create the veth peer in ({@code IFLA_NET_NS_FD} inside {@code VETH_INFO_PEER}); by
+     * default the peer goes where the local end goes.
+     */
+    public LinkSpec peerNetns(NsFd ns) {
+        require("veth");
+        this.peerNetns = Objects.requireNonNull(ns, "ns");
+        return this;
+    }
+
+    /** The VXLAN UDP destination port ({@code IFLA_VXLAN_PORT}, sent big-endian); the kernel's default is 8472. */
+    public LinkSpec port(int port) {
+        require("vxlan");
+        if (port <= 0 || port > 0xffff) {
+            throw new IllegalArgumentException("port " + port + " out of range 1-65535");
+        }
+        this.port = port;
+        return this;
+    }
+
+    /** The VXLAN remote (unicast) endpoint, a numeric address. */
+    public LinkSpec remote(String address) {
+        require("vxlan");
+        this.remote = IpPrefix.parseAddress(address);
+        return this;
+    }
+
+    /** The VXLAN multicast group, a numeric address (needs {@link #device(Link)}). */
+    public LinkSpec group(String address) {
+        require("vxlan");
+        InetAddress group = IpPrefix.parseAddress(address);
+        if (!group.isMulticastAddress()) {
+            throw new IllegalArgumentException(address + " is not a multicast address");
+        }
+        this.remote = group;
+        return this;
+    }
+
+    /** The VXLAN local source address, a numeric address. */
+    public LinkSpec local(String address) {
+        require("vxlan");
+        this.local = IpPrefix.parseAddress(address);
+        return this;
+    }
+
+    /** The VXLAN underlying device (in the handle's namespace). */
+    public LinkSpec device(Link link) {
+        require("vxlan");
+        this.deviceIndex = link.index();
+        return this;
+    }
+
+    /**
+     * The parent link ({@code IFLA_LINK}) for kinds that sit on another link, e.g. {@code vlan} or
+     * {@code ipvlan} made with {@link #of(String, String)}; a link of the creating handle's namespace.
+     */
+    public LinkSpec parent(Link parent) {
+        require(kind.equals("veth") || kind.equals("tap") || kind.equals("bridge") ? "-" : kind);
+        this.parentIndex = parent.index();
+        this.parentNetnsIno = parent.netnsIno();
+        return this;
+    }
+
+    /** The macvlan mode. */
+    public LinkSpec mode(MacvlanMode mode) {
+        require("macvlan");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * A raw attribute for {@code IFLA_INFO_DATA} (kinds made with {@link #of(String, String)} or
+     * {@link #dummy(String)}); the payload is sent as given, padded to 4 bytes.
+     */
+    public LinkSpec infoData(int attributeType, byte[] payload) {
+        require(kind.equals("veth") || kind.equals("tap") ? "-" : kind);
+        infoData.put(attributeType, payload.clone());
+        return this;
+    }
+
+    boolean vxlanIpv6() {
+        return remote instanceof Inet6Address || local instanceof Inet6Address;
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        parts.add(kind + " \"" + (name == null ? namePrefix + "*" : name) + "\"");
+        if (peerName != null) {
+            parts.add("peer \"" + peerName + "\"");
+        }
+        if (mtu != null) {
+            parts.add("mtu " + mtu);
+        }
+        return "LinkSpec[" + String.join(" ", parts) + "]";
+    }
+}

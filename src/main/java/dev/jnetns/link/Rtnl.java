@@ -1,0 +1,1078 @@
+package dev.jnetns.link;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.NetnsException;
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.LibC;
+import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.netlink.NetlinkNatives;
+import dev.jnetns.internal.netlink.NetlinkSocket;
+import dev.jnetns.internal.netlink.Nl;
+import dev.jnetns.internal.netlink.NlAttrs;
+import dev.jnetns.internal.netlink.NlBuilder;
+import dev.jnetns.internal.netlink.NlMessage;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An rtnetlink handle bound to one network namespace: links, addresses, routes and qdiscs, in pure Java (no
+ * {@code ip} or {@code tc}). The netlink socket is opened on a thread inside the namespace and stays bound to
+ * it whichever thread uses the handle afterwards.
+ *
+ * <pre>{@code
+ * try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+ *     VethPair veth = rtnl.createVeth(LinkSpec.veth("a0").peer("b0").peerNetns(b).up());
+ *     rtnl.addAddress(veth.local(), "10.1.0.1/24");
+ *     try (Rtnl peer = Rtnl.open(b)) {
+ *         peer.addAddress(veth.peer(), "10.1.0.2/24");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every request is acknowledged by the kernel; a refusal becomes a {@link NetnsException} naming the request,
+ * the errno and the kernel's extended-ack text, e.g. {@code RTM_NEWLINK veth "x": EEXIST (File exists)}.
+ * Methods taking a {@link Link} check that it was read from this handle's namespace. The handle is safe to share
+ * between threads (one request at a time); after {@link #close()} every method fails with a
+ * {@link NetnsException} naming the handle.
+ */
+public final class Rtnl implements AutoCloseable {
+    private static final int NAME_ATTEMPTS = 16;
+    private static final int TUN_IFREQ_SIZE = 40;
+    private static final double TICKS_PER_USEC = 15.625; // psched ticks are 64 ns (PSCHED_SHIFT 6)
+
+    private final NsFd ns;
+    private final NetlinkSocket socket;
+    private final long ino;
+    private final String label;
+    private volatile boolean closed;
+
+    private Rtnl(NsFd ns, NetlinkSocket socket) {
+        this.ns = ns;
+        this.socket = socket;
+        this.ino = ns.ino();
+        this.label = "Rtnl(net:[" + ino + "])";
+    }
+
+    /**
+     * Opens a handle bound to {@code ns}. The namespace stays alive while the handle is open.
+     *
+     * @param ns the namespace (the caller keeps and closes its own handle)
+     * @return the handle, to close
+     * @throws NetnsException if {@code ns} is closed or the socket cannot be opened
+     */
+    public static Rtnl open(NsFd ns) {
+        Objects.requireNonNull(ns, "ns");
+        return Netns.<Rtnl, RuntimeException>execute(ns, Rtnl::openHere);
+    }
+
+    /**
+     * Opens a handle bound to the calling thread's current network namespace.
+     *
+     * @return the handle, to close
+     */
+    public static Rtnl openCurrent() {
+        return openHere();
+    }
+
+    private static Rtnl openHere() {
+        NsFd own = NsFd.current();
+        try {
+            return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"));
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The inode of the namespace this handle is bound to (as {@link NsFd#ino()} and {@link Link#netnsIno()}).
+     *
+     * @return the inode
+     */
+    public long netnsIno() {
+        return ino;
+    }
+
+    /**
+     * Whether {@link #close()} has not been called.
+     *
+     * @return whether it is open
+     */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Closes the socket and the handle's reference to the namespace; idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        socket.close();
+        ns.close();
+    }
+
+    /** For example {@code Rtnl(net:[4026532177])}. */
+    @Override
+    public String toString() {
+        return label + (closed ? " (closed)" : "");
+    }
+
+    private void check(String op) {
+        if (closed) {
+            throw new NetnsException(op, label + " is closed");
+        }
+    }
+
+    private void own(Link link, String op) {
+        Objects.requireNonNull(link, "link");
+        if (link.netnsIno() != ino) {
+            throw new NetnsException(op, "link \"" + link.name() + "\" (index " + link.index() + ") was read from net:["
+                    + link.netnsIno() + "], but " + label + " works in net:[" + ino + "]");
+        }
+    }
+
+    private static String q(String name) {
+        return "\"" + name + "\"";
+    }
+
+    // ---------------------------------------------------------------- links: reading
+
+    /**
+     * All links of the namespace, in index order.
+     *
+     * @return the links, as snapshots
+     */
+    public List<Link> links() {
+        String op = "RTM_GETLINK dump";
+        check(op);
+        List<Link> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                out.add(Link.decode(m, ino));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The link named {@code name}.
+     *
+     * @param name the interface name
+     * @return the link
+     * @throws NetnsException {@code ENODEV} if there is none
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public Link link(String name) {
+        LinkNames.check(name);
+        String op = "RTM_GETLINK " + q(name);
+        check(op);
+        return single(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, name), op);
+    }
+
+    /**
+     * The link with index {@code index}.
+     *
+     * @param index the interface index
+     * @return the link
+     * @throws NetnsException {@code ENODEV} if there is none
+     */
+    public Link link(int index) {
+        if (index <= 0) {
+            throw new IllegalArgumentException("interface index must be positive, was " + index);
+        }
+        String op = "RTM_GETLINK index " + index;
+        check(op);
+        return single(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, index, 0, 0), op);
+    }
+
+    private Link single(NlBuilder request, String op) {
+        for (NlMessage m : socket.request(request, op)) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                return Link.decode(m, ino);
+            }
+        }
+        throw new NetnsException(op, Errno.ENODEV, "the kernel acknowledged but sent no link", null);
+    }
+
+    /**
+     * The link named {@code name}, or empty if there is none.
+     *
+     * @param name the interface name
+     * @return the link, or empty
+     */
+    public Optional<Link> findLink(String name) {
+        try {
+            return Optional.of(link(name));
+        } catch (NetnsException e) {
+            if (e.errno() == Errno.ENODEV) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The link whose alias ({@code IFLA_IFALIAS}) is {@code alias}.
+     *
+     * @param alias the alias
+     * @return the link
+     * @throws NetnsException {@code ENODEV} if there is none
+     */
+    public Link linkByAlias(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        for (Link link : links()) {
+            if (alias.equals(link.alias())) {
+                return link;
+            }
+        }
+        throw new NetnsException("RTM_GETLINK alias " + q(alias), Errno.ENODEV,
+                "no link in net:[" + ino + "] has this alias", null);
+    }
+
+    /**
+     * A fresh snapshot of {@code link} (by index).
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
+    public Link refresh(Link link) {
+        own(link, "RTM_GETLINK " + q(link.name()));
+        return link(link.index());
+    }
+
+    // ---------------------------------------------------------------- links: creating
+
+    /**
+     * Creates a link; for a veth the result is the local end (see {@link #createVeth(LinkSpec)} for both).
+     * Without a name a random one is used, retried on {@code EEXIST}.
+     *
+     * @param spec what to create
+     * @return the new link, read back from the namespace it was created in
+     * @throws NetnsException if the kernel refuses (e.g. {@code EEXIST}, or {@code EOPNOTSUPP} with "Unknown
+     *     device type" for a kind it lacks)
+     */
+    public Link create(LinkSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (spec.kind.equals("tap")) {
+            return createTap(spec);
+        }
+        if (spec.kind.equals("veth")) {
+            return createVeth(spec).local();
+        }
+        String[] names = createWithRetry(spec);
+        return inNetns(spec.netns, r -> r.link(names[0]));
+    }
+
+    /**
+     * Creates a veth pair and returns both ends, each read from its own namespace.
+     *
+     * @return both ends
+     * @param spec a {@link LinkSpec#veth} spec
+     */
+    public VethPair createVeth(LinkSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (!spec.kind.equals("veth")) {
+            throw new IllegalArgumentException("createVeth needs a veth spec, not " + spec.kind);
+        }
+        String[] names = createWithRetry(spec);
+        Link local = inNetns(spec.netns, r -> r.link(names[0]));
+        NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
+        try {
+            // The kernel cannot open the peer while creating the pair (veth_open answers ENOTCONN before the
+            // two are joined), so the peer goes up in a second request.
+            Link peer = inNetns(peerNs, r -> spec.up ? r.setUp(r.link(names[1])) : r.link(names[1]));
+            return new VethPair(local, peer);
+        } catch (RuntimeException e) {
+            try {
+                inNetns(spec.netns, r -> {
+                    r.delete(local);
+                    return null;
+                });
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private <T> T inNetns(NsFd target, Function<Rtnl, T> fn) {
+        if (target == null || target.ino() == ino) {
+            return fn.apply(this);
+        }
+        try (Rtnl other = open(target)) {
+            return fn.apply(other);
+        }
+    }
+
+    private String[] createWithRetry(LinkSpec spec) {
+        boolean veth = spec.kind.equals("veth");
+        boolean randomName = spec.name == null;
+        boolean randomPeer = veth && spec.peerName == null;
+        if (spec.parentIndex != null && spec.parentNetnsIno != ino) {
+            throw new NetnsException("RTM_NEWLINK " + spec.kind, "parent link (index " + spec.parentIndex
+                    + ") was read from net:[" + spec.parentNetnsIno + "], but " + label + " works in net:[" + ino + "]");
+        }
+        for (int attempt = 1; ; attempt++) {
+            String name = randomName ? LinkNames.random(spec.namePrefix) : spec.name;
+            String peer = veth ? (randomPeer ? LinkNames.random("veth") : spec.peerName) : null;
+            String op = "RTM_NEWLINK " + spec.kind + " " + q(name) + (veth ? " peer " + q(peer) : "");
+            check(op);
+            NlBuilder m = newLinkMessage(spec, name, peer);
+            try {
+                socket.request(m, op);
+                return new String[] {name, peer};
+            } catch (NetnsException e) {
+                if (e.errno() != Errno.EEXIST || !(randomName || randomPeer) || attempt >= NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static NlBuilder newLinkMessage(LinkSpec spec, String name, String peer) {
+        int upFlags = spec.up ? Nl.IFF_UP : 0;
+        NlBuilder m = new NlBuilder(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL)
+                .ifinfomsg(Nl.AF_UNSPEC, 0, upFlags, upFlags)
+                .string(Nl.IFLA_IFNAME, name);
+        if (spec.mtu != null) {
+            m.u32(Nl.IFLA_MTU, spec.mtu);
+        }
+        if (spec.mac != null) {
+            m.attr(Nl.IFLA_ADDRESS, spec.mac);
+        }
+        if (spec.netns != null) {
+            m.u32(Nl.IFLA_NET_NS_FD, spec.netns.fd());
+        }
+        if (spec.parentIndex != null) {
+            m.u32(Nl.IFLA_LINK, spec.parentIndex);
+        }
+        int linkInfo = m.beginNested(Nl.IFLA_LINKINFO);
+        m.string(Nl.IFLA_INFO_KIND, spec.kind);
+        switch (spec.kind) {
+            case "veth": {
+                int data = m.beginNested(Nl.IFLA_INFO_DATA);
+                int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
+                m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
+                if (spec.mtu != null) {
+                    m.u32(Nl.IFLA_MTU, spec.mtu);
+                }
+                NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
+                if (peerNs != null) {
+                    m.u32(Nl.IFLA_NET_NS_FD, peerNs.fd());
+                }
+                m.endNested(peerInfo);
+                m.endNested(data);
+                break;
+            }
+            case "vxlan": {
+                int data = m.beginNested(Nl.IFLA_INFO_DATA);
+                m.u32(Nl.IFLA_VXLAN_ID, spec.vni);
+                if (spec.remote != null) {
+                    m.attr(spec.remote instanceof Inet6Address ? Nl.IFLA_VXLAN_GROUP6 : Nl.IFLA_VXLAN_GROUP,
+                            spec.remote.getAddress());
+                }
+                if (spec.local != null) {
+                    m.attr(spec.local instanceof Inet6Address ? Nl.IFLA_VXLAN_LOCAL6 : Nl.IFLA_VXLAN_LOCAL,
+                            spec.local.getAddress());
+                }
+                if (spec.deviceIndex != null) {
+                    m.u32(Nl.IFLA_VXLAN_LINK, spec.deviceIndex);
+                }
+                if (spec.port != null) {
+                    m.be16(Nl.IFLA_VXLAN_PORT, spec.port);
+                }
+                m.endNested(data);
+                break;
+            }
+            case "macvlan": {
+                int data = m.beginNested(Nl.IFLA_INFO_DATA);
+                m.u32(Nl.IFLA_MACVLAN_MODE, spec.mode.value);
+                m.endNested(data);
+                break;
+            }
+            default:
+                if (!spec.infoData.isEmpty()) {
+                    int data = m.beginNested(Nl.IFLA_INFO_DATA);
+                    for (Map.Entry<Integer, byte[]> e : spec.infoData.entrySet()) {
+                        m.attr(e.getKey(), e.getValue());
+                    }
+                    m.endNested(data);
+                }
+        }
+        m.endNested(linkInfo);
+        return m;
+    }
+
+    private Link createTap(LinkSpec spec) {
+        NsFd target = spec.netns != null ? spec.netns : ns;
+        boolean randomName = spec.name == null;
+        for (int attempt = 1; ; attempt++) {
+            String name = randomName ? LinkNames.random(spec.namePrefix) : spec.name;
+            String op = "TUNSETIFF tap " + q(name);
+            check(op);
+            try {
+                return inNetns(target, r -> r.createTapHere(name, spec, op));
+            } catch (NetnsException e) {
+                if (e.errno() != Errno.EEXIST || !randomName || attempt >= NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Link createTapHere(String name, LinkSpec spec, String op) {
+        if (findLink(name).isPresent()) {
+            throw new NetnsException(op, Errno.EEXIST, "a link of this name exists in net:[" + ino + "]", null);
+        }
+        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> attachTun(name, op));
+        try {
+            LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
+        } catch (LastErrorException e) {
+            throw new NetnsException("TUNSETPERSIST tap " + q(name), e.getErrorCode(), null, e);
+        } finally {
+            NsFiles.close(fd);
+        }
+        Link link = link(name);
+        try {
+            if (spec.mtu != null) {
+                link = setMtu(link, spec.mtu);
+            }
+            if (spec.mac != null) {
+                link = setMac(link, Link.formatMac(spec.mac));
+            }
+            if (spec.up) {
+                link = setUp(link);
+            }
+            return link;
+        } catch (RuntimeException e) {
+            try {
+                delete(link);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name}. */
+    private static int attachTun(String name, String op) {
+        int fd;
+        try {
+            fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw new NetnsException("open(/dev/net/tun) for " + op, e.getErrorCode(), null, e);
+        }
+        byte[] ifreq = new byte[TUN_IFREQ_SIZE];
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
+        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder())
+                .putShort(16, (short) (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
+        try {
+            LibC.ioctl(fd, NetlinkNatives.TUNSETIFF, ifreq);
+            return fd;
+        } catch (LastErrorException e) {
+            NsFiles.close(fd);
+            throw new NetnsException(op, e.getErrorCode(), null, e);
+        }
+    }
+
+    /**
+     * Opens a tap link (created with {@link LinkSpec#tap}) for reading and writing Ethernet frames.
+     *
+     * @param link a tap link of this handle's namespace
+     * @return the open queue, to close
+     */
+    public TapDevice openTap(Link link) {
+        String op = "TUNSETIFF open tap " + q(link.name());
+        check(op);
+        own(link, op);
+        if (!"tun".equals(link.kind())) {
+            throw new NetnsException(op, Errno.EINVAL, "link is of kind " + link.kind() + ", not a tap (tun)", null);
+        }
+        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> attachTun(link.name(), op));
+        return new TapDevice(link, fd);
+    }
+
+    // ---------------------------------------------------------------- links: changing
+
+    private Link setLink(Link link, String what, int flags, int change, Consumer<NlBuilder> attrs) {
+        String op = "RTM_SETLINK " + q(link.name()) + " " + what;
+        check(op);
+        own(link, op);
+        NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), flags, change);
+        attrs.accept(m);
+        socket.request(m, op);
+        return link(link.index());
+    }
+
+    /**
+     * Sets the link administratively up ({@code IFF_UP}); returns the new snapshot.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
+    public Link setUp(Link link) {
+        return setLink(link, "up", Nl.IFF_UP, Nl.IFF_UP, m -> {});
+    }
+
+    /**
+     * Sets the link administratively down; returns the new snapshot.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
+    public Link setDown(Link link) {
+        return setLink(link, "down", 0, Nl.IFF_UP, m -> {});
+    }
+
+    /**
+     * Renames the link (the kernel refuses, {@code EBUSY}, while it is up).
+     *
+     * @param link a link read from this handle's namespace
+     * @param newName the new name (at most 15 bytes, no {@code /}, {@code :} or whitespace)
+     * @return the link as it is now
+     * @throws IllegalArgumentException if {@code newName} is invalid (before any system call)
+     */
+    public Link rename(Link link, String newName) {
+        LinkNames.check(newName);
+        return setLink(link, "name " + q(newName), 0, 0, m -> m.string(Nl.IFLA_IFNAME, newName));
+    }
+
+    /**
+     * Sets the MAC address.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     * @param mac {@code aa:bb:cc:dd:ee:ff}
+     * @throws IllegalArgumentException if it is not such an address
+     */
+    public Link setMac(Link link, String mac) {
+        byte[] bytes = parseMac(mac);
+        return setLink(link, "address " + mac, 0, 0, m -> m.attr(Nl.IFLA_ADDRESS, bytes));
+    }
+
+    /**
+     * Sets the MTU.
+     *
+     * @param link a link read from this handle's namespace
+     * @param mtu the MTU
+     * @return the link as it is now
+     */
+    public Link setMtu(Link link, int mtu) {
+        if (mtu <= 0) {
+            throw new IllegalArgumentException("MTU must be positive, was " + mtu);
+        }
+        return setLink(link, "mtu " + mtu, 0, 0, m -> m.u32(Nl.IFLA_MTU, mtu));
+    }
+
+    /**
+     * Sets the alias ({@code IFLA_IFALIAS}), or removes it when {@code alias} is {@code null} or empty.
+     *
+     * @param link a link read from this handle's namespace
+     * @param alias the alias
+     * @return the link as it is now
+     * @throws IllegalArgumentException if longer than 255 bytes
+     */
+    public Link setAlias(Link link, String alias) {
+        byte[] bytes = alias == null ? new byte[0] : alias.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 255) {
+            throw new IllegalArgumentException("alias is " + bytes.length + " bytes; at most 255 are allowed");
+        }
+        return setLink(link, "alias " + q(alias == null ? "" : alias), 0, 0, m -> m.attr(Nl.IFLA_IFALIAS, bytes));
+    }
+
+    /**
+     * Turns promiscuous mode ({@code IFF_PROMISC}) on or off.
+     *
+     * @param link a link read from this handle's namespace
+     * @param on {@code true} to turn it on
+     * @return the link as it is now
+     */
+    public Link setPromiscuous(Link link, boolean on) {
+        return setLink(link, "promisc " + (on ? "on" : "off"), on ? Nl.IFF_PROMISC : 0, Nl.IFF_PROMISC, m -> {});
+    }
+
+    /**
+     * Makes {@code link} a port of {@code master} (a bridge of the same namespace).
+     *
+     * @param link a link read from this handle's namespace
+     * @param master the bridge (or other master) of this handle's namespace
+     * @return the link as it is now
+     */
+    public Link setMaster(Link link, Link master) {
+        own(master, "RTM_SETLINK " + q(link.name()) + " master " + q(master.name()));
+        return setLink(link, "master " + q(master.name()), 0, 0, m -> m.u32(Nl.IFLA_MASTER, master.index()));
+    }
+
+    /**
+     * Removes {@code link} from its master ({@code nomaster}).
+     *
+     * @param link a link read from this handle's namespace
+     * @return the link as it is now
+     */
+    public Link setNoMaster(Link link) {
+        return setLink(link, "nomaster", 0, 0, m -> m.u32(Nl.IFLA_MASTER, 0));
+    }
+
+    /**
+     * Moves the link into another namespace ({@code IFLA_NET_NS_FD}); it keeps its name (and goes down).
+     *
+     * @param link a link read from this handle's namespace
+     * @param target the namespace to move it to
+     * @return the link as read from {@code target}
+     */
+    public Link moveTo(Link link, NsFd target) {
+        Objects.requireNonNull(target, "target");
+        String op = "RTM_SETLINK " + q(link.name()) + " netns net:[" + target.ino() + "]";
+        check(op);
+        own(link, op);
+        NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0)
+                .u32(Nl.IFLA_NET_NS_FD, target.fd());
+        socket.request(m, op);
+        return inNetns(target, r -> r.link(link.name()));
+    }
+
+    /**
+     * Deletes the link (for a veth, both ends go).
+     *
+     * @param link a link read from this handle's namespace
+     */
+    public void delete(Link link) {
+        String op = "RTM_DELLINK " + q(link.name());
+        check(op);
+        own(link, op);
+        socket.request(new NlBuilder(Nl.RTM_DELLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0), op);
+    }
+
+    /**
+     * Waits until the link is operationally up: {@code IFF_UP} and operational state {@link OperState#UP} or
+     * {@link OperState#UNKNOWN}. Polls every few milliseconds.
+     *
+     * @param link a link read from this handle's namespace
+     * @param timeout how long to wait at most
+     * @return the snapshot that was up
+     * @throws NetnsException on timeout, with the last seen state
+     */
+    public Link waitUntilUp(Link link, Duration timeout) {
+        String op = "waitUntilUp " + q(link.name());
+        check(op);
+        own(link, op);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
+        while (true) {
+            Link now = link(link.index());
+            if (now.isOperationallyUp()) {
+                return now;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new NetnsException(op, "not operationally up after " + timeout + ": last seen operstate "
+                        + now.operState() + (now.isUp() ? ", administratively up" : ", administratively DOWN")
+                        + (now.isLowerUp() ? "" : ", no carrier") + " (" + now + ")");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NetnsException(op, "interrupted while waiting");
+            }
+            pause = Math.min(pause * 2, 20);
+        }
+    }
+
+    static byte[] parseMac(String mac) {
+        Objects.requireNonNull(mac, "mac");
+        String[] parts = mac.split(":", -1);
+        if (parts.length != 6) {
+            throw new IllegalArgumentException("invalid MAC address \"" + mac + "\": expected aa:bb:cc:dd:ee:ff");
+        }
+        byte[] out = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            if (!parts[i].matches("[0-9A-Fa-f]{2}")) {
+                throw new IllegalArgumentException("invalid MAC address \"" + mac + "\": expected aa:bb:cc:dd:ee:ff");
+            }
+            out[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /**
+     * Adds an address, e.g. {@code "10.1.0.1/24"} or {@code "fd00::1/64"}.
+     *
+     * @param link a link read from this handle's namespace
+     * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
+     * @param options e.g. {@link AddressOption#NO_DAD}
+     * @throws IllegalArgumentException if the CIDR is invalid (before any system call)
+     */
+    public void addAddress(Link link, String cidr, AddressOption... options) {
+        addAddress(link, IpPrefix.parse(cidr), options);
+    }
+
+    /**
+     * Adds an address with its prefix length to the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param prefix the address with its prefix length
+     * @param options e.g. {@link AddressOption#NO_DAD}
+     */
+    public void addAddress(Link link, IpPrefix prefix, AddressOption... options) {
+        EnumSet<AddressOption> set = EnumSet.noneOf(AddressOption.class);
+        set.addAll(Arrays.asList(options));
+        int flags = set.contains(AddressOption.NO_DAD) && prefix.isIpv6() ? Nl.IFA_F_NODAD : 0;
+        address(Nl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, link, prefix, flags);
+    }
+
+    /**
+     * Removes an address from the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
+     */
+    public void deleteAddress(Link link, String cidr) {
+        deleteAddress(link, IpPrefix.parse(cidr));
+    }
+
+    /**
+     * Removes an address from the link.
+     *
+     * @param link a link read from this handle's namespace
+     * @param prefix the address with its prefix length
+     */
+    public void deleteAddress(Link link, IpPrefix prefix) {
+        address(Nl.RTM_DELADDR, 0, link, prefix, 0);
+    }
+
+    private void address(int type, int nlFlags, Link link, IpPrefix prefix, int ifaFlags) {
+        String op = Nl.typeName(type) + " " + prefix + " on " + q(link.name());
+        check(op);
+        own(link, op);
+        int family = prefix.isIpv6() ? Nl.AF_INET6 : Nl.AF_INET;
+        byte[] bytes = prefix.address().getAddress();
+        NlBuilder m = new NlBuilder(type, nlFlags)
+                .ifaddrmsg(family, prefix.prefixLength(), ifaFlags & 0xff, 0, link.index())
+                .attr(Nl.IFA_LOCAL, bytes)
+                .attr(Nl.IFA_ADDRESS, bytes);
+        if (ifaFlags != 0) {
+            m.u32(Nl.IFA_FLAGS, ifaFlags);
+        }
+        socket.request(m, op);
+    }
+
+    /**
+     * All addresses of the namespace, IPv4 and IPv6.
+     *
+     * @return the addresses
+     */
+    public List<Address> addresses() {
+        String op = "RTM_GETADDR dump";
+        check(op);
+        List<Address> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(Nl.AF_UNSPEC, 0, 0, 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWADDR) {
+                out.add(decodeAddress(m));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The addresses of one link.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the addresses
+     */
+    public List<Address> addresses(Link link) {
+        own(link, "RTM_GETADDR " + q(link.name()));
+        List<Address> out = new ArrayList<>();
+        for (Address a : addresses()) {
+            if (a.linkIndex() == link.index()) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    static Address decodeAddress(NlMessage m) {
+        ByteBuffer h = m.familyHeader(Nl.IFADDRMSG_LEN, "ifaddrmsg");
+        int family = h.get(0) & 0xff;
+        int prefixLen = h.get(1) & 0xff;
+        int flags = h.get(2) & 0xff;
+        int scope = h.get(3) & 0xff;
+        int index = h.getInt(4);
+        NlAttrs a = m.attributes(Nl.IFADDRMSG_LEN);
+        int which = a.has(Nl.IFA_LOCAL) ? Nl.IFA_LOCAL : Nl.IFA_ADDRESS;
+        InetAddress address = inet(family, a.bytes(which), "ifaddrmsg");
+        if (a.has(Nl.IFA_FLAGS)) {
+            flags = a.u32(Nl.IFA_FLAGS);
+        }
+        String label = a.has(Nl.IFA_LABEL) ? a.string(Nl.IFA_LABEL) : null;
+        IpPrefix prefix;
+        try {
+            prefix = new IpPrefix(address, prefixLen);
+        } catch (IllegalArgumentException e) {
+            throw new dev.jnetns.internal.netlink.NetlinkFormatException("ifaddrmsg", e.getMessage());
+        }
+        return new Address(index, prefix, scope, flags, label);
+    }
+
+    private static InetAddress inet(int family, byte[] bytes, String where) {
+        int expected = family == Nl.AF_INET ? 4 : family == Nl.AF_INET6 ? 16 : -1;
+        if (bytes.length != expected) {
+            throw new dev.jnetns.internal.netlink.NetlinkFormatException(
+                    where, "address of " + bytes.length + " bytes for family " + family);
+        }
+        try {
+            return family == Nl.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new dev.jnetns.internal.netlink.NetlinkFormatException(where, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    /**
+     * Adds a route ({@code NLM_F_CREATE | NLM_F_EXCL}).
+     *
+     * @param route the route, see {@link Route#to(String)} and {@link Route#defaultVia(String)}
+     * @throws NetnsException e.g. {@code EEXIST}, or {@code ENETUNREACH} when the gateway is not reachable
+     */
+    public void addRoute(Route route) {
+        route(Nl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, route);
+    }
+
+    /**
+     * Deletes a route matching {@code route}'s destination, table and (when given) gateway and link.
+     *
+     * @param route the route, see {@link Route#to(String)} and {@link Route#defaultVia(String)}
+     */
+    public void deleteRoute(Route route) {
+        route(Nl.RTM_DELROUTE, 0, route);
+    }
+
+    private void route(int type, int nlFlags, Route route) {
+        Objects.requireNonNull(route, "route");
+        String op = Nl.typeName(type) + " " + route;
+        check(op);
+        IpPrefix dst = route.destination();
+        int family = dst.isIpv6() ? Nl.AF_INET6 : Nl.AF_INET;
+        boolean delete = type == Nl.RTM_DELROUTE;
+        int table = route.table();
+        NlBuilder m = new NlBuilder(type, nlFlags).rtmsg(family, dst.prefixLength(), table < 256 ? table : 0,
+                delete ? 0 : route.protocol(), delete ? 255 /* RT_SCOPE_NOWHERE: any */ : route.effectiveScope(),
+                delete ? 0 : route.type(), route.flags());
+        if (dst.prefixLength() > 0) {
+            m.attr(Nl.RTA_DST, dst.address().getAddress());
+        }
+        if (route.gateway() != null) {
+            m.attr(Nl.RTA_GATEWAY, route.gateway().getAddress());
+        }
+        if (route.oifIndex() != 0) {
+            m.u32(Nl.RTA_OIF, route.oifIndex());
+        }
+        if (route.priority() != 0) {
+            m.u32(Nl.RTA_PRIORITY, route.priority());
+        }
+        m.u32(Nl.RTA_TABLE, table);
+        socket.request(m, op);
+    }
+
+    /**
+     * The routes of the main table, IPv4 and IPv6.
+     *
+     * @return the routes
+     */
+    public List<Route> routes() {
+        String op = "RTM_GETROUTE dump";
+        check(op);
+        List<Route> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWROUTE) {
+                Route r = decodeRoute(m);
+                if (r != null && r.table() == Route.TABLE_MAIN) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Route decodeRoute(NlMessage m) {
+        ByteBuffer h = m.familyHeader(Nl.RTMSG_LEN, "rtmsg");
+        int family = h.get(0) & 0xff;
+        if (family != Nl.AF_INET && family != Nl.AF_INET6) {
+            return null;
+        }
+        int dstLen = h.get(1) & 0xff;
+        int table = h.get(4) & 0xff;
+        int protocol = h.get(5) & 0xff;
+        int scope = h.get(6) & 0xff;
+        int rtType = h.get(7) & 0xff;
+        int flags = h.getInt(8);
+        NlAttrs a = m.attributes(Nl.RTMSG_LEN);
+        byte[] dstBytes = a.has(Nl.RTA_DST) ? a.bytes(Nl.RTA_DST) : new byte[family == Nl.AF_INET ? 4 : 16];
+        InetAddress dst = inet(family, dstBytes, "rtmsg RTA_DST");
+        InetAddress gw = a.has(Nl.RTA_GATEWAY) ? inet(family, a.bytes(Nl.RTA_GATEWAY), "rtmsg RTA_GATEWAY") : null;
+        int oif = a.has(Nl.RTA_OIF) ? a.u32(Nl.RTA_OIF) : 0;
+        int priority = a.has(Nl.RTA_PRIORITY) ? a.u32(Nl.RTA_PRIORITY) : 0;
+        if (a.has(Nl.RTA_TABLE)) {
+            table = a.u32(Nl.RTA_TABLE);
+        }
+        IpPrefix prefix;
+        try {
+            prefix = new IpPrefix(dst, dstLen);
+        } catch (IllegalArgumentException e) {
+            throw new dev.jnetns.internal.netlink.NetlinkFormatException("rtmsg", e.getMessage());
+        }
+        return new Route(prefix, gw, oif, scope, table, protocol, rtType, flags, priority);
+    }
+
+    // ---------------------------------------------------------------- qdiscs
+
+    /**
+     * Adds a root qdisc to the link (fails with {@code EEXIST} if one was added before; see
+     * {@link #replaceQdisc}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec what to create
+     * @throws NetnsException with the kernel's reason, e.g. {@code ENOENT}: "Specified qdisc kind is unknown."
+     *     for netem on a kernel without it
+     */
+    public void addQdisc(Link link, QdiscSpec spec) {
+        qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, "add", link, spec);
+    }
+
+    /**
+     * Adds or replaces the link's root qdisc.
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec what to create
+     */
+    public void replaceQdisc(Link link, QdiscSpec spec) {
+        qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace", link, spec);
+    }
+
+    /**
+     * Deletes the link's root qdisc (the kernel restores the default).
+     *
+     * @param link a link read from this handle's namespace
+     */
+    public void deleteQdisc(Link link) {
+        String op = "RTM_DELQDISC root on " + q(link.name());
+        check(op);
+        own(link, op);
+        socket.request(new NlBuilder(Nl.RTM_DELQDISC, 0).tcmsg(Nl.AF_UNSPEC, link.index(), 0, Nl.TC_H_ROOT), op);
+    }
+
+    private void qdisc(int nlFlags, String verb, Link link, QdiscSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        String op = "RTM_NEWQDISC " + verb + " " + spec.kind + " root on " + q(link.name());
+        check(op);
+        own(link, op);
+        NlBuilder m = new NlBuilder(Nl.RTM_NEWQDISC, nlFlags)
+                .tcmsg(Nl.AF_UNSPEC, link.index(), 0, Nl.TC_H_ROOT)
+                .string(Nl.TCA_KIND, spec.kind);
+        if (spec.kind.equals("tbf")) {
+            long ticks = (long) (1e6 * spec.burst / spec.rate * TICKS_PER_USEC);
+            ByteBuffer qopt = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
+            qopt.put(0, (byte) 0).put(1, (byte) 1); // rate: cell_log, linklayer ETHERNET (rate table not needed)
+            qopt.putInt(8, (int) Math.min(spec.rate, 0xffffffffL));
+            qopt.putInt(24, (int) spec.tbfLimit());
+            qopt.putInt(28, (int) Math.min(ticks, 0xffffffffL));
+            int opts = m.beginNested(Nl.TCA_OPTIONS);
+            m.attr(Nl.TCA_TBF_PARMS, qopt.array());
+            m.u32(Nl.TCA_TBF_BURST, (int) spec.burst);
+            if (spec.rate >= 0x100000000L) {
+                m.u64(Nl.TCA_TBF_RATE64, spec.rate);
+            }
+            m.endNested(opts);
+        } else {
+            long delayNs = spec.delay.toNanos();
+            long jitterNs = spec.jitter.toNanos();
+            ByteBuffer qopt = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+            qopt.putInt(0, (int) Math.min(delayNs / 64, 0xffffffffL));
+            qopt.putInt(4, spec.limit);
+            qopt.putInt(8, (int) Math.round(spec.lossPercent / 100.0 * 0xffffffffL));
+            qopt.putInt(20, (int) Math.min(jitterNs / 64, 0xffffffffL));
+            int opts = m.begin(Nl.TCA_OPTIONS); // struct tc_netem_qopt, then attributes
+            m.raw(qopt.array());
+            m.u64(Nl.TCA_NETEM_LATENCY64, delayNs);
+            m.u64(Nl.TCA_NETEM_JITTER64, jitterNs);
+            m.endNested(opts);
+        }
+        socket.request(m, op);
+    }
+
+    /**
+     * All qdiscs of the namespace.
+     *
+     * @return the qdiscs
+     */
+    public List<Qdisc> qdiscs() {
+        String op = "RTM_GETQDISC dump";
+        check(op);
+        List<Qdisc> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(Nl.AF_UNSPEC, 0, 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWQDISC) {
+                out.add(decodeQdisc(m));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The qdiscs of one link.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the qdiscs
+     */
+    public List<Qdisc> qdiscs(Link link) {
+        own(link, "RTM_GETQDISC " + q(link.name()));
+        List<Qdisc> out = new ArrayList<>();
+        for (Qdisc qd : qdiscs()) {
+            if (qd.linkIndex() == link.index()) {
+                out.add(qd);
+            }
+        }
+        return out;
+    }
+
+    static Qdisc decodeQdisc(NlMessage m) {
+        ByteBuffer h = m.familyHeader(Nl.TCMSG_LEN, "tcmsg");
+        int index = h.getInt(4);
+        int handle = h.getInt(8);
+        int parent = h.getInt(12);
+        NlAttrs a = m.attributes(Nl.TCMSG_LEN);
+        String kind = a.has(Nl.TCA_KIND) ? a.string(Nl.TCA_KIND) : "";
+        long rate = 0;
+        long burst = 0;
+        long limit = 0;
+        if (kind.equals("tbf") && a.has(Nl.TCA_OPTIONS)) {
+            NlAttrs o = a.nested(Nl.TCA_OPTIONS);
+            ByteBuffer qopt = o.struct(Nl.TCA_TBF_PARMS, 36);
+            rate = Integer.toUnsignedLong(qopt.getInt(8));
+            if (o.has(Nl.TCA_TBF_RATE64)) {
+                rate = o.u64(Nl.TCA_TBF_RATE64);
+            }
+            limit = Integer.toUnsignedLong(qopt.getInt(24));
+            long ticks = Integer.toUnsignedLong(qopt.getInt(28));
+            burst = (long) (rate * (ticks / TICKS_PER_USEC) / 1e6);
+        }
+        return new Qdisc(index, kind, handle, parent, rate, burst, limit);
+    }
+}

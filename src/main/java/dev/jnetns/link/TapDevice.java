@@ -1,0 +1,104 @@
+package dev.jnetns.link;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.NetnsException;
+import dev.jnetns.internal.LibC;
+import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.netlink.NetlinkNatives;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An open queue of a tap device ({@code /dev/net/tun} attached with {@code TUNSETIFF}, {@code IFF_TAP |
+ * IFF_NO_PI}): each {@link #read} returns one Ethernet frame the kernel sent out of the link, each {@link #write}
+ * injects one frame as if received on it. While it is open the link has carrier. Close it to detach; the
+ * persistent device stays. Reads and writes may come from different threads.
+ */
+public final class TapDevice implements AutoCloseable {
+    private final Link link;
+    private volatile int fd;
+
+    TapDevice(Link link, int fd) {
+        this.link = link;
+        this.fd = fd;
+    }
+
+    /** The link, as read when it was opened. */
+    public Link link() {
+        return link;
+    }
+
+    private int fdOrFail(String op) {
+        int value = fd;
+        if (value < 0) {
+            throw new NetnsException(op + " tap \"" + link.name() + "\"", "the tap device is closed");
+        }
+        return value;
+    }
+
+    /**
+     * Waits up to {@code timeout} for a frame and reads it into {@code buffer}.
+     *
+     * @return the frame's length, or -1 if none came in time
+     */
+    public int read(byte[] buffer, Duration timeout) {
+        Objects.requireNonNull(buffer, "buffer");
+        int f = fdOrFail("read");
+        byte[] pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(f).putShort(NetlinkNatives.POLLIN)
+                .putShort((short) 0).array();
+        long millis = Math.max(0, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try {
+            int ready = NetlinkNatives.poll(pfd, 1, (int) millis);
+            if (ready == 0) {
+                return -1;
+            }
+            return (int) LibC.read(f, buffer, buffer.length);
+        } catch (LastErrorException e) {
+            throw new NetnsException("read tap \"" + link.name() + "\"", e.getErrorCode(), null, e);
+        }
+    }
+
+    /**
+     * Reads one frame, waiting up to {@code timeout}.
+     *
+     * @return the frame, or {@code null} if none came in time
+     */
+    public byte[] readFrame(Duration timeout) {
+        byte[] buffer = new byte[65536];
+        int n = read(buffer, timeout);
+        return n < 0 ? null : Arrays.copyOf(buffer, n);
+    }
+
+    /** Injects one Ethernet frame (destination MAC first) as if received on the link. */
+    public void write(byte[] frame) {
+        int f = fdOrFail("write");
+        try {
+            LibC.write(f, frame, frame.length);
+        } catch (LastErrorException e) {
+            throw new NetnsException("write tap \"" + link.name() + "\"", e.getErrorCode(), null, e);
+        }
+    }
+
+    /** Whether it is still open. */
+    public boolean isOpen() {
+        return fd >= 0;
+    }
+
+    /** Detaches from the device; idempotent. */
+    @Override
+    public void close() {
+        int value = fd;
+        fd = -1;
+        if (value >= 0) {
+            NsFiles.close(value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TapDevice[" + link.name() + (fd >= 0 ? "" : " closed") + "]";
+    }
+}

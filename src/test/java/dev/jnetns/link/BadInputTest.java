@@ -1,0 +1,170 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jnetns.NetnsException;
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Each kind of bad input gives a clear exception, and nothing half-made is left behind (checked with ip). */
+class BadInputTest extends FdLeakCheck {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sixteen-bytes-xx", "", "a/b", "a b", "a:b", "tab\tname", ".", "..", "näme-is-16-byte"})
+    void invalidNamesAreRejectedBeforeAnySyscall(String name) {
+        assertThatThrownBy(() -> LinkSpec.veth(name)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("interface name");
+        assertThatThrownBy(() -> LinkSpec.veth("ok0").peer(name)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LinkSpec.bridge(name)).isInstanceOf(IllegalArgumentException.class);
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link lo = rtnl.link("lo");
+            assertThatThrownBy(() -> rtnl.rename(lo, name)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> rtnl.link(name)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(Ip.linkNames(ns)).containsExactly("lo");
+        }
+    }
+
+    @Test
+    void fifteenBytesIsFineSixteenIsNot() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            assertThatThrownBy(() -> LinkSpec.veth("abcdefghijklmnop"))
+                    .hasMessageContaining("16 bytes long; the kernel allows at most 15");
+            Link l = rtnl.create(LinkSpec.bridge("abcdefghijklmno"));
+            assertThat(Ip.link(ns, "abcdefghijklmno")).isNotNull();
+            assertThat(l.name()).isEqualTo("abcdefghijklmno");
+        }
+    }
+
+    @Test
+    void duplicateNamesGiveEexistAndLeaveNothingBehind() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.createVeth(LinkSpec.veth("dup0").peer("dup1"));
+            assertThatThrownBy(() -> rtnl.createVeth(LinkSpec.veth("dup0").peer("other1")))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessage("RTM_NEWLINK veth \"dup0\" peer \"other1\": EEXIST (File exists)")
+                    .extracting(e -> ((NetnsException) e).errnoName()).isEqualTo("EEXIST");
+            // the peer's name clashing: the local end must not be left behind either
+            assertThatThrownBy(() -> rtnl.createVeth(LinkSpec.veth("fresh0").peer("dup1")))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_NEWLINK veth \"fresh0\" peer \"dup1\": EEXIST");
+            assertThatThrownBy(() -> rtnl.create(LinkSpec.tap("dup0")))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageContaining("EEXIST");
+            assertThat(Ip.linkNames(ns)).containsExactlyInAnyOrder("lo", "dup0", "dup1");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.1.0.1/33", "10.1.0/24", "10.1.0.256/24", "fd00::1/129", "example.com/24", "10.1.0.1/",
+        "/24", "fd00:::1/64", "1.2.3.4/-1", "fd00::1%eth0/64", "1:2:3:4:5:6:7:8:9/64", "localhost", "10.1.0.1/24x", "",
+        "0x0a.1.0.1/8", "fd00::g/64"})
+    void invalidCidrsAreRejected(String cidr) {
+        assertThatThrownBy(() -> IpPrefix.parse(cidr)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(cidr.isEmpty() ? "empty" : "\"" + cidr + "\"");
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link lo = rtnl.link("lo");
+            assertThatThrownBy(() -> rtnl.addAddress(lo, cidr)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Route.to(cidr)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(rtnl.addresses(lo)).hasSize(2); // 127.0.0.1/8 and ::1/128
+        }
+    }
+
+    @Test
+    void validCidrsParseWithoutDns() {
+        assertThat(IpPrefix.parse("10.1.0.1/24").toString()).isEqualTo("10.1.0.1/24");
+        assertThat(IpPrefix.parse("10.1.0.1/24").network().toString()).isEqualTo("10.1.0.0/24");
+        assertThat(IpPrefix.parse("fd00::1/64").toString()).isEqualTo("fd00::1/64");
+        assertThat(IpPrefix.parse("FD00:0:0:0:0:0:0:1/64").toString()).isEqualTo("fd00::1/64");
+        assertThat(IpPrefix.parse("::ffff:1.2.3.4/128").address().getAddress()).hasSize(16);
+        assertThat(IpPrefix.parse("64:ff9b::192.0.2.1/96").toString()).isEqualTo("64:ff9b::c000:201/96");
+        assertThat(IpPrefix.parse("192.0.2.7").prefixLength()).isEqualTo(32);
+        assertThat(IpPrefix.parse("::/0").toString()).isEqualTo("::/0");
+    }
+
+    @Test
+    void unknownLinksGiveEnodevNamingThem() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            assertThatThrownBy(() -> rtnl.link("nosuch0"))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_GETLINK \"nosuch0\": ENODEV (No such device)")
+                    .extracting(e -> ((NetnsException) e).errno()).isEqualTo(19);
+            assertThatThrownBy(() -> rtnl.link(4242))
+                    .hasMessageStartingWith("RTM_GETLINK index 4242: ENODEV");
+            assertThatThrownBy(() -> rtnl.linkByAlias("nobody"))
+                    .hasMessageStartingWith("RTM_GETLINK alias \"nobody\": ENODEV");
+            assertThat(rtnl.findLink("nosuch0")).isEmpty();
+        }
+    }
+
+    @Test
+    void kernelRefusalsCarryTheExtendedAckText() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link veth = rtnl.createVeth(LinkSpec.veth("big0").peer("big1")).local();
+            assertThatThrownBy(() -> rtnl.setMtu(veth, 70000))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_SETLINK \"big0\" mtu 70000: EINVAL (Invalid argument): ")
+                    .hasMessageContaining("maximum");
+            assertThat(Ip.num(Ip.link(ns, "big0").get("mtu"))).isEqualTo(1500);
+            // a gateway that no route reaches
+            assertThatThrownBy(() -> rtnl.addRoute(Route.to("10.5.0.0/16").via("10.99.0.1").dev(veth)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_NEWROUTE 10.5.0.0/16 via 10.99.0.1")
+                    .hasMessageContaining("ENETUNREACH");
+            assertThat(Ip.routes(ns, "-4")).isEmpty();
+        }
+    }
+
+    @Test
+    void aClosedHandleFailsClearly() {
+        NsFd ns = Netns.newTransient();
+        Rtnl rtnl = Rtnl.open(ns);
+        Link lo = rtnl.link("lo");
+        String label = "Rtnl(net:[" + ns.ino() + "])";
+        rtnl.close();
+        rtnl.close(); // idempotent
+        assertThat(rtnl.isOpen()).isFalse();
+        assertThat(rtnl.toString()).isEqualTo(label + " (closed)");
+        assertThatThrownBy(rtnl::links).isInstanceOf(NetnsException.class)
+                .hasMessage("RTM_GETLINK dump: " + label + " is closed");
+        assertThatThrownBy(() -> rtnl.setUp(lo)).hasMessageContaining(label + " is closed");
+        assertThatThrownBy(() -> rtnl.create(LinkSpec.bridge("br0"))).hasMessageContaining(label + " is closed");
+        assertThatThrownBy(() -> rtnl.create(LinkSpec.tap("tap0"))).hasMessageContaining(label + " is closed");
+        assertThatThrownBy(() -> rtnl.addAddress(lo, "10.0.0.1/8")).hasMessageContaining(label + " is closed");
+        assertThat(Ip.linkNames(ns)).containsExactly("lo");
+        ns.close();
+        assertThatThrownBy(() -> Rtnl.open(ns)).isInstanceOf(NetnsException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aLinkOfAnotherNamespaceIsRefusedAndLeftAlone() {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a);
+                Rtnl rb = Rtnl.open(b)) {
+            VethPair pair = ra.createVeth(LinkSpec.veth("mine0").peer("theirs0").peerNetns(b));
+            Link theirs = pair.peer();
+            assertThatThrownBy(() -> ra.delete(theirs))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageContaining("link \"theirs0\" (index " + theirs.index() + ") was read from net:[" + b.ino()
+                            + "], but Rtnl(net:[" + a.ino() + "]) works in net:[" + a.ino() + "]");
+            assertThatThrownBy(() -> ra.setMtu(theirs, 1400)).isInstanceOf(NetnsException.class);
+            assertThatThrownBy(() -> ra.addAddress(theirs, "10.3.0.1/24")).isInstanceOf(NetnsException.class);
+            assertThatThrownBy(() -> ra.create(LinkSpec.macvlan("mv0", theirs))).isInstanceOf(NetnsException.class)
+                    .hasMessageContaining("parent link");
+            assertThatThrownBy(() -> ra.setMaster(pair.local(), theirs)).isInstanceOf(NetnsException.class);
+            Map<String, Object> seen = Ip.link(b, "theirs0");
+            assertThat(Ip.num(seen.get("mtu"))).isEqualTo(1500);
+            assertThat(Ip.linkNames(a)).containsExactlyInAnyOrder("lo", "mine0");
+            List<Map<String, Object>> addrs = Ip.addrs(b);
+            assertThat(addrs.toString()).doesNotContain("10.3.0.1");
+            // the right handle works
+            assertThat(rb.setMtu(theirs, 1400).mtu()).isEqualTo(1400);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** A handle is bound to its namespace for life, whichever thread uses it, and is safe to share. */
+class HandleTest extends FdLeakCheck {
+
+    private static List<String> names(List<Link> links) {
+        return links.stream().map(Link::name).collect(Collectors.toList());
+    }
+
+    @Test
+    void aFreshNamespaceListsOnlyLoPlusWhatTheTestMade() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            List<Link> links = rtnl.links();
+            assertThat(names(links)).containsExactly("lo");
+            Link lo = links.get(0);
+            assertThat(lo.index()).isEqualTo(1);
+            assertThat(lo.kind()).isNull();
+            assertThat(lo.isUp()).isTrue(); // Netns.newTransient() brings lo up
+            assertThat(lo.operState()).isEqualTo(OperState.UNKNOWN);
+            assertThat(lo.isOperationallyUp()).isTrue();
+            assertThat(lo.mac()).isEqualTo("00:00:00:00:00:00");
+            assertThat(lo.mtu()).isEqualTo(65536);
+            assertThat(lo.netnsIno()).isEqualTo(ns.ino());
+            assertThat(rtnl.netnsIno()).isEqualTo(ns.ino());
+
+            rtnl.createVeth(LinkSpec.veth("one0").peer("one1"));
+            assertThat(names(rtnl.links())).containsExactly("lo", "one1", "one0").isEqualTo(Ip.linkNames(ns));
+        }
+    }
+
+    @Test
+    void theSocketStaysInItsNamespaceWhicheverThreadUsesIt() throws Exception {
+        long hostIno;
+        try (NsFd here = NsFd.current()) {
+            hostIno = here.ino();
+        }
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            assertThat(rtnl.netnsIno()).isNotEqualTo(hostIno);
+            rtnl.createVeth(LinkSpec.veth("bound0").peer("bound1"));
+            List<String> expected = Ip.linkNames(ns);
+            // from the test's own thread (in the host's namespace)
+            assertThat(names(rtnl.links())).isEqualTo(expected);
+            // from a brand-new thread
+            AtomicReference<List<String>> fromThread = new AtomicReference<>();
+            Thread t = new Thread(() -> fromThread.set(names(rtnl.links())));
+            t.start();
+            t.join();
+            assertThat(fromThread.get()).isEqualTo(expected);
+            // from a thread inside yet another namespace
+            try (NsFd other = Netns.newTransient()) {
+                assertThat(Netns.execute(other, () -> names(rtnl.links()))).isEqualTo(expected);
+            }
+            for (Link l : rtnl.links()) {
+                assertThat(l.netnsIno()).isEqualTo(ns.ino());
+            }
+        }
+    }
+
+    @Test
+    void largeDumpsSpanSeveralDatagramsAndAreReadWhole() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            for (int i = 0; i < 40; i++) {
+                rtnl.createVeth(LinkSpec.veth("big" + i).peer("peer" + i));
+            }
+            try (dev.jnetns.internal.netlink.NetlinkSocket s =
+                    Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("large dump"))) {
+                List<byte[]> datagrams = s.dumpRaw(new dev.jnetns.internal.netlink.NlBuilder(
+                        dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump");
+                assertThat(datagrams).as("a multi-part dump").hasSizeGreaterThan(1);
+            }
+            List<String> mine = names(rtnl.links());
+            assertThat(mine).hasSize(81).doesNotHaveDuplicates();
+            assertThat(mine).containsExactlyElementsOf(Ip.linkNames(ns));
+        }
+    }
+
+    @Test
+    void dumpsStayConsistentWhileLinksChange() throws Exception {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns); Rtnl churn = Rtnl.open(ns)) {
+            for (int i = 0; i < 30; i++) {
+                rtnl.createVeth(LinkSpec.veth("st" + i).peer("sp" + i));
+            }
+            List<String> stable = names(rtnl.links());
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread changer = new Thread(() -> {
+                while (!stop.get()) {
+                    Link l = churn.create(LinkSpec.bridge("churn0"));
+                    churn.delete(l);
+                }
+            });
+            changer.start();
+            long retries;
+            try (dev.jnetns.internal.netlink.NetlinkSocket s =
+                    Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("churn"))) {
+                for (int i = 0; i < 40; i++) {
+                    List<String> seen = new ArrayList<>();
+                    for (dev.jnetns.internal.netlink.NlMessage m : s.dump(new dev.jnetns.internal.netlink.NlBuilder(
+                            dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump")) {
+                        seen.add(Link.decode(m, ns.ino()).name());
+                    }
+                    seen.remove("churn0");
+                    // a dump torn by a concurrent change would repeat or miss links
+                    assertThat(seen).containsExactlyElementsOf(stable);
+                }
+                retries = s.interruptedDumps();
+            } finally {
+                stop.set(true);
+                changer.join();
+            }
+            System.out.println("dumps repeated after NLM_F_DUMP_INTR: " + retries);
+        }
+    }
+
+    @Test
+    void openCurrentBindsToTheCallingThreadsNamespace() {
+        try (NsFd ns = Netns.newTransient()) {
+            Rtnl rtnl = Netns.execute(ns, Rtnl::openCurrent);
+            try (rtnl) {
+                assertThat(rtnl.netnsIno()).isEqualTo(ns.ino());
+                rtnl.create(LinkSpec.bridge("cur0"));
+                assertThat(Ip.linkNames(ns)).containsExactlyInAnyOrder("lo", "cur0");
+            }
+        }
+    }
+
+    @Test
+    void oneHandleServesManyThreadsAtOnce() throws Exception {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.createVeth(LinkSpec.veth("par0").peer("par1"));
+            List<String> expected = names(rtnl.links());
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Callable<Boolean>> jobs = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    jobs.add(() -> {
+                        for (int j = 0; j < 10; j++) {
+                            if (!names(rtnl.links()).containsAll(expected)) {
+                                return false;
+                            }
+                            if (rtnl.link("par0").index() <= 0 || rtnl.addresses().isEmpty()) {
+                                return false;
+                            }
+                        }
+                        rtnl.create(LinkSpec.bridge("mt" + n));
+                        return true;
+                    });
+                }
+                for (Future<Boolean> f : pool.invokeAll(jobs)) {
+                    assertThat(f.get()).isTrue();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(Ip.linkNames(ns)).hasSize(3 + 8).contains("mt0", "mt7");
+        }
+    }
+}

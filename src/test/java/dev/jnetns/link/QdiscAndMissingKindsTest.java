@@ -1,0 +1,147 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.jnetns.NetnsException;
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * tbf agrees with {@code tc -j qdisc}; netem and the link kinds this kernel may lack either work (and are then
+ * checked) or are skipped with the kernel's own answer, never passed silently.
+ */
+class QdiscAndMissingKindsTest extends FdLeakCheck {
+
+    private static Map<String, Object> rootQdisc(NsFd ns, String dev) {
+        for (Map<String, Object> q : Ip.qdiscs(ns)) {
+            if (dev.equals(q.get("dev")) && Boolean.TRUE.equals(q.get("root"))) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void tbfAddReplaceListDelete() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link link = rtnl.createVeth(LinkSpec.veth("tbf0").peer("tbf1").up()).local();
+            rtnl.addQdisc(link, QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(400)));
+            Map<String, Object> q = rootQdisc(ns, "tbf0");
+            assertThat(q).isNotNull();
+            assertThat(q.get("kind")).isEqualTo("tbf");
+            assertThat(Ip.num(Ip.get(q, "options", "rate"))).isEqualTo(125_000);
+            assertThat(Ip.num(Ip.get(q, "options", "burst"))).isEqualTo(4096);
+            assertThat(Ip.num(Ip.get(q, "options", "lat"))).isEqualTo(400_000); // microseconds: limit = rate*lat+burst
+
+            List<Qdisc> mine = rtnl.qdiscs(link);
+            assertThat(mine).hasSize(1);
+            Qdisc read = mine.get(0);
+            assertThat(read.kind()).isEqualTo("tbf");
+            assertThat(read.isRoot()).isTrue();
+            assertThat(read.handleString()).isEqualTo(q.get("handle"));
+            assertThat(read.rateBytesPerSecond()).isEqualTo(125_000);
+            assertThat(read.burstBytes()).isEqualTo(4096);
+            assertThat(read.limitBytes()).isEqualTo(125_000 * 4 / 10 + 4096);
+
+            // a second add is refused; replace works
+            try {
+                rtnl.addQdisc(link, QdiscSpec.tbf(250_000, 8192, Duration.ofMillis(50)));
+                fail("a second root qdisc was added");
+            } catch (NetnsException e) {
+                assertThat(e.errnoName()).isEqualTo("EEXIST");
+                assertThat(e.getMessage()).startsWith("RTM_NEWQDISC add tbf root on \"tbf0\": EEXIST");
+            }
+            rtnl.replaceQdisc(link, QdiscSpec.tbf(12_500_000_000L, 65536, Duration.ofMillis(50))); // rate64 path
+            q = rootQdisc(ns, "tbf0");
+            assertThat(Ip.num(Ip.get(q, "options", "rate"))).isEqualTo(12_500_000_000L);
+            assertThat(rtnl.qdiscs(link).get(0).rateBytesPerSecond()).isEqualTo(12_500_000_000L);
+
+            rtnl.deleteQdisc(link);
+            q = rootQdisc(ns, "tbf0");
+            assertThat(q == null ? "none" : q.get("kind")).isNotEqualTo("tbf");
+            assertThat(rtnl.qdiscs(link)).noneMatch(x -> x.kind().equals("tbf"));
+        }
+    }
+
+    @Test
+    void netemWorksOrSkipsWithTheKernelsReason() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link link = rtnl.createVeth(LinkSpec.veth("nem0").peer("nem1").up()).local();
+            QdiscSpec netem = QdiscSpec.netem().delay(Duration.ofMillis(10)).jitter(Duration.ofMillis(2)).loss(1);
+            try {
+                rtnl.addQdisc(link, netem);
+            } catch (NetnsException e) {
+                // the kernel's reason must be in the exception, not just an errno
+                assertThat(e.getMessage()).startsWith("RTM_NEWQDISC add netem root on \"nem0\": ");
+                assertThat(e.errno()).isIn(2, 95); // ENOENT, EOPNOTSUPP
+                assertThat(e.getMessage()).containsIgnoringCase("unknown");
+                assertThat(rootQdisc(ns, "nem0") == null ? "" : rootQdisc(ns, "nem0").get("kind")).isNotEqualTo("netem");
+                Assumptions.abort("this kernel has no netem: " + e.getMessage());
+            }
+            Map<String, Object> q = rootQdisc(ns, "nem0");
+            assertThat(q.get("kind")).isEqualTo("netem");
+            assertThat(rtnl.qdiscs(link).get(0).kind()).isEqualTo("netem");
+        }
+    }
+
+    /** Creates a link of a kind this kernel may lack: checks it if it works, else skips with the kernel's text. */
+    private void kindWorksOrSkips(String kind, Function<Rtnl, LinkSpec> spec) {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            Link created;
+            try {
+                created = rtnl.create(spec.apply(rtnl));
+            } catch (NetnsException e) {
+                assertThat(e.errnoName()).as(e.getMessage()).isEqualTo("EOPNOTSUPP");
+                assertThat(e.getMessage()).startsWith("RTM_NEWLINK " + kind + " \"").contains("Unknown device type");
+                List<String> names = Ip.linkNames(ns);
+                assertThat(names).as("nothing half-made").doesNotContain("k0");
+                Assumptions.abort("this kernel cannot create " + kind + ": " + e.getMessage());
+                return;
+            }
+            assertThat(created.kind()).isEqualTo(kind);
+            assertThat(Ip.<String>get(Ip.link(ns, created.name()), "linkinfo", "info_kind")).isEqualTo(kind);
+        }
+    }
+
+    private static byte[] u16(int v) {
+        return ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array();
+    }
+
+    @Test
+    void dummy() {
+        kindWorksOrSkips("dummy", r -> LinkSpec.dummy("k0"));
+    }
+
+    @Test
+    void vlan() {
+        kindWorksOrSkips("vlan", r -> LinkSpec.of("vlan", "k0")
+                .parent(r.createVeth(LinkSpec.veth("vl0").peer("vl1")).local())
+                .infoData(1, u16(5))); // IFLA_VLAN_ID
+    }
+
+    @Test
+    void ipvlan() {
+        kindWorksOrSkips("ipvlan", r -> LinkSpec.of("ipvlan", "k0")
+                .parent(r.createVeth(LinkSpec.veth("ip0").peer("ip1")).local()));
+    }
+
+    @Test
+    void wireguard() {
+        kindWorksOrSkips("wireguard", r -> LinkSpec.of("wireguard", "k0"));
+    }
+
+    @Test
+    void gretap() {
+        kindWorksOrSkips("gretap", r -> LinkSpec.of("gretap", "k0")
+                .infoData(7, new byte[] {1, 2, 3, 4})); // IFLA_GRE_REMOTE
+    }
+}
