@@ -1,5 +1,6 @@
 package dev.jnetns.junit;
 
+import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Errno;
@@ -225,40 +226,55 @@ final class TransientNetnsExtension
         }
         Optional<TransientNetns> annotation = parameter.findAnnotation(TransientNetns.class);
         String name = annotation.map(TransientNetns::value).orElse("");
+        if (name.isEmpty()) {
+            return codeNamespace(parameter, context, "NsFd parameter " + describe(parameter)
+                    + " receives the namespace the code runs in");
+        }
+        return furtherNamespace(parameter, context, name, annotation.get().lo());
+    }
+
+    /**
+     * The namespace the code that declares {@code parameter} runs in: the test's, or for class-level methods
+     * the class's; {@code what} starts the message when there is none.
+     */
+    static NsFd codeNamespace(ParameterContext parameter, ExtensionContext context, String what) {
         ExtensionContext.Store store = context.getStore(STORE);
         NetnsScope test = store.get(TEST_SCOPE, NetnsScope.class);
         NetnsScope shared = store.get(CLASS_SCOPE, NetnsScope.class);
-        boolean classLevel = context.getTestMethod().isEmpty()
-                || Modifier.isStatic(parameter.getDeclaringExecutable().getModifiers());
-        if (name.isEmpty()) {
-            NetnsScope scope = classLevel ? shared : test != null ? test : shared;
-            if (scope == null || scope.ns() == null) {
-                throw new ParameterResolutionException("NsFd parameter " + describe(parameter)
-                        + " receives the namespace the code runs in, but " + context.getDisplayName()
-                        + " does not run in one: annotate the test method or class with @TransientNetns, or name"
-                        + " a further namespace with @TransientNetns(\"name\")");
-            }
-            return scope.ns();
+        NetnsScope scope = isClassLevel(parameter, context) ? shared : test != null ? test : shared;
+        if (scope == null || scope.ns() == null) {
+            throw new ParameterResolutionException(what + ", but " + context.getDisplayName() + " does not run in"
+                    + " one: annotate the test method or class with @TransientNetns");
         }
+        return scope.ns();
+    }
+
+    /** The further namespace {@code name} of the test (or class), created on first use. */
+    static NsFd furtherNamespace(ParameterContext parameter, ExtensionContext context, String name, Netns.Lo lo) {
+        ExtensionContext.Store store = context.getStore(STORE);
         NetnsScope owner;
-        if (classLevel) {
-            owner = shared;
+        if (isClassLevel(parameter, context)) {
+            owner = store.get(CLASS_SCOPE, NetnsScope.class);
             if (owner == null) {
-                throw new ParameterResolutionException("@TransientNetns(\"" + name + "\") on " + describe(parameter)
+                throw new ParameterResolutionException("namespace \"" + name + "\" for " + describe(parameter)
                         + ": class-level methods get namespaces only with @TransientNetns(scope = CLASS) on the class");
             }
         } else {
-            owner = test;
+            owner = store.get(TEST_SCOPE, NetnsScope.class);
             if (owner == null) {
                 owner = NetnsScope.detached(context.getDisplayName());
                 store.put(TEST_SCOPE, owner);
             }
         }
-        TransientNetns declared = annotation.get();
-        return owner.extra(name, key -> create(declared, context));
+        return owner.extra(name, key -> create(lo, context));
     }
 
-    private static String describe(ParameterContext parameter) {
+    private static boolean isClassLevel(ParameterContext parameter, ExtensionContext context) {
+        return context.getTestMethod().isEmpty()
+                || Modifier.isStatic(parameter.getDeclaringExecutable().getModifiers());
+    }
+
+    static String describe(ParameterContext parameter) {
         return "'" + parameter.getParameter().getName() + "' of " + parameter.getDeclaringExecutable().getName();
     }
 
@@ -307,8 +323,12 @@ final class TransientNetnsExtension
     }
 
     private static NsFd create(TransientNetns config, ExtensionContext context) {
+        return create(config.lo(), context);
+    }
+
+    private static NsFd create(Netns.Lo lo, ExtensionContext context) {
         try {
-            return NetnsScope.create(config.lo());
+            return NetnsScope.create(lo);
         } catch (NetnsException e) {
             throw explain(e, context);
         }

@@ -3,6 +3,7 @@ package dev.jnetns.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import java.io.DataInputStream;
@@ -81,6 +82,25 @@ class TrafficTest extends FdLeakCheck {
         }
     }
 
+    /**
+     * The host's namespace (this test's thread) cannot reach {@code address}: it does not own it (bind fails
+     * with EADDRNOTAVAIL) and the kernel would route it out of one of the host's own devices, never into a pair
+     * that lives only in transient namespaces.
+     */
+    private static void assertHostCannotReach(String address) throws IOException {
+        assertThatThrownBy(() -> new ServerSocket(0, 1, IpPrefix.parseAddress(address)).close())
+                .isInstanceOf(java.net.BindException.class).hasMessageContaining("Cannot assign requested address");
+        Eye.Result route = Eye.run("ip", "-j", "route", "get", address);
+        java.util.regex.Matcher dev = java.util.regex.Pattern.compile("\"dev\":\"([^\"]+)\"").matcher(route.output);
+        if (dev.find()) {
+            String hostLinks = Eye.run("ip", "-j", "-d", "link", "show", "dev", dev.group(1)).output;
+            assertThat(hostLinks).as("the host's route to %s: %s", address, route.output)
+                    .contains("\"ifname\":\"" + dev.group(1) + "\"").doesNotContain("\"info_kind\":\"veth\"");
+        } else {
+            assertThat(route.output).as("no route at all").contains("unreachable");
+        }
+    }
+
     @Test
     void tcpAndUdpCrossAVethAndTheHostCannotReachEither() throws Exception {
         try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient()) {
@@ -90,24 +110,13 @@ class TrafficTest extends FdLeakCheck {
                 assertThat(talk(a, "10.1.0.2", server.getLocalPort(), "hello")).isEqualTo("HELLO");
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
 
-                // the host's namespace has no route into the pair: nothing arrives
-                server.setSoTimeout(300);
-                try (Socket s = new Socket()) {
-                    assertThatThrownBy(() -> s.connect(new InetSocketAddress("10.1.0.2", server.getLocalPort()), 300))
-                            .isInstanceOf(IOException.class);
-                }
-                assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
+                // the host's namespace has no way into the pair (asked of the kernel: nothing is sent, since on a
+                // machine with a default route a packet from the host to 10.1.0.2 would leave the machine)
+                assertHostCannotReach("10.1.0.2");
             }
-            // nor a's end
+            // nor a's end, while b reaches it
             try (ServerSocket server = listen(a, "10.1.0.1")) {
-                server.setSoTimeout(300);
-                try (Socket s = new Socket()) {
-                    assertThatThrownBy(() -> s.connect(new InetSocketAddress("10.1.0.1", server.getLocalPort()), 300))
-                            .isInstanceOf(IOException.class);
-                }
-                assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
-                // while b reaches it
-                server.setSoTimeout(0);
+                assertHostCannotReach("10.1.0.1");
                 Future<String> served = echoOnce(server);
                 assertThat(talk(b, "10.1.0.1", server.getLocalPort(), "back")).isEqualTo("BACK");
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("back");
@@ -127,16 +136,6 @@ class TrafficTest extends FdLeakCheck {
                 assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8)).isEqualTo("datagram");
                 assertThat(got.getAddress()).isEqualTo(IpPrefix.parseAddress("10.1.0.1"));
 
-                // from the host: the datagram goes nowhere near b
-                try (DatagramSocket host = new DatagramSocket()) {
-                    host.send(new DatagramPacket(payload, payload.length, IpPrefix.parseAddress("10.1.0.2"),
-                            receiver.getLocalPort()));
-                } catch (IOException unreachable) {
-                    // equally fine: the host has no route at all
-                }
-                receiver.setSoTimeout(300);
-                assertThatThrownBy(() -> receiver.receive(new DatagramPacket(new byte[64], 64)))
-                        .isInstanceOf(SocketTimeoutException.class);
             }
         }
     }

@@ -1,0 +1,308 @@
+package dev.jnetns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import dev.jnetns.link.Link;
+import dev.jnetns.link.VethPair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** {@code @Veth}: pairs between a test's namespaces, checked with {@code ip -j} run inside them. */
+class VethIT {
+    static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
+
+    /** {@code ip -j ...} run inside {@code ns}: a child process of a thread in it inherits its namespace. */
+    static String ipIn(NsFd ns, String... args) {
+        String[] command = new String[args.length + 2];
+        command[0] = "ip";
+        command[1] = "-j";
+        System.arraycopy(args, 0, command, 2, args.length);
+        return Netns.execute(ns, () -> Kit.exec(command));
+    }
+
+    /** The JSON object of link {@code name} in {@code ip -j link} output (links carry no nested objects). */
+    static String linkJson(String json, String name) {
+        Matcher m = Pattern.compile("\\{[^{}]*\"ifname\":\"" + Pattern.quote(name) + "\"[^{}]*}").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no link " + name + " in " + json);
+        }
+        return m.group();
+    }
+
+    static int intField(String object, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(object);
+        if (!m.find()) {
+            throw new AssertionError("no " + field + " in " + object);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void tcpAndUdpCrossAPairBetweenTwoNamespacesAndTheHostReachesNeither() throws Exception {
+        SEEN.clear();
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        EngineExecutionResults results = Kit.run(TwoNamespacesEcho.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        VethPair veth = (VethPair) Kit.get(SEEN, "veth");
+        NsFd self = (NsFd) Kit.get(SEEN, "self");
+        NsFd peer = (NsFd) Kit.get(SEEN, "peer");
+
+        String local = linkJson((String) Kit.get(SEEN, "selfLinks"), veth.local().name());
+        String remote = linkJson((String) Kit.get(SEEN, "peerLinks"), veth.peer().name());
+        assertThat(intField(local, "ifindex")).isEqualTo(veth.local().index());
+        assertThat(intField(remote, "ifindex")).isEqualTo(veth.peer().index());
+        assertThat(local).contains("\"UP\"").contains("\"link_type\":\"ether\"");
+        assertThat(remote).contains("\"UP\"");
+        assertThat((String) Kit.get(SEEN, "selfLinks")).doesNotContain("\"ifname\":\"" + veth.peer().name() + "\"");
+        assertThat((String) Kit.get(SEEN, "selfAddrs")).contains("\"local\":\"10.1.0.1\",\"prefixlen\":24");
+        assertThat((String) Kit.get(SEEN, "peerAddrs")).contains("\"local\":\"10.1.0.2\",\"prefixlen\":24");
+        assertThat(veth.local().netnsIno()).isEqualTo(self.ino());
+        assertThat(veth.peer().netnsIno()).isEqualTo(peer.ino());
+
+        assertThat(Kit.get(SEEN, "tcp")).isEqualTo("pong");
+        assertThat(Kit.get(SEEN, "udp")).isEqualTo("hello");
+        // the host's namespace cannot reach either end: it does not own the addresses, and it would route them
+        // out of a device of its own, not into the pair (asked of the kernel; nothing is sent)
+        String[] host = ((String) Kit.get(SEEN, "hostConnect")).split("\n---\n", 3);
+        assertThat(host[1]).contains("Cannot assign requested address");
+        Matcher dev = Pattern.compile("\"dev\":\"([^\"]+)\"").matcher(host[0]);
+        if (dev.find()) {
+            assertThat(host[2]).contains("\"ifname\":\"" + dev.group(1) + "\"");
+            assertThat(dev.group(1)).isNotIn(veth.local().name(), veth.peer().name());
+        } else {
+            assertThat(host[0]).as("no route at all").containsAnyOf("unreachable", "Network is unreachable");
+        }
+        // nothing was made in the host's namespace, and the test's namespaces are closed
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(self.isOpen()).isFalse();
+        assertThat(peer.isOpen()).isFalse();
+        assertThat(Kit.fdsOn(self.ino()) + Kit.fdsOn(peer.ino())).isZero();
+    }
+
+    /** As {@link TwoNamespaces}, with a server thread that answers, and an attempt from the host. */
+    @TransientNetns
+    static class TwoNamespacesEcho {
+        @Test
+        void talk(NsFd self, @TransientNetns("peer") NsFd peer,
+                @Veth(peerNetns = "peer", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24") VethPair veth)
+                throws Exception {
+            SEEN.put("self", self);
+            SEEN.put("peer", peer);
+            SEEN.put("veth", veth);
+            SEEN.put("selfLinks", ipIn(self, "link", "show"));
+            SEEN.put("peerLinks", ipIn(peer, "link", "show"));
+            SEEN.put("selfAddrs", ipIn(self, "addr", "show"));
+            SEEN.put("peerAddrs", ipIn(peer, "addr", "show"));
+            try (ServerSocket server = new ServerSocket(7000, 50, InetAddress.getByName("10.1.0.1"))) {
+                Thread answer = new Thread(() -> {
+                    try (Socket s = server.accept(); InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream()) {
+                        in.readNBytes(5);
+                        out.write("pong".getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        SEEN.put("serverError", e.toString());
+                    }
+                }, "echo-server");
+                answer.start(); // inherits this namespace
+                String reply = Netns.execute(peer, () -> {
+                    try (Socket client = new Socket()) {
+                        client.connect(new InetSocketAddress("10.1.0.1", 7000), 5000);
+                        client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+                        return new String(client.getInputStream().readNBytes(4), StandardCharsets.UTF_8);
+                    }
+                });
+                answer.join();
+                SEEN.put("tcp", reply);
+                // the host's namespace has no route to either end
+                SEEN.put("hostConnect", hostAttempt());
+            }
+            try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress("10.1.0.1", 7001))) {
+                receiver.setSoTimeout(5000);
+                Netns.execute(peer, () -> {
+                    try (DatagramSocket sender = new DatagramSocket()) {
+                        byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
+                        sender.send(new DatagramPacket(data, data.length, InetAddress.getByName("10.1.0.1"), 7001));
+                    }
+                });
+                DatagramPacket packet = new DatagramPacket(new byte[16], 16);
+                receiver.receive(packet);
+                SEEN.put("udp", new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            }
+        }
+
+        /**
+         * What the host's namespace knows of 10.1.0.1, asked from a thread moved home. Nothing is sent: on a
+         * machine with a default route, a packet from the host to 10.1.0.1 would leave the machine. Instead the
+         * kernel is asked where it would route it, and whether the host owns the address (bind).
+         */
+        private static String hostAttempt() throws Exception {
+            String[] result = new String[1];
+            try (NsFd home = NsFd.ofPid(ProcessHandle.current().pid())) {
+                Thread mover = new Thread(() -> {
+                    try (var entered = Netns.enter(home)) {
+                        String route = Kit.exec("ip", "-j", "route", "get", "10.1.0.1");
+                        String bind;
+                        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("10.1.0.1"))) {
+                            bind = "bound";
+                        } catch (IOException e) {
+                            bind = e.toString();
+                        }
+                        result[0] = route + "\n---\n" + bind + "\n---\n" + Kit.exec("ip", "-j", "link", "show");
+                    } catch (Exception e) {
+                        result[0] = e.toString();
+                    }
+                }, "host-side");
+                mover.start();
+                mover.join();
+            }
+            return result[0];
+        }
+    }
+
+    @TransientNetns
+    static class Settings {
+        @Test
+        void namesMtuSeveralPairsAndALinkParameter(NsFd self,
+                @Veth(name = "va0", peerName = "vb0", mtu = 1400) VethPair first,
+                @Veth(name = "va1", peerName = "vb1", up = false) VethPair second,
+                @Veth(address = "fd00::1/64", peerAddress = "fd00::2/64") Link alone) throws Exception {
+            SEEN.put("links", Kit.exec("ip", "-j", "link", "show"));
+            SEEN.put("addrs", Kit.exec("ip", "-j", "addr", "show"));
+            SEEN.put("first", first);
+            SEEN.put("second", second);
+            SEEN.put("alone", alone);
+            // IPv6 without DAD: usable at once, over the pair within this namespace
+            try (ServerSocket server = new ServerSocket(7002, 50, InetAddress.getByName("fd00::1"));
+                    Socket client = new Socket(InetAddress.getByName("fd00::1"), 7002)) {
+                SEEN.put("v6", client.isConnected());
+            }
+        }
+    }
+
+    @Test
+    void namesMtuUpAndSeveralPairsAgreeWithIp() {
+        SEEN.clear();
+        Kit.run(Settings.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        String links = (String) Kit.get(SEEN, "links");
+        assertThat(intField(linkJson(links, "va0"), "mtu")).isEqualTo(1400);
+        assertThat(intField(linkJson(links, "vb0"), "mtu")).isEqualTo(1400);
+        assertThat(linkJson(links, "va0")).contains("\"UP\"");
+        assertThat(linkJson(links, "va1")).doesNotContain("\"UP\"").contains("\"operstate\":\"DOWN\"");
+        assertThat(linkJson(links, "vb1")).doesNotContain("\"UP\"");
+        Link alone = (Link) Kit.get(SEEN, "alone");
+        assertThat(linkJson(links, alone.name())).contains("\"UP\"");
+        assertThat(intField(linkJson(links, alone.name()), "ifindex")).isEqualTo(alone.index());
+        assertThat((String) Kit.get(SEEN, "addrs")).contains("\"local\":\"fd00::1\",\"prefixlen\":64")
+                .contains("\"local\":\"fd00::2\",\"prefixlen\":64");
+        assertThat(Kit.get(SEEN, "v6")).isEqualTo(true);
+        assertThat(((VethPair) Kit.get(SEEN, "first")).local().mtu()).isEqualTo(1400);
+        assertThat(((VethPair) Kit.get(SEEN, "second")).peer().isUp()).isFalse();
+    }
+
+    @TransientNetns
+    static class FixedNamesInParallel {
+        @RepeatedTest(20)
+        void test(@TransientNetns("b") NsFd b,
+                @Veth(name = "va", peerName = "vb", peerNetns = "b", address = "10.9.0.1/30", peerAddress = "10.9.0.2/30")
+                        VethPair veth) {
+            if (!veth.local().name().equals("va") || !veth.peer().name().equals("vb")) {
+                throw new AssertionError(veth.toString());
+            }
+        }
+    }
+
+    @Test
+    void theSameNamesInParallelTestsNeverCollide() {
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        Kit.runParallel(FixedNamesInParallel.class).testEvents()
+                .assertStatistics(stats -> stats.started(20).succeeded(20).failed(0));
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+    }
+
+    static class NotInANamespace {
+        @Test
+        void test(@Veth VethPair veth) {
+            SEEN.put("ran", true);
+        }
+    }
+
+    @TransientNetns
+    static class BadInput {
+        @Test
+        void longName(@Veth(name = "a-name-of-16byte") VethPair veth) {
+            SEEN.put("ran", true);
+        }
+
+        @Test
+        void badAddress(@Veth(address = "10.1.0.300/24") VethPair veth) {
+            SEEN.put("ran", true);
+        }
+
+        @Test
+        void duplicate(@Veth(name = "dup0") VethPair one, @Veth(name = "dup0") VethPair two) {
+            SEEN.put("ran", true);
+        }
+
+        @Test
+        void wrongType(@Veth String veth) {
+            SEEN.put("ran", true);
+        }
+    }
+
+    @Test
+    void aVethOutsideANamespaceIsRefused() {
+        SEEN.clear();
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        EngineExecutionResults results = Kit.run(NotInANamespace.class);
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
+                instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("annotate the test method or class with @TransientNetns")
+                        && m.contains("host's")))));
+        assertThat(SEEN).doesNotContainKey("ran");
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+    }
+
+    @Test
+    void badInputIsAClearErrorAndMakesNothing() {
+        SEEN.clear();
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        EngineExecutionResults results = Kit.run(BadInput.class);
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test("longName"), finishedWithFailure(
+                        instanceOf(ParameterResolutionException.class),
+                        message(m -> m.contains("a-name-of-16byte") && m.contains("15")))))
+                .haveExactly(1, event(test("badAddress"), finishedWithFailure(
+                        instanceOf(ParameterResolutionException.class), message(m -> m.contains("10.1.0.300/24")))))
+                .haveExactly(1, event(test("duplicate"), finishedWithFailure(
+                        instanceOf(ParameterResolutionException.class),
+                        message(m -> m.contains("EEXIST") && m.contains("dup0")))))
+                .haveExactly(1, event(test("wrongType"), finishedWithFailure(
+                        instanceOf(ParameterResolutionException.class),
+                        message(m -> m.contains("must be a dev.jnetns.link.VethPair or a dev.jnetns.link.Link")))));
+        assertThat(SEEN).doesNotContainKey("ran");
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jnetns.junit;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
+import dev.jnetns.NsFd;
+import dev.jnetns.link.AddressOption;
+import dev.jnetns.link.IpPrefix;
+import dev.jnetns.link.Link;
+import dev.jnetns.link.LinkNames;
+import dev.jnetns.link.LinkSpec;
+import dev.jnetns.link.Rtnl;
+import dev.jnetns.link.VethPair;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/** The extension behind {@link Veth}: makes a pair per parameter inside the test's namespaces. */
+final class VethExtension implements ParameterResolver {
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.isAnnotated(Veth.class);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type != VethPair.class && type != Link.class) {
+            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+                    + " must be a " + VethPair.class.getName() + " or a " + Link.class.getName() + ", not "
+                    + type.getName());
+        }
+        Veth veth = parameter.findAnnotation(Veth.class).orElseThrow();
+        Request request = validate(veth, parameter);
+        NsFd local = TransientNetnsExtension.codeNamespace(parameter, context,
+                "@Veth parameter " + TransientNetnsExtension.describe(parameter) + " puts its local end in the"
+                        + " namespace the test runs in, so that no link is ever made in the host's");
+        NsFd peer = veth.peerNetns().isEmpty()
+                ? local
+                : TransientNetnsExtension.furtherNamespace(parameter, context, veth.peerNetns(), Netns.Lo.UP);
+        VethPair pair;
+        try {
+            pair = create(request, veth, local, peer);
+        } catch (NetnsException e) {
+            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+                    + ": " + e.getMessage(), e);
+        }
+        return type == VethPair.class ? pair : pair.local();
+    }
+
+    /** What the annotation asks for, checked before anything is made. */
+    private static final class Request {
+        String name;
+        String peerName;
+        IpPrefix address;
+        IpPrefix peerAddress;
+    }
+
+    private static Request validate(Veth veth, ParameterContext parameter) {
+        Request request = new Request();
+        try {
+            request.name = veth.name().isEmpty() ? null : LinkNames.check(veth.name());
+            request.peerName = veth.peerName().isEmpty() ? null : LinkNames.check(veth.peerName());
+            request.address = veth.address().isEmpty() ? null : IpPrefix.parse(veth.address());
+            request.peerAddress = veth.peerAddress().isEmpty() ? null : IpPrefix.parse(veth.peerAddress());
+            if (veth.mtu() < 0) {
+                throw new IllegalArgumentException("mtu must not be negative, was " + veth.mtu());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+                    + ": " + e.getMessage(), e);
+        }
+        return request;
+    }
+
+    private static VethPair create(Request request, Veth veth, NsFd local, NsFd peer) {
+        LinkSpec spec = request.name == null ? LinkSpec.veth() : LinkSpec.veth(request.name);
+        if (request.peerName != null) {
+            spec.peer(request.peerName);
+        }
+        if (!peer.equals(local)) {
+            spec.peerNetns(peer);
+        }
+        if (veth.mtu() > 0) {
+            spec.mtu(veth.mtu());
+        }
+        try (Rtnl here = Rtnl.open(local)) {
+            VethPair pair = here.createVeth(spec);
+            Link localEnd = pair.local();
+            Link peerEnd = pair.peer();
+            if (peer.equals(local)) {
+                localEnd = configure(here, localEnd, request.address, veth.up());
+                peerEnd = configure(here, peerEnd, request.peerAddress, veth.up());
+            } else {
+                localEnd = configure(here, localEnd, request.address, veth.up());
+                try (Rtnl there = Rtnl.open(peer)) {
+                    peerEnd = configure(there, peerEnd, request.peerAddress, veth.up());
+                }
+            }
+            return new VethPair(localEnd, peerEnd);
+        }
+    }
+
+    private static Link configure(Rtnl rtnl, Link link, IpPrefix address, boolean up) {
+        if (address != null) {
+            rtnl.addAddress(link, address, AddressOption.NO_DAD);
+        }
+        return up ? rtnl.setUp(link) : rtnl.refresh(link);
+    }
+}
