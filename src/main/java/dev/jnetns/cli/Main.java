@@ -1,7 +1,8 @@
-package dev.jnetns.internal;
+package dev.jnetns.cli;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.NsFiles;
 import java.io.PrintStream;
 
 /**

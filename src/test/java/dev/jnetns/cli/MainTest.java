@@ -1,4 +1,4 @@
-package dev.jnetns.internal;
+package dev.jnetns.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -65,12 +65,17 @@ class MainTest {
 
     /** Runs {@code Main demo} in a child JVM started through {@code wrapper} (setpriv, unshare...). */
     private static Output childJvm(String... wrapper) throws Exception {
+        return childJvmRunning("demo", wrapper);
+    }
+
+    /** Runs {@code Main COMMAND} in a child JVM started through {@code wrapper}. */
+    private static Output childJvmRunning(String mainCommand, String... wrapper) throws Exception {
         List<String> command = new ArrayList<>(List.of(wrapper));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 24) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), mainCommand));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -88,5 +93,40 @@ class MainTest {
                 .contains("round trip FAILED")
                 .contains("unshare(CLONE_NEWNET): EPERM (Operation not permitted)")
                 .doesNotContain("retired");
+    }
+
+    @Test
+    void doctorChecksEverythingAndProbesTheKernel() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            code = Doctor.run(out);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        assertThat(text).contains("CAP_SYS_ADMIN          yes", "kernel                 "
+                + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        assertThat(text).contains("namespace round trip   ok", "rtnetlink              ok: a fresh namespace has [lo]");
+        // kinds this kernel has and lacks, each by the kernel's own answer
+        assertThat(text).containsPattern("link kinds +yes: veth, bridge");
+        assertThat(text).containsPattern("veth TCP echo +ok: .*echoed; fixture [0-9.]+ ms, echo [0-9.]+ ms");
+        assertThat(text).contains("verdict: jnetns works here").doesNotContain("FAILED");
+    }
+
+    @Test
+    void doctorFailsWithTheReasonWithoutCapSysAdmin() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Output r = childJvmRunning("doctor", "/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin");
+        assertThat(r.exit).as(r.text).isEqualTo(1);
+        assertThat(r.text).contains("CAP_SYS_ADMIN          no", "create a namespace     FAILED: unshare(CLONE_NEWNET):"
+                + " EPERM (Operation not permitted)", "unshare -Urn", "verdict: jnetns cannot work here");
+    }
+
+    @Test
+    void doctorWorksRootlessUnderUnshareUrn() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+        Output r = childJvmRunning("doctor", "/usr/bin/unshare", "-Urn");
+        assertThat(r.exit).as(r.text).isZero();
+        assertThat(r.text).contains("own user namespace", "veth TCP echo          ok", "verdict: jnetns works here");
     }
 }

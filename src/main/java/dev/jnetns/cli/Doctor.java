@@ -1,8 +1,10 @@
-package dev.jnetns.internal;
+package dev.jnetns.cli;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.Privileges;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ import java.util.function.Supplier;
  * {@code java -jar jnetns.jar doctor}: can jnetns work here, and what can this kernel do? Prints a table and
  * returns non-zero when namespaces cannot be created, with the reason.
  */
-public final class Doctor {
+final class Doctor {
     /** One row: a check, what it found, and whether jnetns cannot work without it. */
     static final class Row {
         final String check;
@@ -36,7 +38,7 @@ public final class Doctor {
     }
 
     /** Runs every check and prints the table; returns the process exit code. */
-    public static int run(PrintStream out) {
+    static int run(PrintStream out) {
         return new Doctor(out).runAll();
     }
 
@@ -54,9 +56,10 @@ public final class Doctor {
             return finish();
         }
         check("namespace round trip", true, this::roundTrip);
-        for (DoctorCheck extra : DoctorCheck.extras()) {
-            check(extra.name(), extra.fatal(), extra::run);
-        }
+        check("rtnetlink", true, KernelProbe::rtnetlink);
+        check("link kinds", false, KernelProbe::linkKinds);
+        check("qdiscs", false, KernelProbe::qdiscs);
+        check("veth TCP echo", true, KernelProbe::tcpEcho);
         return finish();
     }
 
@@ -82,7 +85,7 @@ public final class Doctor {
     private void check(String name, boolean fatal, Supplier<String> check) {
         try {
             row(name, check.get(), false);
-        } catch (NetnsException | IllegalStateException | UnsupportedOperationException e) {
+        } catch (RuntimeException e) {
             row(name, "FAILED: " + e.getMessage(), fatal);
         }
     }
