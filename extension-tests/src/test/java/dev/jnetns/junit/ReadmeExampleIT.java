@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.link.AddressOption;
+import dev.jnetns.link.LinkSpec;
+import dev.jnetns.link.Route;
+import dev.jnetns.link.Rtnl;
+import dev.jnetns.link.VethPair;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -70,5 +75,43 @@ class ReadmeExampleIT {
             });
             assertThat(port).isPositive();
         }
+    }
+
+    @Test
+    void theRtnlExampleWorks() {
+        long routes;
+        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+            VethPair pair = rtnl.createVeth(LinkSpec.veth("va").peer("vb").peerNetns(b)); // peer placed at creation
+            rtnl.addAddress(pair.local(), "10.1.0.1/24");
+            rtnl.setUp(pair.local());
+            try (Rtnl there = Rtnl.open(b)) {
+                there.addAddress(pair.peer(), "fd00::2/64", AddressOption.NO_DAD); // usable at once
+                there.setUp(pair.peer());
+                there.addRoute(Route.defaultVia("fd00::1"));
+                routes = there.routes().stream().filter(Route::isDefault).count();
+            }
+        } // closing the namespaces is the teardown: the kernel removes the links
+        assertThat(routes).isEqualTo(1);
+    }
+
+    static class VethExample {
+        @Test
+        @TransientNetns
+        void serverIsReachableOverVeth(@TransientNetns("peer") NsFd peer,
+                @Veth(peerNetns = "peer", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24") VethPair veth)
+                throws Exception {
+            try (ServerSocket server = new ServerSocket(7000, 50, InetAddress.getByName("10.1.0.1"))) {
+                Netns.execute(peer, () -> {
+                    try (Socket client = new Socket("10.1.0.1", 7000)) {
+                        assertThat(client.isConnected()).isTrue();
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void theVethExamplePasses() {
+        Kit.run(VethExample.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
     }
 }
