@@ -50,13 +50,18 @@ public final class EnteredNetns implements AutoCloseable {
         if (closed) {
             return;
         }
+        long now = NsFiles.currentIno();
+        if (now != ns.ino()) {
+            throw new IllegalStateException("the thread is in net:[" + now + "], not in " + ns.label()
+                    + ": close nested stays first, innermost first (try-with-resources does)");
+        }
         try {
             LibC.setns(original.fd(), LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
             throw new NetnsException("setns(" + original.label() + ")", e.getErrorCode(),
                     "could not move " + thread.getName() + " back; it is still in " + ns.label(), e);
         }
-        long now = NsFiles.currentIno();
+        now = NsFiles.currentIno();
         if (now != original.ino()) {
             throw new NetnsException("setns(" + original.label() + ")",
                     "the thread is in net:[" + now + "] after it");

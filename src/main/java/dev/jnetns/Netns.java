@@ -117,7 +117,7 @@ public final class Netns {
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            return worker.runIn(fd, ns.label(), fn::call);
+            return worker.runIn(fd, ns.ino(), ns.label(), fn::call);
         } finally {
             pool.release(worker);
         }

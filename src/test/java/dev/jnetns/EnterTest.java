@@ -153,4 +153,23 @@ class EnterTest {
             virtual.shutdown();
         }
     }
+
+    @Test
+    void closingAnOuterStayBeforeTheInnerOneFailsAndMovesNothing() throws Exception {
+        Eye.onNewThread("out-of-order", () -> {
+            long home = Eye.threadIno();
+            EnteredNetns outer = Netns.enterTransient();
+            EnteredNetns inner = Netns.enterTransient();
+            long innerIno = Eye.threadIno();
+            Throwable wrong = catchThrowable(outer::close);
+            assertThat(wrong).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("close nested stays first");
+            assertThat(Eye.threadIno()).as("still in the inner namespace").isEqualTo(innerIno);
+            inner.close();
+            assertThat(Eye.threadIno()).isEqualTo(outer.ns().ino());
+            outer.close();
+            assertThat(Eye.threadIno()).isEqualTo(home);
+            return null;
+        });
+    }
 }

@@ -206,4 +206,20 @@ class ExecuteTest {
             assertThat(catchThrowable(() -> Netns.newTransient(null))).isInstanceOf(NullPointerException.class);
         }
     }
+
+    @Test
+    void theWorkSeesTheCallersContextClassLoader() throws Exception {
+        ClassLoader mine = new ClassLoader(getClass().getClassLoader()) {};
+        Thread self = Thread.currentThread();
+        ClassLoader before = self.getContextClassLoader();
+        self.setContextClassLoader(mine);
+        try (NsFd ns = Netns.newTransient()) {
+            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader())).isSameAs(mine);
+        } finally {
+            self.setContextClassLoader(before);
+        }
+        try (NsFd ns = Netns.newTransient()) {
+            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader())).isSameAs(before);
+        }
+    }
 }

@@ -124,10 +124,10 @@ public final class Worker {
         idleSince = System.nanoTime();
     }
 
-    /** Moves the worker into {@code nsFd} (a descriptor); {@code label} names it in errors. */
-    public void enter(int nsFd, String label) {
+    /** Moves the worker into {@code nsFd} (a descriptor), checked to be {@code expectedIno} unless that is 0. */
+    public void enter(int nsFd, long expectedIno, String label) {
         run(() -> {
-            enterHere(nsFd, label);
+            enterHere(nsFd, expectedIno, label);
             return null;
         });
     }
@@ -137,9 +137,9 @@ public final class Worker {
      * hand-over. Whatever {@code task} throws reaches the caller unchanged; if the worker cannot return home it
      * is retired and the caller gets that failure instead (with the task's own failure suppressed in it).
      */
-    public <T> T runIn(int nsFd, String label, Task<T> task) {
+    public <T> T runIn(int nsFd, long expectedIno, String label, Task<T> task) {
         return run(() -> {
-            enterHere(nsFd, label);
+            enterHere(nsFd, expectedIno, label);
             T result;
             try {
                 result = task.run();
@@ -165,13 +165,29 @@ public final class Worker {
 
     /** On the worker's thread: setns into {@code nsFd}. */
     public void enterHere(int nsFd, String label) {
+        enterHere(nsFd, 0, label);
+    }
+
+    /**
+     * On the worker's thread: setns into {@code nsFd} and, unless {@code expectedIno} is 0, check that this is
+     * the namespace meant: a descriptor closed and reused by another thread meanwhile would lead elsewhere.
+     */
+    public void enterHere(int nsFd, long expectedIno, String label) {
         checkOnThread();
+        where = -1;
         try {
             LibC.setns(nsFd, LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
+            where = NsFiles.currentIno();
             throw NsFiles.failure("setns(" + label + ")", e);
         }
         where = NsFiles.currentIno();
+        if (expectedIno != 0 && where != expectedIno) {
+            NetnsException wrong = new NetnsException("setns(" + label + ")",
+                    "descriptor " + nsFd + " led to net:[" + where + "]: was the handle closed while in use?");
+            restoreHere(wrong);
+            throw wrong;
+        }
     }
 
     /** On the worker's thread: unshare a new namespace, stay in it, and return a descriptor of it. */
@@ -318,7 +334,7 @@ public final class Worker {
         if (retired || abandoned || !thread.isAlive()) {
             throw new IllegalStateException(thread.getName() + " is retired");
         }
-        Job<T> job = new Job<>(task);
+        Job<T> job = new Job<>(task, Thread.currentThread().getContextClassLoader());
         busy = true; // cleared by the worker when the job is done
         try {
             inbox.put(job);
@@ -375,16 +391,22 @@ public final class Worker {
         private T result;
         private Throwable failure;
 
-        Job(Task<T> task) {
+        private final ClassLoader callerLoader;
+
+        Job(Task<T> task, ClassLoader callerLoader) {
             this.task = task;
+            this.callerLoader = callerLoader;
         }
 
         void execute(Worker worker) {
+            Thread self = Thread.currentThread();
+            self.setContextClassLoader(callerLoader); // as if the caller ran it: ServiceLoader and friends
             try {
                 result = task.run();
             } catch (Throwable t) {
                 failure = t;
             } finally {
+                self.setContextClassLoader(null);
                 worker.busy = false; // before the caller wakes up, so it finds the worker idle
                 synchronized (this) {
                     done = true;

@@ -46,7 +46,7 @@ final class NetnsScope implements AutoCloseable {
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            worker.enter(ns.fd(), ns.toString());
+            worker.enter(ns.fd(), ns.ino(), ns.toString());
         } catch (RuntimeException e) {
             pool.release(worker);
             if (ownsNs) {
@@ -107,7 +107,7 @@ final class NetnsScope implements AutoCloseable {
             WorkerPool pool = WorkerPool.shared();
             Worker shortLived = pool.acquire();
             try {
-                return shortLived.runIn(ns.fd(), ns.toString(), task);
+                return shortLived.runIn(ns.fd(), ns.ino(), ns.toString(), task);
             } finally {
                 pool.release(shortLived);
             }

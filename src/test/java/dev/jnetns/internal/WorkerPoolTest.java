@@ -80,7 +80,7 @@ class WorkerPoolTest {
                         Worker w = pool.acquire();
                         try {
                             threads.add(w.thread());
-                            long inside = w.runIn(ns.fd(), "test", WorkerPoolTest::threadIno);
+                            long inside = w.runIn(ns.fd(), ns.ino(), "test", WorkerPoolTest::threadIno);
                             if (inside == ns.ino() && !w.isAway()) {
                                 ok++;
                             }
@@ -148,7 +148,7 @@ class WorkerPoolTest {
         WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
         try (NsFd ns = Netns.newTransient()) {
             Worker w = pool.acquire();
-            w.enter(ns.fd(), "test");
+            w.enter(ns.fd(), ns.ino(), "test");
             assertThat(w.isAway()).isTrue();
             assertThat(w.run(WorkerPoolTest::threadIno)).isEqualTo(ns.ino());
             pool.release(w);
@@ -169,7 +169,7 @@ class WorkerPoolTest {
         WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
         try (NsFd ns = Netns.newTransient()) {
             Worker w = pool.acquire();
-            w.enter(ns.fd(), "test");
+            w.enter(ns.fd(), ns.ino(), "test");
             Worker.failNextRestoreOf(w.thread());
             pool.release(w);
             assertThat(w.isRetired()).isTrue();
@@ -185,6 +185,26 @@ class WorkerPoolTest {
             assertThat(catchThrowable(() -> w.run(() -> null)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("retired");
+        }
+    }
+
+    @Test
+    void aDescriptorThatLeadsToAnotherNamespaceIsRefusedAndTheWorkerGoesHome() throws Exception {
+        WorkerPool pool = WorkerPool.shared();
+        try (dev.jnetns.NsFd meant = dev.jnetns.Netns.newTransient();
+                dev.jnetns.NsFd other = dev.jnetns.Netns.newTransient()) {
+            Worker w = pool.acquire();
+            try {
+                // as if `meant` had been closed and its number reused for `other`
+                Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                        () -> w.runIn(other.fd(), meant.ino(), "meant", () -> "ran"));
+                assertThat(refused).isInstanceOf(dev.jnetns.NetnsException.class)
+                        .hasMessageContaining("led to net:[" + other.ino() + "]");
+                assertThat(w.isAway()).isFalse();
+                assertThat(w.isRetired()).isFalse();
+            } finally {
+                pool.release(w);
+            }
         }
     }
 }
