@@ -10,12 +10,9 @@ import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.netlink.NetlinkNatives;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
-import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +51,6 @@ import java.util.function.Function;
 public final class Rtnl implements AutoCloseable {
     private static final int NAME_ATTEMPTS = 16;
     private static final int TUN_IFREQ_SIZE = 40;
-    private static final double TICKS_PER_USEC = 15.625; // psched ticks are 64 ns (PSCHED_SHIFT 6)
 
     private final NsFd ns;
     private final NetlinkSocket socket;
@@ -762,16 +758,7 @@ public final class Rtnl implements AutoCloseable {
         String op = Nl.typeName(type) + " " + prefix + " on " + q(link.name());
         check(op);
         own(link, op);
-        int family = prefix.isIpv6() ? Nl.AF_INET6 : Nl.AF_INET;
-        byte[] bytes = prefix.address().getAddress();
-        NlBuilder m = new NlBuilder(type, nlFlags)
-                .ifaddrmsg(family, prefix.prefixLength(), ifaFlags & 0xff, 0, link.index())
-                .attr(Nl.IFA_LOCAL, bytes)
-                .attr(Nl.IFA_ADDRESS, bytes);
-        if (ifaFlags != 0) {
-            m.u32(Nl.IFA_FLAGS, ifaFlags);
-        }
-        socket.request(m, op);
+        socket.request(AddressMessages.encode(type, nlFlags, link.index(), prefix, ifaFlags), op);
     }
 
     /**
@@ -782,13 +769,8 @@ public final class Rtnl implements AutoCloseable {
     public List<Address> addresses() {
         String op = "RTM_GETADDR dump";
         check(op);
-        List<Address> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(Nl.AF_UNSPEC, 0, 0, 0, 0), op)) {
-            if (m.type() == Nl.RTM_NEWADDR) {
-                out.add(decodeAddress(m));
-            }
-        }
-        return out;
+        return dump(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(Nl.AF_UNSPEC, 0, 0, 0, 0), Nl.RTM_NEWADDR, op,
+                AddressMessages::decode);
     }
 
     /**
@@ -799,49 +781,7 @@ public final class Rtnl implements AutoCloseable {
      */
     public List<Address> addresses(Link link) {
         own(link, "RTM_GETADDR " + q(link.name()));
-        List<Address> out = new ArrayList<>();
-        for (Address a : addresses()) {
-            if (a.linkIndex() == link.index()) {
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
-    static Address decodeAddress(NlMessage m) {
-        ByteBuffer h = m.familyHeader(Nl.IFADDRMSG_LEN, "ifaddrmsg");
-        int family = h.get(0) & 0xff;
-        int prefixLen = h.get(1) & 0xff;
-        int flags = h.get(2) & 0xff;
-        int scope = h.get(3) & 0xff;
-        int index = h.getInt(4);
-        NlAttrs a = m.attributes(Nl.IFADDRMSG_LEN);
-        int which = a.has(Nl.IFA_LOCAL) ? Nl.IFA_LOCAL : Nl.IFA_ADDRESS;
-        InetAddress address = inet(family, a.bytes(which), "ifaddrmsg");
-        if (a.has(Nl.IFA_FLAGS)) {
-            flags = a.u32(Nl.IFA_FLAGS);
-        }
-        String label = a.has(Nl.IFA_LABEL) ? a.string(Nl.IFA_LABEL) : null;
-        IpPrefix prefix;
-        try {
-            prefix = new IpPrefix(address, prefixLen);
-        } catch (IllegalArgumentException e) {
-            throw new dev.jnetns.internal.netlink.NetlinkFormatException("ifaddrmsg", e.getMessage());
-        }
-        return new Address(index, prefix, scope, flags, label);
-    }
-
-    private static InetAddress inet(int family, byte[] bytes, String where) {
-        int expected = family == Nl.AF_INET ? 4 : family == Nl.AF_INET6 ? 16 : -1;
-        if (bytes.length != expected) {
-            throw new dev.jnetns.internal.netlink.NetlinkFormatException(
-                    where, "address of " + bytes.length + " bytes for family " + family);
-        }
-        try {
-            return family == Nl.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new dev.jnetns.internal.netlink.NetlinkFormatException(where, e.getMessage());
-        }
+        return onLink(addresses(), Address::linkIndex, link);
     }
 
     // ---------------------------------------------------------------- routes
@@ -869,27 +809,7 @@ public final class Rtnl implements AutoCloseable {
         Objects.requireNonNull(route, "route");
         String op = Nl.typeName(type) + " " + route;
         check(op);
-        IpPrefix dst = route.destination();
-        int family = dst.isIpv6() ? Nl.AF_INET6 : Nl.AF_INET;
-        boolean delete = type == Nl.RTM_DELROUTE;
-        int table = route.table();
-        NlBuilder m = new NlBuilder(type, nlFlags).rtmsg(family, dst.prefixLength(), table < 256 ? table : 0,
-                delete ? 0 : route.protocol(), delete ? 255 /* RT_SCOPE_NOWHERE: any */ : route.effectiveScope(),
-                delete ? 0 : route.type(), route.flags());
-        if (dst.prefixLength() > 0) {
-            m.attr(Nl.RTA_DST, dst.address().getAddress());
-        }
-        if (route.gateway() != null) {
-            m.attr(Nl.RTA_GATEWAY, route.gateway().getAddress());
-        }
-        if (route.oifIndex() != 0) {
-            m.u32(Nl.RTA_OIF, route.oifIndex());
-        }
-        if (route.priority() != 0) {
-            m.u32(Nl.RTA_PRIORITY, route.priority());
-        }
-        m.u32(Nl.RTA_TABLE, table);
-        socket.request(m, op);
+        socket.request(RouteMessages.encode(type, nlFlags, route), op);
     }
 
     /**
@@ -901,45 +821,13 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_GETROUTE dump";
         check(op);
         List<Route> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0), op)) {
-            if (m.type() == Nl.RTM_NEWROUTE) {
-                Route r = decodeRoute(m);
-                if (r != null && r.table() == Route.TABLE_MAIN) {
-                    out.add(r);
-                }
+        for (Route r : dump(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0),
+                Nl.RTM_NEWROUTE, op, RouteMessages::decode)) {
+            if (r != null && r.table() == Route.TABLE_MAIN) {
+                out.add(r);
             }
         }
         return out;
-    }
-
-    static Route decodeRoute(NlMessage m) {
-        ByteBuffer h = m.familyHeader(Nl.RTMSG_LEN, "rtmsg");
-        int family = h.get(0) & 0xff;
-        if (family != Nl.AF_INET && family != Nl.AF_INET6) {
-            return null;
-        }
-        int dstLen = h.get(1) & 0xff;
-        int table = h.get(4) & 0xff;
-        int protocol = h.get(5) & 0xff;
-        int scope = h.get(6) & 0xff;
-        int rtType = h.get(7) & 0xff;
-        int flags = h.getInt(8);
-        NlAttrs a = m.attributes(Nl.RTMSG_LEN);
-        byte[] dstBytes = a.has(Nl.RTA_DST) ? a.bytes(Nl.RTA_DST) : new byte[family == Nl.AF_INET ? 4 : 16];
-        InetAddress dst = inet(family, dstBytes, "rtmsg RTA_DST");
-        InetAddress gw = a.has(Nl.RTA_GATEWAY) ? inet(family, a.bytes(Nl.RTA_GATEWAY), "rtmsg RTA_GATEWAY") : null;
-        int oif = a.has(Nl.RTA_OIF) ? a.u32(Nl.RTA_OIF) : 0;
-        int priority = a.has(Nl.RTA_PRIORITY) ? a.u32(Nl.RTA_PRIORITY) : 0;
-        if (a.has(Nl.RTA_TABLE)) {
-            table = a.u32(Nl.RTA_TABLE);
-        }
-        IpPrefix prefix;
-        try {
-            prefix = new IpPrefix(dst, dstLen);
-        } catch (IllegalArgumentException e) {
-            throw new dev.jnetns.internal.netlink.NetlinkFormatException("rtmsg", e.getMessage());
-        }
-        return new Route(prefix, gw, oif, scope, table, protocol, rtType, flags, priority);
     }
 
     // ---------------------------------------------------------------- qdiscs
@@ -984,38 +872,7 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_NEWQDISC " + verb + " " + spec.kind + " root on " + q(link.name());
         check(op);
         own(link, op);
-        NlBuilder m = new NlBuilder(Nl.RTM_NEWQDISC, nlFlags)
-                .tcmsg(Nl.AF_UNSPEC, link.index(), 0, Nl.TC_H_ROOT)
-                .string(Nl.TCA_KIND, spec.kind);
-        if (spec.kind.equals("tbf")) {
-            long ticks = (long) (1e6 * spec.burst / spec.rate * TICKS_PER_USEC);
-            ByteBuffer qopt = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
-            qopt.put(0, (byte) 0).put(1, (byte) 1); // rate: cell_log, linklayer ETHERNET (rate table not needed)
-            qopt.putInt(8, (int) Math.min(spec.rate, 0xffffffffL));
-            qopt.putInt(24, (int) spec.tbfLimit());
-            qopt.putInt(28, (int) Math.min(ticks, 0xffffffffL));
-            int opts = m.beginNested(Nl.TCA_OPTIONS);
-            m.attr(Nl.TCA_TBF_PARMS, qopt.array());
-            m.u32(Nl.TCA_TBF_BURST, (int) spec.burst);
-            if (spec.rate >= 0x100000000L) {
-                m.u64(Nl.TCA_TBF_RATE64, spec.rate);
-            }
-            m.endNested(opts);
-        } else {
-            long delayNs = spec.delay.toNanos();
-            long jitterNs = spec.jitter.toNanos();
-            ByteBuffer qopt = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
-            qopt.putInt(0, (int) Math.min(delayNs / 64, 0xffffffffL));
-            qopt.putInt(4, spec.limit);
-            qopt.putInt(8, (int) Math.round(spec.lossPercent / 100.0 * 0xffffffffL));
-            qopt.putInt(20, (int) Math.min(jitterNs / 64, 0xffffffffL));
-            int opts = m.begin(Nl.TCA_OPTIONS); // struct tc_netem_qopt, then attributes
-            m.raw(qopt.array());
-            m.u64(Nl.TCA_NETEM_LATENCY64, delayNs);
-            m.u64(Nl.TCA_NETEM_JITTER64, jitterNs);
-            m.endNested(opts);
-        }
-        socket.request(m, op);
+        socket.request(QdiscMessages.encode(nlFlags, link.index(), spec), op);
     }
 
     /**
@@ -1026,13 +883,8 @@ public final class Rtnl implements AutoCloseable {
     public List<Qdisc> qdiscs() {
         String op = "RTM_GETQDISC dump";
         check(op);
-        List<Qdisc> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(Nl.AF_UNSPEC, 0, 0, 0), op)) {
-            if (m.type() == Nl.RTM_NEWQDISC) {
-                out.add(decodeQdisc(m));
-            }
-        }
-        return out;
+        return dump(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(Nl.AF_UNSPEC, 0, 0, 0), Nl.RTM_NEWQDISC, op,
+                QdiscMessages::decode);
     }
 
     /**
@@ -1043,36 +895,27 @@ public final class Rtnl implements AutoCloseable {
      */
     public List<Qdisc> qdiscs(Link link) {
         own(link, "RTM_GETQDISC " + q(link.name()));
-        List<Qdisc> out = new ArrayList<>();
-        for (Qdisc qd : qdiscs()) {
-            if (qd.linkIndex() == link.index()) {
-                out.add(qd);
+        return onLink(qdiscs(), Qdisc::linkIndex, link);
+    }
+
+    /** A dump: every reply of {@code replyType}, decoded. */
+    private <T> List<T> dump(NlBuilder request, int replyType, String op, Function<NlMessage, T> decode) {
+        List<T> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(request, op)) {
+            if (m.type() == replyType) {
+                out.add(decode.apply(m));
             }
         }
         return out;
     }
 
-    static Qdisc decodeQdisc(NlMessage m) {
-        ByteBuffer h = m.familyHeader(Nl.TCMSG_LEN, "tcmsg");
-        int index = h.getInt(4);
-        int handle = h.getInt(8);
-        int parent = h.getInt(12);
-        NlAttrs a = m.attributes(Nl.TCMSG_LEN);
-        String kind = a.has(Nl.TCA_KIND) ? a.string(Nl.TCA_KIND) : "";
-        long rate = 0;
-        long burst = 0;
-        long limit = 0;
-        if (kind.equals("tbf") && a.has(Nl.TCA_OPTIONS)) {
-            NlAttrs o = a.nested(Nl.TCA_OPTIONS);
-            ByteBuffer qopt = o.struct(Nl.TCA_TBF_PARMS, 36);
-            rate = Integer.toUnsignedLong(qopt.getInt(8));
-            if (o.has(Nl.TCA_TBF_RATE64)) {
-                rate = o.u64(Nl.TCA_TBF_RATE64);
+    private static <T> List<T> onLink(List<T> all, java.util.function.ToIntFunction<T> index, Link link) {
+        List<T> out = new ArrayList<>();
+        for (T each : all) {
+            if (index.applyAsInt(each) == link.index()) {
+                out.add(each);
             }
-            limit = Integer.toUnsignedLong(qopt.getInt(24));
-            long ticks = Integer.toUnsignedLong(qopt.getInt(28));
-            burst = (long) (rate * (ticks / TICKS_PER_USEC) / 1e6);
         }
-        return new Qdisc(index, kind, handle, parent, rate, burst, limit);
+        return out;
     }
 }

@@ -77,13 +77,13 @@ class NetlinkCodecTest extends FdLeakCheck {
                 Link.decode(m, 1);
                 break;
             case Nl.RTM_NEWADDR:
-                Rtnl.decodeAddress(m);
+                AddressMessages.decode(m);
                 break;
             case Nl.RTM_NEWROUTE:
-                Rtnl.decodeRoute(m);
+                RouteMessages.decode(m);
                 break;
             case Nl.RTM_NEWQDISC:
-                Rtnl.decodeQdisc(m);
+                QdiscMessages.decode(m);
                 break;
             case Nl.NLMSG_DONE:
             case Nl.NLMSG_ERROR:
