@@ -12,16 +12,12 @@ import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
-import java.net.Inet6Address;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -50,7 +46,6 @@ import java.util.function.Function;
  */
 public final class Rtnl implements AutoCloseable {
     private static final int NAME_ATTEMPTS = 16;
-    private static final int TUN_IFREQ_SIZE = 40;
 
     private final NsFd ns;
     private final NetlinkSocket socket;
@@ -328,7 +323,7 @@ public final class Rtnl implements AutoCloseable {
             String peer = veth ? (randomPeer ? LinkNames.random("veth") : spec.peerName) : null;
             String op = "RTM_NEWLINK " + spec.kind + " " + q(name) + (veth ? " peer " + q(peer) : "");
             check(op);
-            NlBuilder m = newLinkMessage(spec, name, peer);
+            NlBuilder m = LinkMessages.newLink(spec, name, peer);
             try {
                 socket.request(m, op);
                 return new String[] {name, peer};
@@ -338,80 +333,6 @@ public final class Rtnl implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static NlBuilder newLinkMessage(LinkSpec spec, String name, String peer) {
-        int upFlags = spec.up ? Nl.IFF_UP : 0;
-        NlBuilder m = new NlBuilder(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL)
-                .ifinfomsg(Nl.AF_UNSPEC, 0, upFlags, upFlags)
-                .string(Nl.IFLA_IFNAME, name);
-        if (spec.mtu != null) {
-            m.u32(Nl.IFLA_MTU, spec.mtu);
-        }
-        if (spec.mac != null) {
-            m.attr(Nl.IFLA_ADDRESS, spec.mac);
-        }
-        if (spec.netns != null) {
-            m.u32(Nl.IFLA_NET_NS_FD, spec.netns.fd());
-        }
-        if (spec.parentIndex != null) {
-            m.u32(Nl.IFLA_LINK, spec.parentIndex);
-        }
-        int linkInfo = m.beginNested(Nl.IFLA_LINKINFO);
-        m.string(Nl.IFLA_INFO_KIND, spec.kind);
-        switch (spec.kind) {
-            case "veth": {
-                int data = m.beginNested(Nl.IFLA_INFO_DATA);
-                int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
-                m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
-                if (spec.mtu != null) {
-                    m.u32(Nl.IFLA_MTU, spec.mtu);
-                }
-                NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
-                if (peerNs != null) {
-                    m.u32(Nl.IFLA_NET_NS_FD, peerNs.fd());
-                }
-                m.endNested(peerInfo);
-                m.endNested(data);
-                break;
-            }
-            case "vxlan": {
-                int data = m.beginNested(Nl.IFLA_INFO_DATA);
-                m.u32(Nl.IFLA_VXLAN_ID, spec.vni);
-                if (spec.remote != null) {
-                    m.attr(spec.remote instanceof Inet6Address ? Nl.IFLA_VXLAN_GROUP6 : Nl.IFLA_VXLAN_GROUP,
-                            spec.remote.getAddress());
-                }
-                if (spec.local != null) {
-                    m.attr(spec.local instanceof Inet6Address ? Nl.IFLA_VXLAN_LOCAL6 : Nl.IFLA_VXLAN_LOCAL,
-                            spec.local.getAddress());
-                }
-                if (spec.deviceIndex != null) {
-                    m.u32(Nl.IFLA_VXLAN_LINK, spec.deviceIndex);
-                }
-                if (spec.port != null) {
-                    m.be16(Nl.IFLA_VXLAN_PORT, spec.port);
-                }
-                m.endNested(data);
-                break;
-            }
-            case "macvlan": {
-                int data = m.beginNested(Nl.IFLA_INFO_DATA);
-                m.u32(Nl.IFLA_MACVLAN_MODE, spec.mode.value);
-                m.endNested(data);
-                break;
-            }
-            default:
-                if (!spec.infoData.isEmpty()) {
-                    int data = m.beginNested(Nl.IFLA_INFO_DATA);
-                    for (Map.Entry<Integer, byte[]> e : spec.infoData.entrySet()) {
-                        m.attr(e.getKey(), e.getValue());
-                    }
-                    m.endNested(data);
-                }
-        }
-        m.endNested(linkInfo);
-        return m;
     }
 
     private Link createTap(LinkSpec spec) {
@@ -435,7 +356,7 @@ public final class Rtnl implements AutoCloseable {
         if (findLink(name).isPresent()) {
             throw new NetnsException(op, Errno.EEXIST, "a link of this name exists in net:[" + ino + "]", null);
         }
-        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> attachTun(name, op));
+        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> TapDevice.attach(name, op));
         try {
             LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
         } catch (LastErrorException e) {
@@ -465,28 +386,6 @@ public final class Rtnl implements AutoCloseable {
         }
     }
 
-    /** Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name}. */
-    private static int attachTun(String name, String op) {
-        int fd;
-        try {
-            fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            throw new NetnsException("open(/dev/net/tun) for " + op, e.getErrorCode(), null, e);
-        }
-        byte[] ifreq = new byte[TUN_IFREQ_SIZE];
-        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
-        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder())
-                .putShort(16, (short) (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
-        try {
-            LibC.ioctl(fd, NetlinkNatives.TUNSETIFF, ifreq);
-            return fd;
-        } catch (LastErrorException e) {
-            NsFiles.close(fd);
-            throw new NetnsException(op, e.getErrorCode(), null, e);
-        }
-    }
-
     /**
      * Opens a tap link (created with {@link LinkSpec#tap}) for reading and writing Ethernet frames.
      *
@@ -500,7 +399,7 @@ public final class Rtnl implements AutoCloseable {
         if (!"tun".equals(link.kind())) {
             throw new NetnsException(op, Errno.EINVAL, "link is of kind " + link.kind() + ", not a tap (tun)", null);
         }
-        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> attachTun(link.name(), op));
+        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> TapDevice.attach(link.name(), op));
         return new TapDevice(link, fd);
     }
 

@@ -7,6 +7,7 @@ import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.netlink.NetlinkNatives;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * persistent device stays. Reads and writes may come from different threads.
  */
 public final class TapDevice implements AutoCloseable {
+    private static final int TUN_IFREQ_SIZE = 40;
+
     private final Link link;
     private volatile int fd;
 
@@ -100,5 +103,27 @@ public final class TapDevice implements AutoCloseable {
     @Override
     public String toString() {
         return "TapDevice[" + link.name() + (fd >= 0 ? "" : " closed") + "]";
+    }
+
+    /** Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name}. */
+    static int attach(String name, String op) {
+        int fd;
+        try {
+            fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw new NetnsException("open(/dev/net/tun) for " + op, e.getErrorCode(), null, e);
+        }
+        byte[] ifreq = new byte[TUN_IFREQ_SIZE];
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
+        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder())
+                .putShort(16, (short) (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
+        try {
+            LibC.ioctl(fd, NetlinkNatives.TUNSETIFF, ifreq);
+            return fd;
+        } catch (LastErrorException e) {
+            NsFiles.close(fd);
+            throw new NetnsException(op, e.getErrorCode(), null, e);
+        }
     }
 }
