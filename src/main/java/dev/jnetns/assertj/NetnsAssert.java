@@ -1,0 +1,194 @@
+package dev.jnetns.assertj;
+
+import dev.jnetns.NsFd;
+import dev.jnetns.link.Address;
+import dev.jnetns.link.IpPrefix;
+import dev.jnetns.link.Link;
+import dev.jnetns.link.Route;
+import dev.jnetns.link.Rtnl;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on a network namespace, given by an open handle: its links, addresses and routes (the main table),
+ * read from the kernel over rtnetlink at each check. Each check opens a handle in the namespace and closes it
+ * before returning.
+ *
+ * <pre>{@code
+ * assertThat(ns).hasLink("veth0").hasOnlyLinks("lo", "veth0").hasRouteTo("0.0.0.0/0").hasAddress("10.1.0.1/24");
+ * assertThat(ns).link("veth0").isUp().hasMtu(1500);
+ * }</pre>
+ *
+ * <p>Failure messages show what the namespace has, e.g. {@code Expecting net:[4026532177] to have only links [lo,
+ * eth0] but it has [lo, eth0, br0]}. Descriptions ({@code as(...)}) are honoured, and the class works with soft
+ * assertions: {@code softly.proxy(NetnsAssert.class, NsFd.class, ns)} or {@link NetnsSoftAssertions}.
+ */
+public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
+
+    /**
+     * Creates the assertion; prefer {@link NetnsAssertions#assertThat(NsFd)}.
+     *
+     * @param actual an open handle to the namespace (it stays the caller's to close)
+     */
+    public NetnsAssert(NsFd actual) {
+        super(actual, NetnsAssert.class);
+    }
+
+    /** Runs {@code fn} with a handle to the namespace, opened for it and closed afterwards. */
+    private <T> T read(Function<Rtnl, T> fn) {
+        isNotNull();
+        if (!actual.isOpen()) {
+            throw failure("Expecting an open handle to %s, but it is closed", name());
+        }
+        try (Rtnl rtnl = Rtnl.open(actual)) {
+            return fn.apply(rtnl);
+        }
+    }
+
+    private String name() {
+        return State.netns(actual.ino());
+    }
+
+    private static List<String> linkNames(List<Link> links) {
+        List<String> out = new ArrayList<>();
+        for (Link l : links) {
+            out.add(l.name());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /**
+     * Verifies that the namespace has a link named {@code name}.
+     *
+     * @param name the interface name
+     * @return this assertion
+     */
+    public NetnsAssert hasLink(String name) {
+        Objects.requireNonNull(name, "name");
+        List<Link> links = read(Rtnl::links);
+        if (links.stream().noneMatch(l -> l.name().equals(name))) {
+            throw failure("Expecting %s to have link \"%s\" but it has %s", name(), name, linkNames(links));
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that the namespace has no link named {@code name}.
+     *
+     * @param name the interface name
+     * @return this assertion
+     */
+    public NetnsAssert doesNotHaveLink(String name) {
+        Objects.requireNonNull(name, "name");
+        List<Link> links = read(Rtnl::links);
+        Optional<Link> found = links.stream().filter(l -> l.name().equals(name)).findFirst();
+        if (found.isPresent()) {
+            throw failure("Expecting %s not to have link \"%s\" but it has: %s (all links: %s)",
+                    name(), name, found.get(), linkNames(links));
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that the namespace's links are exactly these, in any order.
+     *
+     * @param names the interface names, e.g. {@code "lo", "veth0"}
+     * @return this assertion
+     */
+    public NetnsAssert hasOnlyLinks(String... names) {
+        Objects.requireNonNull(names, "names");
+        Set<String> expected = new LinkedHashSet<>(Arrays.asList(names));
+        List<String> actualNames = linkNames(read(Rtnl::links));
+        if (!expected.equals(new LinkedHashSet<>(actualNames))) {
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(actualNames);
+            List<String> unexpected = new ArrayList<>(actualNames);
+            unexpected.removeAll(expected);
+            throw failure("Expecting %s to have only links %s but it has %s (missing: %s, unexpected: %s)",
+                    name(), expected, actualNames, missing, unexpected);
+        }
+        return myself;
+    }
+
+    /**
+     * Navigates to the link named {@code name}: checks that it exists and returns assertions on it, bound to
+     * this namespace (see {@link LinkAssert#in(NsFd)}) and carrying this assertion's description. In soft
+     * assertions the returned object is not a soft proxy (AssertJ only proxies its own navigation methods): use
+     * {@code softly.assertThat(link).in(ns)} there.
+     *
+     * @param name the interface name
+     * @return assertions on that link
+     */
+    public LinkAssert link(String name) {
+        Objects.requireNonNull(name, "name");
+        List<Link> links = read(Rtnl::links);
+        Link link = links.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
+        if (link == null) {
+            throw failure("Expecting %s to have link \"%s\" but it has %s", name(), name, linkNames(links));
+        }
+        LinkAssert next = new LinkAssert(link).in(actual).withRepresentation(info.representation());
+        if (info.description() != null && !info.descriptionText().isEmpty()) {
+            next.as(info.description());
+        }
+        return next;
+    }
+
+    // ---------------------------------------------------------------- addresses and routes
+
+    /**
+     * Verifies that some link of the namespace has the address, with this very prefix length.
+     *
+     * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
+     * @return this assertion
+     * @throws IllegalArgumentException if {@code cidr} is not a valid CIDR
+     */
+    public NetnsAssert hasAddress(String cidr) {
+        IpPrefix expected = IpPrefix.parse(cidr);
+        List<String> found = read(rtnl -> {
+            List<Address> addresses = rtnl.addresses();
+            if (addresses.stream().anyMatch(a -> State.samePrefix(a.prefix(), expected))) {
+                return null;
+            }
+            return State.addressesOnLinks(addresses, State.names(rtnl.links()));
+        });
+        if (found != null) {
+            throw failure("Expecting %s to have address %s (on any link) but it has %s", name(), expected, found);
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that the main routing table has a route whose destination is exactly {@code cidr} (address and
+     * prefix length). {@code "0.0.0.0/0"} and {@code "::/0"} mean the IPv4 and IPv6 default routes.
+     *
+     * @param cidr e.g. {@code 10.9.0.0/16}, {@code fd00:9::/64}, {@code 0.0.0.0/0}
+     * @return this assertion
+     * @throws IllegalArgumentException if {@code cidr} is not a valid CIDR
+     */
+    public NetnsAssert hasRouteTo(String cidr) {
+        IpPrefix expected = IpPrefix.parse(cidr);
+        List<String> found = read(rtnl -> {
+            List<Route> routes = rtnl.routes();
+            if (routes.stream().anyMatch(r -> State.samePrefix(r.destination(), expected))) {
+                return null;
+            }
+            Map<Integer, String> names = State.names(rtnl.links());
+            return State.routes(routes, names);
+        });
+        if (found != null) {
+            throw failure("Expecting %s to have a route to %s but its routes are %s", name(),
+                    expected.prefixLength() == 0 ? expected + " (default)" : expected, found);
+        }
+        return myself;
+    }
+}
