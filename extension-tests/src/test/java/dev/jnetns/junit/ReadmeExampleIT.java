@@ -114,4 +114,14 @@ class ReadmeExampleIT {
     void theVethExamplePasses() {
         Kit.run(VethExample.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
     }
+
+    @Test
+    void theCompleteVethAndAssertionsExamplePasses() {
+        // selected by name: the class is package-private, as in the README
+        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(
+                        "dev.jnetns.junit.readme.VethTest"))
+                .execute().testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+    }
 }
