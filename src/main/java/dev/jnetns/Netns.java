@@ -40,6 +40,16 @@ public final class Netns {
         DOWN
     }
 
+    /**
+     * System property: how many fresh namespaces a background platform thread keeps ready (default 2; 0 turns
+     * it off), so that {@link #newTransient()} and {@code @TransientNetns} get one at the cost of a {@code setns}.
+     * Each is handed out once, entered by nothing else, and held only by a descriptor of this JVM.
+     */
+    public static final String PREPARED_PROPERTY = PreparedNamespaces.DEPTH_PROPERTY;
+
+    /** System property: how long, in milliseconds, an idle jnetns thread lives (default 2000). */
+    public static final String KEEP_ALIVE_PROPERTY = WorkerPool.KEEP_ALIVE_PROPERTY;
+
     /** Where named namespaces live, as with iproute2's {@code ip netns}. */
     public static final String NAMED_DIR = "/run/netns";
 
