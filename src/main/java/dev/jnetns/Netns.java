@@ -2,8 +2,10 @@ package dev.jnetns;
 
 import com.sun.jna.LastErrorException;
 import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.FreshNetns;
 import dev.jnetns.internal.LibC;
 import dev.jnetns.internal.Loopback;
+import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.Threads;
@@ -62,6 +64,11 @@ public final class Netns {
      * A fresh network namespace with {@code lo} up, not entered: the calling thread stays where it is. The
      * namespace lives while the handle is open (or while a thread, process or socket holds it).
      *
+     * <p>The handle also holds a rtnetlink socket opened inside the namespace when it was made, which the first
+     * {@link dev.jnetns.link.Rtnl#open Rtnl.open} on it takes over, so that no thread has to enter the namespace
+     * again for it; closing the handle closes that socket too. Namespaces may have been made ahead on a
+     * background thread (system property {@value #PREPARED_PROPERTY}).
+     *
      * @return its handle; close it to let the kernel tear the namespace down
      * @throws NetnsException if the kernel refuses, for example {@code EPERM} without {@code CAP_SYS_ADMIN}
      */
@@ -78,28 +85,15 @@ public final class Netns {
     public static NsFd newTransient(Lo lo) {
         Objects.requireNonNull(lo, "lo");
         if (lo == Lo.UP) {
-            int prepared = PreparedNamespaces.shared().take();
-            if (prepared >= 0) {
-                return NsFd.adopt(prepared);
+            FreshNetns prepared = PreparedNamespaces.shared().take();
+            if (prepared != null) {
+                return NsFdAccess.adopt(prepared);
             }
         }
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            int fd = worker.run(() -> {
-                int created = worker.unshareHere();
-                try {
-                    if (lo == Lo.UP) {
-                        Loopback.up();
-                    }
-                    worker.restoreHere(null);
-                    return created;
-                } catch (Throwable t) {
-                    NsFiles.close(created);
-                    throw t;
-                }
-            });
-            return NsFd.adopt(fd);
+            return NsFdAccess.adopt(worker.run(() -> worker.makeFreshHere(lo == Lo.UP)));
         } finally {
             pool.release(worker);
         }

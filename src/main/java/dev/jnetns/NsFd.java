@@ -1,5 +1,7 @@
 package dev.jnetns;
 
+import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.LibC;
 import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,23 +20,60 @@ public final class NsFd implements AutoCloseable {
     private static final String NAMED_DIR = "/run/netns/";
 
     static {
-        NsFdAccess.install(NsFd::adopt);
+        NsFdAccess.install(new NsFdAccess.Bridge() {
+            @Override
+            public NsFd adopt(int fd, int spareRtnlSocket) {
+                return NsFd.adopt(fd, spareRtnlSocket);
+            }
+
+            @Override
+            public int takeSpareRtnlSocket(NsFd ns) {
+                return ns.spareRtnlSocket.getAndSet(-1);
+            }
+
+            @Override
+            public NsFd duplicate(NsFd ns) {
+                int copy;
+                try {
+                    copy = LibC.fcntl(ns.fd(), LibC.F_DUPFD_CLOEXEC, 0);
+                } catch (LastErrorException e) {
+                    throw NsFiles.failure("fcntl(" + ns.label() + ", F_DUPFD_CLOEXEC)", e);
+                }
+                return new NsFd(copy, ns.dev, ns.ino, -1);
+            }
+        });
     }
 
     private final AtomicInteger fd;
     private final long dev;
     private final long ino;
+    // a rtnetlink socket opened inside the namespace when jnetns made it, so that the first Rtnl.open needs no
+    // thread to enter it; -1 when there is none (any more)
+    private final AtomicInteger spareRtnlSocket;
 
-    private NsFd(int fd, long dev, long ino) {
+    private NsFd(int fd, long dev, long ino, int spareRtnlSocket) {
         this.fd = new AtomicInteger(fd);
         this.dev = dev;
         this.ino = ino;
+        this.spareRtnlSocket = new AtomicInteger(spareRtnlSocket);
     }
 
     /** Wraps a descriptor already checked to be a network namespace; for jnetns' own use. */
     static NsFd adopt(int fd) {
-        long[] id = NsFiles.identify(fd);
-        return new NsFd(fd, id[0], id[1]);
+        return adopt(fd, -1);
+    }
+
+    private static NsFd adopt(int fd, int spareRtnlSocket) {
+        long[] id;
+        try {
+            id = NsFiles.identify(fd);
+        } catch (RuntimeException e) {
+            if (spareRtnlSocket >= 0) {
+                NsFiles.close(spareRtnlSocket);
+            }
+            throw e;
+        }
+        return new NsFd(fd, id[0], id[1], spareRtnlSocket);
     }
 
     /**
@@ -138,6 +177,10 @@ public final class NsFd implements AutoCloseable {
         int value = fd.getAndSet(-1);
         if (value >= 0) {
             NsFiles.close(value);
+        }
+        int spare = spareRtnlSocket.getAndSet(-1);
+        if (spare >= 0) {
+            NsFiles.close(spare);
         }
     }
 

@@ -127,13 +127,17 @@ public final class Eye {
         return list(FDS).size();
     }
 
-    /** What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}. */
+    /**
+     * What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}; see
+     * {@link #markPreparedSpare} for the spare sockets of prepared namespaces.
+     */
     public static List<String> fdTargets() {
         List<String> targets = new ArrayList<>();
         for (Path fd : list(FDS)) {
             try {
                 // a file deleted meanwhile (a concurrent build cleaning target/) changes its link's text
-                targets.add(Files.readSymbolicLink(fd).toString().replaceFirst(" \\(deleted\\)$", ""));
+                targets.add(markPreparedSpare(fd.getFileName().toString(),
+                        Files.readSymbolicLink(fd).toString().replaceFirst(" \\(deleted\\)$", "")));
             } catch (IOException e) {
                 // closed while we looked (the listing's own descriptor, for one)
             }
@@ -172,8 +176,37 @@ public final class Eye {
         return added;
     }
 
+    /**
+     * {@code target} (what descriptor {@code fd} links to), or, for the spare rtnetlink socket of a namespace
+     * waiting in the library's queue of prepared namespaces, {@code net:[INODE] spare socket}: those come and go
+     * with the prepared namespaces, and descriptor checks count them with namespace descriptors. A spare socket
+     * handed out (with its namespace, or in an {@code Rtnl}) is a socket like any other.
+     */
+    public static String markPreparedSpare(String fd, String target) {
+        if (target.startsWith("socket:[")) {
+            try {
+                if (dev.jnetns.internal.PreparedNamespaces.shared().holdsReady(Integer.parseInt(fd))) {
+                    return "net:[" + socketNetnsIno(Integer.parseInt(fd)) + "] spare socket";
+                }
+            } catch (RuntimeException e) {
+                // closed meanwhile, or not a socket of ours
+            }
+        }
+        return target;
+    }
+
+    /** The namespace a socket belongs to, asked of the kernel ({@code ioctl(SIOCGSKNS)}). */
+    public static long socketNetnsIno(int socketFd) {
+        int nsFd = dev.jnetns.internal.LibC.ioctl(socketFd, 0x894C /* SIOCGSKNS */, 0L);
+        try {
+            return inoOfLink(Path.of("/proc/self/fd/" + nsFd));
+        } finally {
+            dev.jnetns.internal.LibC.close(nsFd);
+        }
+    }
+
     private static boolean isPrepared(String target) {
-        long ino = Long.parseLong(target.substring(5, target.length() - 1));
+        long ino = Long.parseLong(target.substring(5, target.indexOf(']')));
         return dev.jnetns.internal.PreparedNamespaces.shared().wasPrepared(ino);
     }
 

@@ -18,6 +18,7 @@ public final class LibC {
     public static final int O_EXCL = 0x80;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int AT_FDCWD = -100;
     public static final int AT_EMPTY_PATH = 0x1000;
     public static final int STATX_TYPE = 0x1;
@@ -53,6 +54,8 @@ public final class LibC {
 
     public static native int close(int fd) throws LastErrorException;
 
+    public static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
     public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 
     public static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
@@ -85,6 +88,9 @@ public final class LibC {
     public static native long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    /** As the {@code byte[]} form, into native memory: JNA copies a Java array in and out on every call. */
+    public static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
 
     public static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 

@@ -21,7 +21,7 @@ public final class PreparedNamespaces {
 
     private final int depth;
     private final long keepAliveMillis;
-    private final ArrayBlockingQueue<Integer> ready;
+    private final ArrayBlockingQueue<FreshNetns> ready;
     private final Object signal = new Object();
     private Thread filler;
     private volatile boolean failed;
@@ -39,17 +39,18 @@ public final class PreparedNamespaces {
     }
 
     /**
-     * A descriptor of a fresh namespace with {@code lo} up, now the caller's to close, or -1 if none is ready
-     * (the caller then makes one itself). Either way the background thread is asked to prepare more.
+     * A fresh namespace with {@code lo} up (and a spare rtnetlink socket inside), now the caller's to close, or
+     * null if none is ready (the caller then makes one itself). Either way the background thread is asked to
+     * prepare more.
      */
-    public int take() {
+    public FreshNetns take() {
         if (depth == 0 || failed) {
-            return -1;
+            return null;
         }
         lastTake = System.nanoTime();
-        Integer fd = ready.poll();
+        FreshNetns fresh = ready.poll();
         wake();
-        return fd == null ? -1 : fd;
+        return fresh;
     }
 
     /**
@@ -60,6 +61,19 @@ public final class PreparedNamespaces {
         synchronized (made) {
             return made.contains(ino);
         }
+    }
+
+    /**
+     * Whether descriptor {@code fd} belongs to a namespace waiting in the queue (its descriptor or its spare
+     * socket); for jnetns' own tests, which must tell those from leaked descriptors.
+     */
+    public boolean holdsReady(int fd) {
+        for (FreshNetns each : ready) {
+            if (each.nsFd() == fd || each.rtnlSocket() == fd) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many are ready now; for tests and diagnostics. */
@@ -88,9 +102,9 @@ public final class PreparedNamespaces {
             }
             while (true) {
                 while (ready.size() < depth) {
-                    int fd = prepareOne(pool, home);
-                    remember(NsFiles.identify(fd)[1]);
-                    ready.add(fd);
+                    FreshNetns fresh = prepareOne(pool, home);
+                    remember(NsFiles.identify(fresh.nsFd())[1]);
+                    ready.add(fresh);
                 }
                 synchronized (signal) {
                     signal.wait(keepAliveMillis);
@@ -109,21 +123,15 @@ public final class PreparedNamespaces {
         }
     }
 
-    private static int prepareOne(WorkerPool pool, long home) {
+    private static FreshNetns prepareOne(WorkerPool pool, long home) {
         try {
             LibC.unshare(LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
             throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
         }
-        int fd = -1;
+        FreshNetns fresh;
         try {
-            fd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
-            Loopback.up();
-        } catch (RuntimeException e) {
-            if (fd >= 0) {
-                NsFiles.close(fd);
-            }
-            throw e;
+            fresh = FreshNetns.completeHere(NsFiles.openNetns(NsFiles.THREAD_SELF_NET), true);
         } finally {
             try {
                 LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
@@ -134,7 +142,7 @@ public final class PreparedNamespaces {
                 throw new IllegalStateException("jnetns-prepare is not home after setns; it ends");
             }
         }
-        return fd;
+        return fresh;
     }
 
     private void remember(long ino) {
@@ -148,9 +156,9 @@ public final class PreparedNamespaces {
     }
 
     private void drain() {
-        Integer fd;
-        while ((fd = ready.poll()) != null) {
-            NsFiles.close(fd);
+        FreshNetns fresh;
+        while ((fresh = ready.poll()) != null) {
+            fresh.close();
         }
     }
 }

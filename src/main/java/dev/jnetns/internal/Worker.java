@@ -206,31 +206,37 @@ public final class Worker {
 
     /**
      * On the worker's thread: move into a fresh namespace, a prepared one if one is ready (see
-     * {@link PreparedNamespaces}), else a new one; return its descriptor, which the caller then owns.
+     * {@link PreparedNamespaces}), else a new one; return it, the caller then owning its descriptors.
      */
-    public int enterFreshHere(boolean loopbackUp) {
+    public FreshNetns enterFreshHere(boolean loopbackUp) {
         if (loopbackUp) {
-            int prepared = PreparedNamespaces.shared().take();
-            if (prepared >= 0) {
+            FreshNetns prepared = PreparedNamespaces.shared().take();
+            if (prepared != null) {
                 try {
-                    enterHere(prepared, "a prepared namespace");
+                    enterHere(prepared.nsFd(), "a prepared namespace");
                     return prepared;
                 } catch (RuntimeException e) {
-                    NsFiles.close(prepared);
+                    prepared.close();
                     throw e;
                 }
             }
         }
-        int fd = unshareHere();
+        return FreshNetns.completeHere(unshareHere(), loopbackUp);
+    }
+
+    /**
+     * On the worker's thread: make a new namespace (with {@code lo} up if asked) and come back home; return it,
+     * the caller then owning its descriptors.
+     */
+    public FreshNetns makeFreshHere(boolean loopbackUp) {
+        FreshNetns fresh = FreshNetns.completeHere(unshareHere(), loopbackUp);
         try {
-            if (loopbackUp) {
-                Loopback.up();
-            }
-            return fd;
+            restoreHere(null);
         } catch (RuntimeException e) {
-            NsFiles.close(fd);
+            fresh.close();
             throw e;
         }
+        return fresh;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.FreshNetns;
 import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.NsThreads;
@@ -65,12 +66,12 @@ final class NetnsScope implements AutoCloseable {
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            int fd = worker.run(() -> worker.enterFreshHere(lo == Netns.Lo.UP));
+            FreshNetns fresh = worker.run(() -> worker.enterFreshHere(lo == Netns.Lo.UP));
             NsFd ns;
             try {
-                ns = NsFdAccess.adopt(fd);
+                ns = NsFdAccess.adopt(fresh);
             } catch (RuntimeException e) {
-                NsFiles.close(fd);
+                NsFiles.close(fresh.nsFd());
                 throw e;
             }
             return new NetnsScope(owner, ns, true, worker);

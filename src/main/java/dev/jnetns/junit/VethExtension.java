@@ -78,33 +78,25 @@ final class VethExtension implements ParameterResolver {
         if (request.peerName != null) {
             spec.peer(request.peerName);
         }
-        if (!peer.equals(local)) {
-            spec.peerNetns(peer);
-        }
         if (veth.mtu() > 0) {
             spec.mtu(veth.mtu());
         }
-        try (Rtnl here = Rtnl.open(local)) {
-            VethPair pair = here.createVeth(spec);
-            Link localEnd = pair.local();
-            Link peerEnd = pair.peer();
-            if (peer.equals(local)) {
-                localEnd = configure(here, localEnd, request.address, veth.up());
-                peerEnd = configure(here, peerEnd, request.peerAddress, veth.up());
-            } else {
-                localEnd = configure(here, localEnd, request.address, veth.up());
-                try (Rtnl there = Rtnl.open(peer)) {
-                    peerEnd = configure(there, peerEnd, request.peerAddress, veth.up());
-                }
+        if (veth.up()) {
+            spec.up();
+        }
+        // the namespaces' spare sockets (see Rtnl.open): no thread needs to enter them
+        try (Rtnl here = Rtnl.open(local);
+                Rtnl there = peer.equals(local) ? null : Rtnl.open(peer)) {
+            Rtnl peerSide = there == null ? here : there;
+            VethPair pair = here.createVeth(spec, peerSide);
+            // addresses do not change the links' snapshots
+            if (request.address != null) {
+                here.addAddress(pair.local(), request.address, AddressOption.NO_DAD);
             }
-            return new VethPair(localEnd, peerEnd);
+            if (request.peerAddress != null) {
+                peerSide.addAddress(pair.peer(), request.peerAddress, AddressOption.NO_DAD);
+            }
+            return pair;
         }
-    }
-
-    private static Link configure(Rtnl rtnl, Link link, IpPrefix address, boolean up) {
-        if (address != null) {
-            rtnl.addAddress(link, address, AddressOption.NO_DAD);
-        }
-        return up ? rtnl.setUp(link) : rtnl.refresh(link);
     }
 }

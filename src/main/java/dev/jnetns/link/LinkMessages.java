@@ -10,7 +10,8 @@ import java.util.Map;
 final class LinkMessages {
     private LinkMessages() {}
 
-    static NlBuilder newLink(LinkSpec spec, String name, String peer) {
+    /** {@code peerNs}: where a veth's peer goes (null: the requesting socket's namespace). */
+    static NlBuilder newLink(LinkSpec spec, String name, String peer, NsFd peerNs) {
         int upFlags = spec.up ? Nl.IFF_UP : 0;
         NlBuilder m = new NlBuilder(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL)
                 .ifinfomsg(Nl.AF_UNSPEC, 0, upFlags, upFlags)
@@ -37,7 +38,6 @@ final class LinkMessages {
                 if (spec.mtu != null) {
                     m.u32(Nl.IFLA_MTU, spec.mtu);
                 }
-                NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
                 if (peerNs != null) {
                     m.u32(Nl.IFLA_NET_NS_FD, peerNs.fd());
                 }

@@ -6,6 +6,7 @@ import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Errno;
 import dev.jnetns.internal.LibC;
+import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.netlink.NetlinkNatives;
 import dev.jnetns.internal.netlink.NetlinkSocket;
@@ -69,6 +70,23 @@ public final class Rtnl implements AutoCloseable {
      */
     public static Rtnl open(NsFd ns) {
         Objects.requireNonNull(ns, "ns");
+        int spare = NsFdAccess.takeSpareRtnlSocket(ns);
+        if (spare >= 0) { // opened inside when jnetns made the namespace: no thread needs to go there
+            NsFd own;
+            try {
+                own = NsFdAccess.duplicate(ns);
+            } catch (RuntimeException e) {
+                NsFiles.close(spare);
+                throw e;
+            }
+            String label = "Rtnl(net:[" + own.ino() + "])";
+            try {
+                return new Rtnl(own, NetlinkSocket.adopt(spare, label));
+            } catch (RuntimeException e) {
+                own.close();
+                throw e;
+            }
+        }
         return Netns.<Rtnl, RuntimeException>execute(ns, Rtnl::openHere);
     }
 
@@ -270,28 +288,55 @@ public final class Rtnl implements AutoCloseable {
     }
 
     /**
-     * Creates a veth pair and returns both ends, each read from its own namespace.
+     * Creates a veth pair and returns both ends, each read from its own namespace. The peer goes into
+     * {@link LinkSpec#peerNetns}, else {@link LinkSpec#netns}, else this handle's namespace; a handle on the peer's
+     * namespace is opened for the duration of the call when it is another one (see
+     * {@link #createVeth(LinkSpec, Rtnl)} to pass one).
      *
-     * @return both ends
      * @param spec a {@link LinkSpec#veth} spec
+     * @return both ends
      */
     public VethPair createVeth(LinkSpec spec) {
+        return createVeth(spec, null);
+    }
+
+    /**
+     * Creates a veth pair whose peer goes into {@code peerHandle}'s namespace, and reads (and brings up, with
+     * {@link LinkSpec#up()}) the peer through that handle, so that no further handle is opened.
+     *
+     * @param spec a {@link LinkSpec#veth} spec; its {@link LinkSpec#peerNetns}, if set, must be
+     *     {@code peerHandle}'s namespace
+     * @param peerHandle an open handle on the namespace the peer goes into
+     * @return both ends
+     * @throws IllegalArgumentException if {@code spec} names another namespace for the peer
+     */
+    public VethPair createVeth(LinkSpec spec, Rtnl peerHandle) {
         Objects.requireNonNull(spec, "spec");
         if (!spec.kind.equals("veth")) {
             throw new IllegalArgumentException("createVeth needs a veth spec, not " + spec.kind);
         }
-        String[] names = createWithRetry(spec);
-        Link local = inNetns(spec.netns, r -> r.link(names[0]));
         NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
+        if (peerHandle != null) {
+            peerHandle.check("RTM_NEWLINK veth peer");
+            if (spec.peerNetns != null && spec.peerNetns.ino() != peerHandle.ino) {
+                throw new IllegalArgumentException("the spec puts the peer into " + spec.peerNetns + ", but the peer"
+                        + " handle " + peerHandle + " works in another namespace");
+            }
+            peerNs = peerHandle.ns;
+        }
+        String[] names = createWithRetry(spec, peerNs);
         try {
             // The kernel cannot open the peer while creating the pair (veth_open answers ENOTCONN before the
-            // two are joined), so the peer goes up in a second request.
-            Link peer = inNetns(peerNs, r -> spec.up ? r.setUp(r.link(names[1])) : r.link(names[1]));
+            // two are joined), so the peer goes up in a second request; the local end went up with the first.
+            Link peer = peerHandle != null
+                    ? peerHandle.readOrUp(names[1], spec.up)
+                    : inNetns(peerNs, r -> r.readOrUp(names[1], spec.up));
+            Link local = inNetns(spec.netns, r -> r.link(names[0]));
             return new VethPair(local, peer);
         } catch (RuntimeException e) {
             try {
                 inNetns(spec.netns, r -> {
-                    r.delete(local);
+                    r.delete(r.link(names[0]));
                     return null;
                 });
             } catch (RuntimeException suppressed) {
@@ -299,6 +344,18 @@ public final class Rtnl implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The link named {@code name}, brought up first (by name, one request) if {@code up}. */
+    private Link readOrUp(String name, boolean up) {
+        if (up) {
+            String op = "RTM_SETLINK " + q(name) + " up";
+            check(op);
+            socket.request(new NlBuilder(Nl.RTM_SETLINK, 0)
+                    .ifinfomsg(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP)
+                    .string(Nl.IFLA_IFNAME, name), op);
+        }
+        return link(name);
     }
 
     private <T> T inNetns(NsFd target, Function<Rtnl, T> fn) {
@@ -311,6 +368,11 @@ public final class Rtnl implements AutoCloseable {
     }
 
     private String[] createWithRetry(LinkSpec spec) {
+        return createWithRetry(spec, spec.peerNetns != null ? spec.peerNetns : spec.netns);
+    }
+
+    /** {@code peerNs}: where a veth's peer goes (null: the requesting socket's namespace). */
+    private String[] createWithRetry(LinkSpec spec, NsFd peerNs) {
         boolean veth = spec.kind.equals("veth");
         boolean randomName = spec.name == null;
         boolean randomPeer = veth && spec.peerName == null;
@@ -323,7 +385,7 @@ public final class Rtnl implements AutoCloseable {
             String peer = veth ? (randomPeer ? LinkNames.random("veth") : spec.peerName) : null;
             String op = "RTM_NEWLINK " + spec.kind + " " + q(name) + (veth ? " peer " + q(peer) : "");
             check(op);
-            NlBuilder m = LinkMessages.newLink(spec, name, peer);
+            NlBuilder m = LinkMessages.newLink(spec, name, peer, peerNs);
             try {
                 socket.request(m, op);
                 return new String[] {name, peer};

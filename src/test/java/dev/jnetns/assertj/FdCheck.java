@@ -29,8 +29,8 @@ abstract class FdCheck {
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {
             try {
-                out.add(Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString()
-                        .replaceFirst(" \\(deleted\\)$", ""));
+                out.add(dev.jnetns.Eye.markPreparedSpare(fd, Files.readSymbolicLink(Path.of("/proc/self/fd", fd))
+                        .toString().replaceFirst(" \\(deleted\\)$", "")));
             } catch (IOException gone) {
                 // the listing's own descriptor, closed by now
             }
@@ -52,7 +52,7 @@ abstract class FdCheck {
     static int preparedDepth() {
         try {
             Class.forName("dev.jnetns.internal.PreparedNamespaces");
-            return Integer.getInteger("jnetns.prepared", 2);
+            return 2 * Integer.getInteger("jnetns.prepared", 2); // a namespace and its spare socket each
         } catch (ClassNotFoundException e) {
             return 0;
         }

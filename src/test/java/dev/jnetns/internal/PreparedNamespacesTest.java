@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Timeout;
 /** Namespaces made ahead: fresh, handed out once, entered by nothing, and gone when the supply is idle. */
 @Timeout(60)
 class PreparedNamespacesTest {
-    private static int takeWhenReady(PreparedNamespaces supply) throws InterruptedException {
+    private static FreshNetns takeWhenReady(PreparedNamespaces supply) throws InterruptedException {
         for (int i = 0; i < 2000; i++) {
-            int fd = supply.take();
-            if (fd >= 0) {
-                return fd;
+            FreshNetns fresh = supply.take();
+            if (fresh != null) {
+                return fresh;
             }
             Thread.sleep(1);
         }
@@ -33,8 +33,11 @@ class PreparedNamespacesTest {
         List<NsFd> taken = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                NsFd ns = NsFdAccess.adopt(takeWhenReady(supply));
+                FreshNetns fresh = takeWhenReady(supply);
+                NsFd ns = NsFdAccess.adopt(fresh);
                 taken.add(ns); // held open, so no inode number can be reused meanwhile
+                assertThat(fresh.rtnlSocket()).as("a spare rtnetlink socket").isNotNegative();
+                assertThat(Eye.socketNetnsIno(fresh.rtnlSocket())).as("the spare socket's namespace").isEqualTo(ns.ino());
                 assertThat(Eye.threadsIn(Set.of(ns.ino()))).as("threads inside a prepared namespace").isEmpty();
             }
             Set<Long> inos = new HashSet<>();
@@ -52,7 +55,7 @@ class PreparedNamespacesTest {
     @Test
     void anIdleSupplyClosesWhatItPreparedAndItsThreadEnds() throws Exception {
         PreparedNamespaces supply = new PreparedNamespaces(3, 300);
-        NsFiles.close(takeWhenReady(supply));
+        takeWhenReady(supply).close();
         assertThat(Eye.await(() -> supply.readyCount() == 3, 10)).isTrue();
         assertThat(Eye.await(() -> supply.readyCount() == 0, 10)).as("drained after the keep-alive").isTrue();
         assertThat(Eye.await(() -> Eye.javaThreadsNamed("jnetns-prepare").size() <= 1, 10)).isTrue();
@@ -61,7 +64,7 @@ class PreparedNamespacesTest {
     @Test
     void depthZeroTurnsItOff() {
         PreparedNamespaces off = new PreparedNamespaces(0, 300);
-        assertThat(off.take()).isEqualTo(-1);
+        assertThat(off.take()).isNull();
         assertThat(off.readyCount()).isZero();
     }
 }

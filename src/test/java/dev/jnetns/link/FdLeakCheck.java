@@ -37,7 +37,8 @@ abstract class FdLeakCheck {
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {
             try {
-                out.put(fd, Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString());
+                out.put(fd, dev.jnetns.Eye.markPreparedSpare(fd,
+                        Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString()));
             } catch (IOException gone) {
                 // the directory's own descriptor, closed by now
             }
@@ -48,7 +49,7 @@ abstract class FdLeakCheck {
     private static int preparedDepth() {
         try {
             Class.forName("dev.jnetns.internal.PreparedNamespaces");
-            return Integer.getInteger("jnetns.prepared", 2);
+            return 2 * Integer.getInteger("jnetns.prepared", 2); // a namespace and its spare socket each
         } catch (ClassNotFoundException e) {
             return 0;
         }

@@ -71,6 +71,38 @@ class HandleTest extends FdLeakCheck {
     }
 
     @Test
+    void everyWayOfOpeningBindsTheHandleToTheSameNamespace() {
+        // the first handle on a namespace jnetns made takes the socket opened inside at creation; later ones, and
+        // handles on namespaces opened by path, have a worker thread open one inside
+        for (Netns.Lo lo : Netns.Lo.values()) {
+            try (NsFd ns = Netns.newTransient(lo);
+                    NsFd byPath = NsFd.ofPath("/proc/self/fd/" + ns.fd());
+                    Rtnl first = Rtnl.open(ns);
+                    Rtnl second = Rtnl.open(ns);
+                    Rtnl third = Rtnl.open(byPath)) {
+                first.createVeth(LinkSpec.veth("way0").peer("way1"));
+                List<String> expected = Ip.linkNames(ns);
+                assertThat(expected).contains("way0", "way1");
+                for (Rtnl each : List.of(first, second, third)) {
+                    assertThat(each.netnsIno()).isEqualTo(ns.ino());
+                    assertThat(names(each.links())).as(each.toString()).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHandleOutlivesTheNamespaceHandleItWasOpenedFrom() {
+        NsFd ns = Netns.newTransient();
+        try (Rtnl rtnl = Rtnl.open(ns)) {
+            ns.close();
+            Link veth = rtnl.createVeth(LinkSpec.veth("after0").peer("after1")).local();
+            assertThat(rtnl.link("after0")).isEqualTo(veth);
+            assertThat(rtnl.netnsIno()).isEqualTo(ns.ino());
+        }
+    }
+
+    @Test
     void largeDumpsSpanSeveralDatagramsAndAreReadWhole() {
         try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
             for (int i = 0; i < 40; i++) {
