@@ -210,10 +210,25 @@ public final class Eye {
         return dev.jnetns.internal.PreparedNamespaces.shared().wasPrepared(ino);
     }
 
-    /** Descriptors of this process that point to namespace {@code ino}. */
+    /**
+     * Descriptors of this process that point to namespace {@code ino}, but for one waiting in the library's queue of
+     * prepared namespaces (inode numbers are reused: a fresh prepared namespace may have a closed one's number).
+     */
     public static long fdsPointingTo(long ino) {
         String wanted = "net:[" + ino + "]";
-        return fdTargets().stream().filter(wanted::equals).count();
+        long count = 0;
+        for (Path fd : list(FDS)) {
+            try {
+                if (wanted.equals(Files.readSymbolicLink(fd).toString())
+                        && !dev.jnetns.internal.PreparedNamespaces.shared()
+                                .holdsReady(Integer.parseInt(fd.getFileName().toString()))) {
+                    count++;
+                }
+            } catch (IOException e) {
+                // closed while we looked
+            }
+        }
+        return count;
     }
 
     /** The {@code flags:} field of {@code /proc/self/fdinfo/FD}, octal as the kernel prints it. */

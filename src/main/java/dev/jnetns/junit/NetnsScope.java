@@ -6,6 +6,7 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.FreshNetns;
 import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
@@ -33,6 +34,8 @@ final class NetnsScope implements AutoCloseable {
     private final List<String> leaks = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
+    // the worker has yet to enter ns: it does so as part of the first task, saving a hand-over per test
+    private volatile boolean enterPending;
     private boolean closed;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
@@ -64,6 +67,13 @@ final class NetnsScope implements AutoCloseable {
      */
     static NetnsScope fresh(String owner, Netns.Lo lo) {
         WorkerPool pool = WorkerPool.shared();
+        FreshNetns prepared = lo == Netns.Lo.UP ? PreparedNamespaces.shared().take() : null;
+        if (prepared != null) {
+            NsFd ns = NsFdAccess.adopt(prepared);
+            NetnsScope scope = new NetnsScope(owner, ns, true, pool.acquire());
+            scope.enterPending = true;
+            return scope;
+        }
         Worker worker = pool.acquire();
         try {
             FreshNetns fresh = worker.run(() -> worker.enterFreshHere(lo == Netns.Lo.UP));
@@ -102,6 +112,16 @@ final class NetnsScope implements AutoCloseable {
     /** Runs {@code task} on the scope's worker, inside its namespace. */
     <T> T run(Worker.Task<T> task) throws Throwable {
         if (worker != null) {
+            if (enterPending) {
+                enterPending = false; // tried once; a failure reaches the caller, and close() brings it home
+                int fd = ns.fd();
+                long ino = ns.ino();
+                String label = ns.toString();
+                return worker.run(() -> {
+                    worker.enterHere(fd, ino, label);
+                    return task.run();
+                });
+            }
             return worker.run(task);
         }
         if (ns != null) {
@@ -184,7 +204,9 @@ final class NetnsScope implements AutoCloseable {
             return;
         }
         try {
-            worker.restore();
+            if (!enterPending) { // else it never left home
+                worker.restore();
+            }
             WorkerPool.shared().release(worker);
         } catch (NetnsException | IllegalStateException e) {
             failures.add(e.getMessage());
