@@ -65,6 +65,12 @@ public final class LibC {
 
     public static native int gettid();
 
+    /** {@code SCHED_IDLE}: run only when nothing else wants the CPU. */
+    public static final int SCHED_IDLE = 5;
+
+    /** {@code param}: a {@code struct sched_param} (one int, the priority: 0 for {@link #SCHED_IDLE}). */
+    public static native int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
     public static native int mount(String source, String target, String fstype, long flags, Pointer data)
             throws LastErrorException;
 

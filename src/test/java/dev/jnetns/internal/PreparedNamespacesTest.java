@@ -62,6 +62,28 @@ class PreparedNamespacesTest {
     }
 
     @Test
+    void thePreparingThreadRunsOnlyWhenNothingElseWantsTheCpu() throws Exception {
+        PreparedNamespaces supply = new PreparedNamespaces(1, 2000);
+        takeWhenReady(supply).close();
+        List<Integer> policies = new ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    if (java.nio.file.Files.readString(task.resolve("comm")).trim().equals("jnetns-prepare")) {
+                        String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                        // fields after the ")" closing the name: state is field 3, policy field 41
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        policies.add(Integer.parseInt(fields[41 - 3]));
+                    }
+                } catch (java.io.IOException ended) {
+                    // a thread that ended while we looked
+                }
+            }
+        }
+        assertThat(policies).as("scheduling policy of the jnetns-prepare threads").isNotEmpty().containsOnly(LibC.SCHED_IDLE);
+    }
+
+    @Test
     void depthZeroTurnsItOff() {
         PreparedNamespaces off = new PreparedNamespaces(0, 300);
         assertThat(off.take()).isNull();
