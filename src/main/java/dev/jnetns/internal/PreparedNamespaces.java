@@ -3,6 +3,7 @@ package dev.jnetns.internal;
 import com.sun.jna.LastErrorException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fresh namespaces (with {@code lo} up) made ahead on a background platform thread, so that a test can take one
@@ -27,6 +28,8 @@ public final class PreparedNamespaces {
     private Thread filler;
     private volatile boolean failed;
     private volatile long lastTake;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
     private final java.util.LinkedHashSet<Long> made = new java.util.LinkedHashSet<>();
 
     PreparedNamespaces(int depth, long keepAliveMillis) {
@@ -50,6 +53,7 @@ public final class PreparedNamespaces {
         }
         lastTake = System.nanoTime();
         FreshNetns fresh = ready.poll();
+        (fresh == null ? misses : hits).incrementAndGet();
         wake();
         return fresh;
     }
@@ -75,6 +79,11 @@ public final class PreparedNamespaces {
             }
         }
         return false;
+    }
+
+    /** How many takes found a namespace ready, and how many found none; for benchmarks and diagnostics. */
+    public long[] hitsAndMisses() {
+        return new long[] {hits.get(), misses.get()};
     }
 
     /** How many are ready now; for tests and diagnostics. */
