@@ -205,26 +205,6 @@ public final class Worker {
     }
 
     /**
-     * On the worker's thread: move into a fresh namespace, a prepared one if one is ready (see
-     * {@link PreparedNamespaces}), else a new one; return it, the caller then owning its descriptors.
-     */
-    public FreshNetns enterFreshHere(boolean loopbackUp) {
-        if (loopbackUp) {
-            FreshNetns prepared = PreparedNamespaces.shared().take();
-            if (prepared != null) {
-                try {
-                    enterHere(prepared.nsFd(), "a prepared namespace");
-                    return prepared;
-                } catch (RuntimeException e) {
-                    prepared.close();
-                    throw e;
-                }
-            }
-        }
-        return FreshNetns.completeHere(unshareHere(), loopbackUp);
-    }
-
-    /**
      * On the worker's thread: make a new namespace (with {@code lo} up if asked) and come back home; return it,
      * the caller then owning its descriptors.
      */

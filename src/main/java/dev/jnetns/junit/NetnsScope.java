@@ -1,12 +1,7 @@
 package dev.jnetns.junit;
 
 import dev.jnetns.Netns;
-import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.FreshNetns;
-import dev.jnetns.internal.NsFdAccess;
-import dev.jnetns.internal.NsFiles;
-import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
@@ -32,10 +27,7 @@ final class NetnsScope implements AutoCloseable {
     private final Worker worker;
     private final Map<String, NsFd> extras = new LinkedHashMap<>();
     private final List<String> leaks = new ArrayList<>();
-    private final List<String> failures = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
-    // the worker has yet to enter ns: it does so as part of the first task, saving a hand-over per test
-    private volatile boolean enterPending;
     private boolean closed;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
@@ -45,50 +37,18 @@ final class NetnsScope implements AutoCloseable {
         this.worker = worker;
     }
 
-    /** A scope whose code runs on a worker entered into {@code ns}; {@code ownsNs}: close it at the end. */
+    /**
+     * A scope whose code runs on one worker thread of its own, inside {@code ns}; {@code ownsNs}: close it at the
+     * end. The worker enters the namespace for each piece of code and comes back home after it, in the same
+     * hand-over, so that it is never left inside between them.
+     */
     static NetnsScope entered(String owner, NsFd ns, boolean ownsNs) {
-        WorkerPool pool = WorkerPool.shared();
-        Worker worker = pool.acquire();
-        try {
-            worker.enter(ns.fd(), ns.ino(), ns.toString());
-        } catch (RuntimeException e) {
-            pool.release(worker);
-            if (ownsNs) {
-                ns.close();
-            }
-            throw e;
-        }
-        return new NetnsScope(owner, ns, ownsNs, worker);
+        return new NetnsScope(owner, ns, ownsNs, WorkerPool.shared().acquire());
     }
 
-    /**
-     * A scope whose code runs on a worker that moves straight into a fresh namespace (a prepared one when
-     * ready), which the scope owns.
-     */
+    /** As {@link #entered}, with a fresh namespace (a prepared one when ready), which the scope owns. */
     static NetnsScope fresh(String owner, Netns.Lo lo) {
-        WorkerPool pool = WorkerPool.shared();
-        FreshNetns prepared = lo == Netns.Lo.UP ? PreparedNamespaces.shared().take() : null;
-        if (prepared != null) {
-            NsFd ns = NsFdAccess.adopt(prepared);
-            NetnsScope scope = new NetnsScope(owner, ns, true, pool.acquire());
-            scope.enterPending = true;
-            return scope;
-        }
-        Worker worker = pool.acquire();
-        try {
-            FreshNetns fresh = worker.run(() -> worker.enterFreshHere(lo == Netns.Lo.UP));
-            NsFd ns;
-            try {
-                ns = NsFdAccess.adopt(fresh);
-            } catch (RuntimeException e) {
-                NsFiles.close(fresh.nsFd());
-                throw e;
-            }
-            return new NetnsScope(owner, ns, true, worker);
-        } catch (RuntimeException e) {
-            pool.release(worker);
-            throw e;
-        }
+        return entered(owner, Netns.newTransient(lo), true);
     }
 
     /** A scope that only holds a namespace, for class-wide code run on short-lived workers. */
@@ -112,17 +72,7 @@ final class NetnsScope implements AutoCloseable {
     /** Runs {@code task} on the scope's worker, inside its namespace. */
     <T> T run(Worker.Task<T> task) throws Throwable {
         if (worker != null) {
-            if (enterPending) {
-                enterPending = false; // tried once; a failure reaches the caller, and close() brings it home
-                int fd = ns.fd();
-                long ino = ns.ino();
-                String label = ns.toString();
-                return worker.run(() -> {
-                    worker.enterHere(fd, ino, label);
-                    return task.run();
-                });
-            }
-            return worker.run(task);
+            return worker.runIn(ns.fd(), ns.ino(), ns.toString(), task);
         }
         if (ns != null) {
             WorkerPool pool = WorkerPool.shared();
@@ -149,18 +99,13 @@ final class NetnsScope implements AutoCloseable {
         return leaks;
     }
 
-    /** Failures to restore the worker, as text; filled by {@link #close(long)}. */
-    List<String> failures() {
-        return failures;
-    }
-
     @Override
     public void close() {
         close(0);
     }
 
     /**
-     * Ends the scope: brings the worker home (interrupting and abandoning it if the test still runs on it after
+     * Ends the scope: gives the worker back (interrupting and abandoning it if the test still runs on it after
      * {@code graceMillis}), reports threads left in the namespaces it owns, and closes every handle. Idempotent.
      */
     synchronized void close(long graceMillis) {
@@ -203,14 +148,8 @@ final class NetnsScope implements AutoCloseable {
                     + " after it ended (timed out?); it was interrupted, and it will end when the test code returns");
             return;
         }
-        try {
-            if (!enterPending) { // else it never left home
-                worker.restore();
-            }
-            WorkerPool.shared().release(worker);
-        } catch (NetnsException | IllegalStateException e) {
-            failures.add(e.getMessage());
-        }
+        // each task brought it home (or retired it, and that task failed saying so)
+        WorkerPool.shared().release(worker);
     }
 
     private static List<NsThreads.Found> leftInside(long ino, Set<Integer> except, long graceMillis) {
