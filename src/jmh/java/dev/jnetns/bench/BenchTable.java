@@ -95,13 +95,21 @@ public final class BenchTable {
         vs("T1 the same, prepared off", "preparedOff.transientNetns.perTest", "netns-lo", null, 0);
         vs("T2 fixture through the API", "FixtureBench.fixture", "fixture", "<=", 1.15);
         vs("T2 fixture through the API, prepared off", "FixtureBench.fixturePreparedOff", "fixture", null, 0);
+        vs("T2 fixture through the API, vs C with `lo` up as jnetns has it", "FixtureBench.fixture", "fixture-lo", null, 0);
         vs("T2 fixture through `@Veth`, per test", "vethFixture.perTest", "fixture", "<=", 1.15);
         vs("T2 the same, prepared off", "preparedOff.vethFixture.perTest", "fixture", null, 0);
+        vs("T2 `@Veth` fixture, vs C with `lo` up as jnetns has it", "vethFixture.perTest", "fixture-lo", null, 0);
         faster("T2 iproute2 / API fixture", "FixtureBench.fixture");
         faster("T2 iproute2 / `@Veth` fixture", "vethFixture.perTest");
+        double ip = base("iproute2-fixture");
+        row("T2 (for scale) iproute2 / C `fixture`", "", "iproute2 " + fmt(ip) + " us", fmt(ip / base("fixture")) + "x faster",
+                "", "");
         vs("T3 added latency, tests of ~1 ms work", "transientNetnsWith1msWork.perTest", "netns-lo", "<=", 0.5);
         vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWork.perTest", "netns-lo", null, 0);
         row("T3 prepared namespaces found ready", fmt(fig("prepared.hitRate")) + " %", "", "", "", "");
+        double nsParallel = 2 * base("netns-lo") / base("c-parallel-netns-lo");
+        row("T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1", fmt(nsParallel) + "x throughput", "", "", "",
+                nsParallel < 1.6 ? "the kernel serialises namespace creation" : "");
         double close = fig("FixtureBench.fixture");
         double delete = fig("FixtureBench.fixtureDeletingLinks");
         row("T4 fixture torn down by RTM_DELLINK, then close", fmt(delete) + " us", "closing only: " + fmt(close) + " us",
@@ -117,7 +125,8 @@ public final class BenchTable {
         double speedup = fig("parallel.speedup");
         double cSpeedup = 2 * base("fixture") / base("c-parallel-fixture");
         boolean pass = speedup >= 1.6;
-        row("T6 `@Veth` fixture, JUnit parallel (2 threads) vs sequential", fmt(speedup) + "x throughput",
+        row("T6 `@Veth` fixture, JUnit parallel (2 threads, up to " + fmt(fig("parallel.maxConcurrentTests"))
+                + " tests at once) vs sequential", fmt(speedup) + "x throughput",
                 "C `fixture`, 2 processes: " + fmt(cSpeedup) + "x", "", ">= 1.6, or kernel serialises",
                 pass ? "PASS" : cSpeedup < 1.6 ? "kernel-bound (C: " + fmt(cSpeedup) + "x)" : "MISS");
         out.append("\nBaselines (median us; before / after the jnetns figures): ");

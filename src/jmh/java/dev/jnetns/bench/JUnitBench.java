@@ -237,7 +237,7 @@ public final class JUnitBench {
     }
 
     private void figure(String name, double value, String unit) {
-        String line = String.format(java.util.Locale.ROOT, "FIGURE %s%s %.1f %s", prefix, name, value, unit);
+        String line = String.format(java.util.Locale.ROOT, "FIGURE %s%s %.3f %s", prefix, name, value, unit);
         System.out.println(line);
         out.println(line);
     }
