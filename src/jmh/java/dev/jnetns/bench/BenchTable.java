@@ -104,8 +104,10 @@ public final class BenchTable {
         double ip = base("iproute2-fixture");
         row("T2 (for scale) iproute2 / C `fixture`", "", "iproute2 " + fmt(ip) + " us", fmt(ip / base("fixture")) + "x faster",
                 "", "");
-        vs("T3 added latency, tests of ~1 ms work", "transientNetnsWith1msWork.perTest", "netns-lo", "<=", 0.5);
+        vs("T3 added latency, tests of ~1 ms busy work", "transientNetnsWith1msWork.perTest", "netns-lo", "<=", 0.5);
         vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWork.perTest", "netns-lo", null, 0);
+        vs("T3 added latency, tests waiting ~1 ms (CPU left free)", "transientNetnsWith1msWait.perTest", "netns-lo", "<=", 0.5);
+        vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWait.perTest", "netns-lo", null, 0);
         row("T3 prepared namespaces found ready", fmt(fig("prepared.hitRate")) + " %", "", "", "", "");
         double nsParallel = 2 * base("netns-lo") / base("c-parallel-netns-lo");
         row("T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1", fmt(nsParallel) + "x throughput", "", "", "",

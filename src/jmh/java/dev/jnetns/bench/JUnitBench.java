@@ -28,7 +28,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *
  * <ul>
  *   <li>{@code main}: per-test cost of {@code @TransientNetns}, of the {@code @Veth} fixture, the added latency
- *       of {@code @TransientNetns} for tests with ~1 ms of work, and the {@code @Veth} fixture under JUnit
+ *       of {@code @TransientNetns} for tests with ~1 ms of work (busy, and waiting), and the {@code @Veth} fixture under JUnit
  *       parallel execution on 2 threads against sequential;
  *   <li>{@code preparedOff}: the same first three in a JVM started with {@code -Djnetns.prepared=0};
  *   <li>{@code soak}: after a warm-up batch, 10 batches of 1,000 {@code @TransientNetns} tests in one JVM (start
@@ -75,6 +75,7 @@ public final class JUnitBench {
         perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
         perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
         perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
+        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
         long[] hm = PreparedNamespaces.shared().hitsAndMisses();
         figure("prepared.hitRate", 100.0 * hm[0] / Math.max(1, hm[0] + hm[1]), "%");
         parallel();
@@ -84,6 +85,7 @@ public final class JUnitBench {
         perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
         perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
         perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
+        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
     }
 
     /** Median over rounds of (annotated - plain) / tests, after a warm-up round. */

@@ -5,6 +5,7 @@ import dev.jnetns.junit.TransientNetns;
 import dev.jnetns.junit.Veth;
 import dev.jnetns.link.VethPair;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -78,6 +79,25 @@ public final class Suites {
     /** Starts counting {@link #maxConcurrency()} anew. */
     public static void resetConcurrency() {
         VethFixture.MAX_ACTIVE.set(0);
+    }
+
+    /** Tests that each wait about 1 ms (as for I/O), leaving the CPU to others. */
+    public static class PlainWait {
+        @ParameterizedTest
+        @MethodSource(TEST_INDICES)
+        void test(int index) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Tests that each wait about 1 ms (as for I/O) in a fresh namespace. */
+    public static class InNamespaceWait {
+        @ParameterizedTest
+        @MethodSource(TEST_INDICES)
+        @TransientNetns
+        void test(int index) {
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 
     /** The two-namespace fixture of C {@code fixture}: a namespace each, a veth across, an address on each end. */
