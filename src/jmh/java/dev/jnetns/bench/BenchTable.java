@@ -96,6 +96,7 @@ public final class BenchTable {
         vs("T2 fixture through the API", "FixtureBench.fixture", "fixture", "<=", 1.15);
         vs("T2 fixture through the API, prepared off", "FixtureBench.fixturePreparedOff", "fixture", null, 0);
         vs("T2 fixture through the API, vs C with `lo` up as jnetns has it", "FixtureBench.fixture", "fixture-lo", null, 0);
+        vs("T2 fixture through the API, vs Go (vishvananda/netlink)", "FixtureBench.fixture", "go-fixture", null, 0);
         vs("T2 fixture through `@Veth`, per test", "vethFixture.perTest", "fixture", "<=", 1.15);
         vs("T2 the same, prepared off", "preparedOff.vethFixture.perTest", "fixture", null, 0);
         vs("T2 `@Veth` fixture, vs C with `lo` up as jnetns has it", "vethFixture.perTest", "fixture-lo", null, 0);
@@ -115,15 +116,15 @@ public final class BenchTable {
         double close = fig("FixtureBench.fixture");
         double delete = fig("FixtureBench.fixtureDeletingLinks");
         row("T4 fixture torn down by RTM_DELLINK, then close", fmt(delete) + " us", "closing only: " + fmt(close) + " us",
-                fmt(delete / close) + "x", "closing cheaper", verdict(delete > close));
+                ratio(delete / close), "closing cheaper", verdict(delete > close));
         double last = fig("soak.lastOverFirst");
         row("T5 10,000 tests: last 1,000 / first 1,000", fmt(fig("soak.lastBatchPerTest")) + " us",
-                "first: " + fmt(fig("soak.firstBatchPerTest")) + " us", fmt(last) + "x", "<= 1.10", verdict(last <= 1.10));
+                "first: " + fmt(fig("soak.firstBatchPerTest")) + " us", ratio(last), "<= 1.10", verdict(last <= 1.10));
         same("T5 descriptors before / after", "soak.fdsBefore", "soak.fdsAfter");
         same("T5 threads before / after", "soak.threadsBefore", "soak.threadsAfter");
         double heap = fig("soak.heapEndOverStart");
         row("T5 heap after full GC, last / first batch", fmt(fig("soak.heapAfterLastBatch")) + " KiB",
-                fmt(fig("soak.heapAfterFirstBatch")) + " KiB", fmt(heap) + "x", "<= 1.10", verdict(heap <= 1.10));
+                fmt(fig("soak.heapAfterFirstBatch")) + " KiB", ratio(heap), "<= 1.10", verdict(heap <= 1.10));
         double speedup = fig("parallel.speedup");
         double cSpeedup = 2 * base("fixture") / base("c-parallel-fixture");
         boolean pass = speedup >= 1.6;
@@ -148,7 +149,8 @@ public final class BenchTable {
         }
         double b = base(baseline);
         double ratio = value / b;
-        row(label, fmt(value) + " us", "C `" + baseline + "` " + fmt(b) + " us", fmt(ratio) + "x",
+        String lang = baseline.startsWith("go-") ? "Go" : "C";
+        row(label, fmt(value) + " us", lang + " `" + baseline + "` " + fmt(b) + " us", ratio(ratio),
                 op == null ? "" : op + " " + target, op == null ? "" : verdict(ratio <= target));
     }
 
@@ -169,6 +171,10 @@ public final class BenchTable {
 
     private void row(String... cells) {
         out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3fx", v);
     }
 
     private static String verdict(boolean pass) {
