@@ -20,6 +20,11 @@ public record FreshNetns(int nsFd, int rtnlSocket) {
      * @param loopbackUp whether to bring {@code lo} up
      */
     static FreshNetns completeHere(int nsFd, boolean loopbackUp) {
+        return completeHere(nsFd, loopbackUp, fd -> {});
+    }
+
+    /** As {@link #completeHere(int, boolean)}, telling {@code opened} of the spare socket as soon as it exists. */
+    static FreshNetns completeHere(int nsFd, boolean loopbackUp, java.util.function.IntConsumer opened) {
         try {
             if (loopbackUp) {
                 Loopback.up();
@@ -31,6 +36,7 @@ public record FreshNetns(int nsFd, int rtnlSocket) {
         int socket;
         try {
             socket = NetlinkSocket.openFd();
+            opened.accept(socket);
         } catch (RuntimeException e) {
             socket = -1;
         }

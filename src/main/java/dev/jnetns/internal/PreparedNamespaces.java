@@ -28,6 +28,7 @@ public final class PreparedNamespaces {
     private Thread filler;
     private volatile boolean failed;
     private volatile long lastTake;
+    private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final java.util.LinkedHashSet<Long> made = new java.util.LinkedHashSet<>();
@@ -53,6 +54,9 @@ public final class PreparedNamespaces {
         }
         lastTake = System.nanoTime();
         FreshNetns fresh = ready.poll();
+        if (fresh != null) {
+            disown(fresh);
+        }
         (fresh == null ? misses : hits).incrementAndGet();
         wake();
         return fresh;
@@ -69,16 +73,12 @@ public final class PreparedNamespaces {
     }
 
     /**
-     * Whether descriptor {@code fd} belongs to a namespace waiting in the queue (its descriptor or its spare
-     * socket); for jnetns' own tests, which must tell those from leaked descriptors.
+     * Whether descriptor {@code fd} is the supply's own: of a namespace being prepared, waiting in the queue or
+     * being closed (its descriptor or its spare socket), not yet handed out; for jnetns' own tests, which must
+     * tell those from leaked descriptors.
      */
     public boolean holdsReady(int fd) {
-        for (FreshNetns each : ready) {
-            if (each.nsFd() == fd || each.rtnlSocket() == fd) {
-                return true;
-            }
-        }
-        return false;
+        return owned.contains(fd);
     }
 
     /** How many takes found a namespace ready, and how many found none; for benchmarks and diagnostics. */
@@ -139,7 +139,7 @@ public final class PreparedNamespaces {
         }
     }
 
-    private static FreshNetns prepareOne(WorkerPool pool, long home) {
+    private FreshNetns prepareOne(WorkerPool pool, long home) {
         try {
             LibC.unshare(LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
@@ -147,7 +147,14 @@ public final class PreparedNamespaces {
         }
         FreshNetns fresh;
         try {
-            fresh = FreshNetns.completeHere(NsFiles.openNetns(NsFiles.THREAD_SELF_NET), true);
+            int nsFd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
+            owned.add(nsFd);
+            try {
+                fresh = FreshNetns.completeHere(nsFd, true, owned::add);
+            } catch (RuntimeException e) {
+                owned.remove(nsFd); // closed by completeHere
+                throw e;
+            }
         } finally {
             try {
                 LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
@@ -159,6 +166,11 @@ public final class PreparedNamespaces {
             }
         }
         return fresh;
+    }
+
+    private void disown(FreshNetns fresh) {
+        owned.remove(fresh.nsFd());
+        owned.remove(fresh.rtnlSocket());
     }
 
     private void remember(long ino) {
@@ -174,6 +186,7 @@ public final class PreparedNamespaces {
     private void drain() {
         FreshNetns fresh;
         while ((fresh = ready.poll()) != null) {
+            disown(fresh);
             fresh.close();
         }
     }

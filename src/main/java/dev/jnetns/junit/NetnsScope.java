@@ -48,7 +48,13 @@ final class NetnsScope implements AutoCloseable {
 
     /** As {@link #entered}, with a fresh namespace (a prepared one when ready), which the scope owns. */
     static NetnsScope fresh(String owner, Netns.Lo lo) {
-        return entered(owner, Netns.newTransient(lo), true);
+        NsFd ns = Netns.newTransient(lo);
+        try {
+            return entered(owner, ns, true);
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
     }
 
     /** A scope that only holds a namespace, for class-wide code run on short-lived workers. */
