@@ -73,6 +73,12 @@ public final class Eye {
 
     /** Every thread of this JVM inside one of the namespaces {@code inos}, as {@code "TID comm (net:[INO])"}. */
     public static List<String> threadsIn(Collection<Long> inos) {
+        // A closed namespace's inode number goes to the next one made: look while jnetns' preparing thread is
+        // not inside a namespace it is making, or it could be taken for a thread left in the closed one.
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanThreadsIn(inos));
+    }
+
+    private static List<String> scanThreadsIn(Collection<Long> inos) {
         List<String> found = new ArrayList<>();
         for (Path task : list(TASKS)) {
             long ino;

@@ -32,6 +32,7 @@ public final class PreparedNamespaces {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final java.util.LinkedHashSet<Long> made = new java.util.LinkedHashSet<>();
+    private final java.util.concurrent.locks.ReentrantLock away = new java.util.concurrent.locks.ReentrantLock();
 
     PreparedNamespaces(int depth, long keepAliveMillis) {
         this.depth = Math.max(0, depth);
@@ -81,6 +82,21 @@ public final class PreparedNamespaces {
         return owned.contains(fd);
     }
 
+    /**
+     * Runs {@code look} while the preparing thread is in its home namespace, not inside one it is making; for
+     * jnetns' own tests, which look for threads left in a closed namespace by its inode number: the kernel hands
+     * a freed number to the next namespace made, which may be one being prepared, with the preparing thread
+     * inside for a moment.
+     */
+    public <T> T whileHome(java.util.function.Supplier<T> look) {
+        away.lock();
+        try {
+            return look.get();
+        } finally {
+            away.unlock();
+        }
+    }
+
     /** How many takes found a namespace ready, and how many found none; for benchmarks and diagnostics. */
     public long[] hitsAndMisses() {
         return new long[] {hits.get(), misses.get()};
@@ -96,10 +112,31 @@ public final class PreparedNamespaces {
             if (filler == null || !filler.isAlive()) {
                 filler = new Thread(this::fill, "jnetns-prepare");
                 filler.setDaemon(true);
-                filler.start();
+                startAtHome(filler);
             } else {
                 signal.notifyAll();
             }
+        }
+    }
+
+    /**
+     * Starts {@code thread} from a thread in the home namespace: a new thread inherits its creator's namespace,
+     * and the caller may be a test's thread inside its namespace, where the preparing thread must never be seen.
+     */
+    private static void startAtHome(Thread thread) {
+        WorkerPool pool = WorkerPool.shared();
+        if (NsFiles.currentIno() == pool.home().ino()) {
+            thread.start();
+            return;
+        }
+        Worker worker = pool.acquire();
+        try {
+            worker.run(() -> {
+                thread.start();
+                return null;
+            });
+        } finally {
+            pool.release(worker);
         }
     }
 
@@ -140,6 +177,15 @@ public final class PreparedNamespaces {
     }
 
     private FreshNetns prepareOne(WorkerPool pool, long home) {
+        away.lock();
+        try {
+            return prepareOneAway(pool, home);
+        } finally {
+            away.unlock();
+        }
+    }
+
+    private FreshNetns prepareOneAway(WorkerPool pool, long home) {
         try {
             LibC.unshare(LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {

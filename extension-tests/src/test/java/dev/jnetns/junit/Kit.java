@@ -63,6 +63,12 @@ final class Kit {
 
     /** Names (from the kernel's comm) of this process's threads that are in namespace {@code ino}. */
     static List<String> threadsIn(long ino) {
+        // A closed namespace's inode number goes to the next one made: look while jnetns' preparing thread is
+        // not inside a namespace it is making, or it could be taken for a thread left in the closed one.
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanThreadsIn(ino));
+    }
+
+    private static List<String> scanThreadsIn(long ino) {
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
