@@ -163,4 +163,34 @@ class RestoreFailureTest {
             }
         }
     }
+
+    @Test
+    void aResultNobodyReceivesIsClosed() throws Exception {
+        try (NsFd ns = Netns.newTransient()) {
+            List<String> before = Eye.fdTargets();
+            AtomicReference<dev.jnetns.link.Rtnl> opened = new AtomicReference<>();
+            // a handle opened inside (an NsFd and a socket), lost to the caller when the worker cannot come home
+            NetnsException e = catchThrowableOfType(() -> Netns.execute(ns, () -> {
+                Worker.failNextRestoreOf(Thread.currentThread());
+                dev.jnetns.link.Rtnl rtnl = dev.jnetns.link.Rtnl.openCurrent();
+                opened.set(rtnl);
+                return rtnl;
+            }), NetnsException.class);
+            assertThat(e).hasMessageContaining("retired");
+            assertThat(opened.get().isOpen()).as("closed by the worker").isFalse();
+            assertThat(Eye.openedSince(before)).as("descriptors left by the lost handle").isEmpty();
+
+            // anything AutoCloseable, and a close that fails is kept with the failure
+            AtomicReference<Boolean> closed = new AtomicReference<>(false);
+            NetnsException again = catchThrowableOfType(() -> Netns.execute(ns, () -> {
+                Worker.failNextRestoreOf(Thread.currentThread());
+                return (AutoCloseable) () -> {
+                    closed.set(true);
+                    throw new IllegalStateException("close failed");
+                };
+            }), NetnsException.class);
+            assertThat(closed.get()).isTrue();
+            assertThat(again.getSuppressed()).extracting(Throwable::getMessage).containsExactly("close failed");
+        }
+    }
 }

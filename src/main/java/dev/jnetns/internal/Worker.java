@@ -135,7 +135,8 @@ public final class Worker {
     /**
      * Runs {@code task} inside the namespace {@code nsFd} and brings the worker home afterwards, all in one
      * hand-over. Whatever {@code task} throws reaches the caller unchanged; if the worker cannot return home it
-     * is retired and the caller gets that failure instead (with the task's own failure suppressed in it).
+     * is retired and the caller gets that failure instead (with the task's own failure suppressed in it), and a
+     * result that is {@link AutoCloseable} is closed, since nobody receives it.
      */
     public <T> T runIn(int nsFd, long expectedIno, String label, Task<T> task) {
         return run(() -> {
@@ -147,9 +148,24 @@ public final class Worker {
                 restoreHere(failure);
                 throw failure;
             }
-            restoreHere(null);
+            try {
+                restoreHere(null);
+            } catch (RuntimeException e) {
+                closeUnreceived(result, e);
+                throw e;
+            }
             return result;
         });
+    }
+
+    private static void closeUnreceived(Object result, RuntimeException failure) {
+        if (result instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) result).close();
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
     }
 
     /**

@@ -42,6 +42,7 @@ public final class LinkSpec {
     // macvlan
     Integer parentIndex;
     long parentNetnsIno;
+    long deviceNetnsIno;
     MacvlanMode mode;
     // generic
     final Map<Integer, byte[]> infoData = new LinkedHashMap<>();
@@ -225,6 +226,7 @@ public final class LinkSpec {
     public LinkSpec device(Link link) {
         require("vxlan");
         this.deviceIndex = link.index();
+        this.deviceNetnsIno = link.netnsIno();
         return this;
     }
 

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param type the route type ({@code RTN_*}: 1 unicast, 2 local...)
  * @param flags the {@code RTNH_F_*} flags, e.g. {@code RTNH_F_ONLINK} (4)
  * @param priority the metric, 0 for the kernel's default
+ * @param oifNetnsIno the inode of the namespace {@code oifIndex} is an index of (the one the link or route was
+ *     read from), 0 if not known; a handle refuses a route whose link is of another namespace than its own
  */
 public record Route(
         IpPrefix destination,
@@ -37,7 +39,8 @@ public record Route(
         int protocol,
         int type,
         int flags,
-        int priority) {
+        int priority,
+        long oifNetnsIno) {
 
     /** Scope universe (global). */
     public static final int SCOPE_UNIVERSE = 0;
@@ -71,7 +74,7 @@ public record Route(
 
     /** A unicast route request to {@code prefix} in the main table (the host bits are cleared). */
     public static Route to(IpPrefix prefix) {
-        return new Route(prefix.network(), null, 0, SCOPE_AUTO, TABLE_MAIN, Nl.RTPROT_BOOT, Nl.RTN_UNICAST, 0, 0);
+        return new Route(prefix.network(), null, 0, SCOPE_AUTO, TABLE_MAIN, Nl.RTPROT_BOOT, Nl.RTN_UNICAST, 0, 0, 0);
     }
 
     /**
@@ -91,27 +94,37 @@ public record Route(
 
     /** This route with next hop {@code gateway}. */
     public Route via(InetAddress gateway) {
-        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, priority);
+        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, priority, oifNetnsIno);
     }
 
-    /** This route through {@code link} (its index; the link must be in the namespace of the handle used). */
+    /** This route through {@code link}, which must be of the namespace of the handle the route is given to. */
     public Route dev(Link link) {
-        return new Route(destination, gateway, link.index(), scope, table, protocol, type, flags, priority);
+        Objects.requireNonNull(link, "link");
+        return new Route(destination, gateway, link.index(), scope, table, protocol, type, flags, priority,
+                link.netnsIno());
     }
 
     /** This route with {@code RTNH_F_ONLINK}: the gateway is on the link even if no prefix there covers it. */
     public Route onLink() {
-        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags | Nl.RTNH_F_ONLINK, priority);
+        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags | Nl.RTNH_F_ONLINK, priority,
+                oifNetnsIno);
     }
 
     /** This route with the given metric. */
     public Route metric(int metric) {
-        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, metric);
+        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, metric, oifNetnsIno);
     }
 
     /** This route in another table. */
     public Route table(int table) {
-        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, priority);
+        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, priority, oifNetnsIno);
+    }
+
+    /** This route as read from the namespace {@code ino}. */
+    Route readFrom(long ino) {
+        return oifIndex == 0
+                ? this
+                : new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags, priority, ino);
     }
 
     /** Whether {@code RTNH_F_ONLINK} is set. */

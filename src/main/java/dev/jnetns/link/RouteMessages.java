@@ -63,6 +63,6 @@ final class RouteMessages {
         } catch (IllegalArgumentException e) {
             throw new NetlinkFormatException("rtmsg", e.getMessage());
         }
-        return new Route(prefix, gw, oif, scope, table, protocol, rtType, flags, priority);
+        return new Route(prefix, gw, oif, scope, table, protocol, rtType, flags, priority, 0);
     }
 }

@@ -380,6 +380,10 @@ public final class Rtnl implements AutoCloseable {
             throw new NetnsException("RTM_NEWLINK " + spec.kind, "parent link (index " + spec.parentIndex
                     + ") was read from net:[" + spec.parentNetnsIno + "], but " + label + " works in net:[" + ino + "]");
         }
+        if (spec.deviceIndex != null && spec.deviceNetnsIno != ino) {
+            throw new NetnsException("RTM_NEWLINK " + spec.kind, "underlying device (index " + spec.deviceIndex
+                    + ") was read from net:[" + spec.deviceNetnsIno + "], but " + label + " works in net:[" + ino + "]");
+        }
         for (int attempt = 1; ; attempt++) {
             String name = randomName ? LinkNames.random(spec.namePrefix) : spec.name;
             String peer = veth ? (randomPeer ? LinkNames.random("veth") : spec.peerName) : null;
@@ -418,14 +422,17 @@ public final class Rtnl implements AutoCloseable {
         if (findLink(name).isPresent()) {
             throw new NetnsException(op, Errno.EEXIST, "a link of this name exists in net:[" + ino + "]", null);
         }
-        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> TapDevice.attach(name, op));
-        try {
-            LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
-        } catch (LastErrorException e) {
-            throw new NetnsException("TUNSETPERSIST tap " + q(name), e.getErrorCode(), null, e);
-        } finally {
-            NsFiles.close(fd);
-        }
+        // attached, made persistent and closed in one visit, so that no descriptor outlives it
+        Netns.<RuntimeException>execute(ns, () -> {
+            int fd = TapDevice.attach(name, op);
+            try {
+                LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
+            } catch (LastErrorException e) {
+                throw new NetnsException("TUNSETPERSIST tap " + q(name), e.getErrorCode(), null, e);
+            } finally {
+                NsFiles.close(fd);
+            }
+        });
         Link link = link(name);
         try {
             if (spec.mtu != null) {
@@ -461,8 +468,8 @@ public final class Rtnl implements AutoCloseable {
         if (!"tun".equals(link.kind())) {
             throw new NetnsException(op, Errno.EINVAL, "link is of kind " + link.kind() + ", not a tap (tun)", null);
         }
-        int fd = Netns.<Integer, RuntimeException>execute(ns, () -> TapDevice.attach(link.name(), op));
-        return new TapDevice(link, fd);
+        // an AutoCloseable result: closed by the worker if it cannot come home, since nobody would receive it
+        return Netns.<TapDevice, RuntimeException>execute(ns, () -> new TapDevice(link, TapDevice.attach(link.name(), op)));
     }
 
     // ---------------------------------------------------------------- links: changing
@@ -770,6 +777,10 @@ public final class Rtnl implements AutoCloseable {
         Objects.requireNonNull(route, "route");
         String op = Nl.typeName(type) + " " + route;
         check(op);
+        if (route.oifNetnsIno() != 0 && route.oifNetnsIno() != ino) {
+            throw new NetnsException(op, "its link (index " + route.oifIndex() + ") was read from net:["
+                    + route.oifNetnsIno() + "], but " + label + " works in net:[" + ino + "]");
+        }
         socket.request(RouteMessages.encode(type, nlFlags, route), op);
     }
 
@@ -785,7 +796,7 @@ public final class Rtnl implements AutoCloseable {
         for (Route r : dump(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0),
                 Nl.RTM_NEWROUTE, op, RouteMessages::decode)) {
             if (r != null && r.table() == Route.TABLE_MAIN) {
-                out.add(r);
+                out.add(r.readFrom(ino));
             }
         }
         return out;

@@ -158,6 +158,15 @@ class BadInputTest extends FdLeakCheck {
             assertThatThrownBy(() -> ra.create(LinkSpec.macvlan("mv0", theirs))).isInstanceOf(NetnsException.class)
                     .hasMessageContaining("parent link");
             assertThatThrownBy(() -> ra.setMaster(pair.local(), theirs)).isInstanceOf(NetnsException.class);
+            // a route or a VXLAN carries the link's index alone: the handle must still know whose index it is
+            assertThatThrownBy(() -> ra.addRoute(Route.to("10.9.0.0/24").dev(theirs)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageContaining("its link (index " + theirs.index() + ") was read from net:[" + b.ino() + "]");
+            assertThatThrownBy(() -> ra.create(LinkSpec.vxlan("vx0", 42).remote("10.3.0.9").device(theirs)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageContaining("underlying device (index " + theirs.index() + ") was read from net:["
+                            + b.ino() + "]");
+            assertThat(Ip.run(a, "ip", "-j", "route", "show", "10.9.0.0/24").trim()).isIn("", "[]");
             Map<String, Object> seen = Ip.link(b, "theirs0");
             assertThat(Ip.num(seen.get("mtu"))).isEqualTo(1500);
             assertThat(Ip.linkNames(a)).containsExactlyInAnyOrder("lo", "mine0");
