@@ -12,21 +12,35 @@ import java.io.PrintStream;
 public final class Main {
     private Main() {}
 
+    /**
+     * Runs {@code doctor} (no argument) or {@code demo} and exits with its code: 0 when jnetns works here, 1 when
+     * it cannot (the output says why), 2 for an unknown command.
+     *
+     * @param args {@code doctor} or {@code demo}
+     */
     public static void main(String[] args) {
-        String command = args.length == 0 ? "doctor" : args[0];
-        int code;
-        switch (command) {
-            case "doctor":
-                code = Doctor.run(System.out);
-                break;
-            case "demo":
-                code = demo(System.out);
-                break;
-            default:
-                System.err.println("usage: java -jar jnetns.jar [doctor|demo]");
-                code = 2;
+        System.exit(run(args.length == 0 ? "doctor" : args[0], System.out, System.err));
+    }
+
+    static int run(String command, PrintStream out, PrintStream err) {
+        try {
+            switch (command) {
+                case "doctor":
+                    return Doctor.run(out);
+                case "demo":
+                    return demo(out);
+                default:
+                    err.println("usage: java -jar jnetns.jar [doctor|demo]");
+                    return 2;
+            }
+        } catch (LinkageError e) {
+            // JNA missing (lib/jna.jar beside the jar) or its native part not loadable
+            out.println("verdict: jnetns cannot work here: " + e
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : "")
+                    + ". jnetns needs JNA: keep lib/jna.jar beside jnetns.jar, and give JNA a writable"
+                    + " -Djna.tmpdir if the home directory is not writable");
+            return 1;
         }
-        System.exit(code);
     }
 
     static int demo(PrintStream out) {

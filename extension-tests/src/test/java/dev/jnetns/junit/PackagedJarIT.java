@@ -3,9 +3,20 @@ package dev.jnetns.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The extension tests exercise the packaged jar, as a user's build would, not the compiled classes. */
+/**
+ * The extension tests exercise the packaged jar, as a user's build would, not the compiled classes; and the jar
+ * runs as the README's first command runs it ({@code java -jar target/jnetns.jar doctor}).
+ */
 class PackagedJarIT {
     @Test
     void theLibraryComesFromTheJar() {
@@ -13,5 +24,72 @@ class PackagedJarIT {
         assertThat(location).endsWith("/jnetns.jar");
         assertThat(TransientNetns.class.getProtectionDomain().getCodeSource().getLocation().toString())
                 .isEqualTo(location);
+    }
+
+    @Test
+    void doctorPrintsTheTableAndSaysJnetnsWorksHere() throws Exception {
+        Run run = java(jar(), "doctor");
+        assertThat(run.code).as(run.out).isZero();
+        assertThat(run.out).startsWith("jnetns doctor")
+                .containsPattern("(?m)^  kernel +" + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip())
+                .containsPattern("(?m)^  CAP_SYS_ADMIN +yes")
+                .containsPattern("(?m)^  namespace round trip +ok: created net:\\[\\d+]")
+                .containsPattern("(?m)^  link kinds +yes: veth, bridge")
+                .containsPattern("(?m)^  qdiscs +yes: tbf")
+                .containsPattern("(?m)^  veth TCP echo +ok: .*echoed; fixture [\\d.]+ ms")
+                .endsWith("verdict: jnetns works here\n");
+        // every kind or qdisc this kernel lacks is named with the kernel's own answer
+        assertThat(run.out).doesNotContainPattern("no: [a-z]+ \\(\\)");
+    }
+
+    @Test
+    void demoShowsTheRoundTripByInode() throws Exception {
+        Run run = java(jar(), "demo");
+        assertThat(run.code).as(run.out).isZero();
+        List<String> lines = run.out.lines().toList();
+        long before = inode(lines.get(0));
+        long created = inode(lines.get(1));
+        assertThat(inode(lines.get(2))).as("a thread inside").isEqualTo(created);
+        assertThat(inode(lines.get(3))).as("afterwards").isEqualTo(before).isNotEqualTo(created);
+        assertThat(lines.get(4)).isEqualTo("round trip OK: entered, restored, closed");
+    }
+
+    @Test
+    void withoutJnaTheJarSaysWhyItCannotWork(@TempDir Path dir) throws Exception {
+        Path alone = Files.copy(jar(), dir.resolve("jnetns.jar")); // no lib/jna.jar beside it
+        Run run = java(alone, "doctor");
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.out).contains("verdict: jnetns cannot work here").contains("com/sun/jna")
+                .contains("keep lib/jna.jar beside jnetns.jar");
+        assertThat(java(alone, "nonsense").code).isEqualTo(2);
+    }
+
+    private static long inode(String line) {
+        return Long.parseLong(line.replaceAll(".*net:\\[(\\d+)].*", "$1"));
+    }
+
+    private static Path jar() throws URISyntaxException {
+        return Path.of(Netns.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private record Run(int code, String out) {}
+
+    private static Run java(Path jar, String command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.add(command);
+        // started from JUnit's thread, in the host's namespace, as a user's shell would start it
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd + "\n" + out);
+        }
+        return new Run(p.exitValue(), out);
     }
 }
