@@ -68,6 +68,8 @@ public final class NsFd implements AutoCloseable {
         try {
             id = NsFiles.identify(fd);
         } catch (RuntimeException e) {
+            // both were handed over: nobody else will close them
+            NsFiles.close(fd);
             if (spareRtnlSocket >= 0) {
                 NsFiles.close(spareRtnlSocket);
             }

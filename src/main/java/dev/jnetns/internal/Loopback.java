@@ -27,14 +27,20 @@ public final class Loopback {
             byte[] ifreq = new byte[IFREQ_SIZE];
             ifreq[0] = 'l';
             ifreq[1] = 'o';
-            LibC.ioctl(sock, SIOCGIFFLAGS, ifreq);
+            ioctl(sock, SIOCGIFFLAGS, ifreq, "ioctl(lo, SIOCGIFFLAGS)");
             ByteBuffer b = ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder());
             b.putShort(IFR_FLAGS, (short) (b.getShort(IFR_FLAGS) | IFF_UP));
-            LibC.ioctl(sock, SIOCSIFFLAGS, ifreq);
-        } catch (LastErrorException e) {
-            throw NsFiles.failure("ioctl(lo, SIOCSIFFLAGS IFF_UP)", e);
+            ioctl(sock, SIOCSIFFLAGS, ifreq, "ioctl(lo, SIOCSIFFLAGS IFF_UP)");
         } finally {
             NsFiles.close(sock);
+        }
+    }
+
+    private static void ioctl(int sock, long request, byte[] ifreq, String operation) {
+        try {
+            LibC.ioctl(sock, request, ifreq);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure(operation, e);
         }
     }
 }

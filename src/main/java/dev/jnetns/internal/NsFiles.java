@@ -77,12 +77,12 @@ public final class NsFiles {
 
     /** {@code [device, inode]} of an open descriptor. */
     public static long[] identify(int fd) {
-        return statx(fd, "", LibC.AT_EMPTY_PATH, "fstat(fd " + fd + ")");
+        return statx(fd, "", LibC.AT_EMPTY_PATH, "statx(fd " + fd + ")");
     }
 
     /** {@code [device, inode]} of a path, following links such as {@code /proc/thread-self/ns/net}. */
     public static long[] identify(String path) {
-        return statx(LibC.AT_FDCWD, path, 0, "stat(" + path + ")");
+        return statx(LibC.AT_FDCWD, path, 0, "statx(" + path + ")");
     }
 
     /** The inode of the calling thread's network namespace. */

@@ -26,7 +26,9 @@ public final class PreparedNamespaces {
     private final ArrayBlockingQueue<FreshNetns> ready;
     private final Object signal = new Object();
     private Thread filler;
-    private volatile boolean failed;
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Until when (System.nanoTime) not to prepare, after a failure; 0 if none. */
+    private volatile long retryAfter;
     private volatile long lastTake;
     private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong hits = new AtomicLong();
@@ -50,7 +52,8 @@ public final class PreparedNamespaces {
      * prepare more.
      */
     public FreshNetns take() {
-        if (depth == 0 || failed) {
+        long pause = retryAfter;
+        if (depth == 0 || (pause != 0 && System.nanoTime() - pause < 0)) {
             return null;
         }
         lastTake = System.nanoTime();
@@ -155,9 +158,7 @@ public final class PreparedNamespaces {
             }
             while (true) {
                 while (ready.size() < depth) {
-                    FreshNetns fresh = prepareOne(pool, home);
-                    remember(NsFiles.identify(fresh.nsFd())[1]);
-                    ready.add(fresh);
+                    ready.add(prepareOne(pool, home));
                 }
                 synchronized (signal) {
                     signal.wait(keepAliveMillis);
@@ -170,8 +171,9 @@ public final class PreparedNamespaces {
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
-            // cannot prepare here (no privilege, or could not go home): takers make their own
-            failed = true;
+            // cannot prepare now (no privilege, out of descriptors, could not go home): takers make their own, and
+            // a new thread tries again after a pause, so that a passing failure does not last for the JVM's life
+            retryAfter = System.nanoTime() + RETRY_PAUSE_NANOS;
             drain();
         }
     }
@@ -191,7 +193,8 @@ public final class PreparedNamespaces {
         } catch (LastErrorException e) {
             throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
         }
-        FreshNetns fresh;
+        FreshNetns fresh = null;
+        RuntimeException failure = null;
         try {
             int nsFd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
             owned.add(nsFd);
@@ -201,15 +204,30 @@ public final class PreparedNamespaces {
                 owned.remove(nsFd); // closed by completeHere
                 throw e;
             }
-        } finally {
-            try {
-                LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
-            } catch (LastErrorException e) {
-                throw new IllegalStateException("jnetns-prepare could not go home; it ends", e);
-            }
+            remember(NsFiles.identify(nsFd)[1]);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
             if (NsFiles.currentIno() != home) {
                 throw new IllegalStateException("jnetns-prepare is not home after setns; it ends");
             }
+        } catch (LastErrorException | IllegalStateException e) {
+            IllegalStateException stuck = e instanceof IllegalStateException
+                    ? (IllegalStateException) e
+                    : new IllegalStateException("jnetns-prepare could not go home; it ends", e);
+            if (failure != null) {
+                stuck.addSuppressed(failure);
+            }
+            failure = stuck;
+        }
+        if (failure != null) {
+            if (fresh != null) { // made, but nobody will take it
+                fresh.close();
+                disown(fresh);
+            }
+            throw failure;
         }
         return fresh;
     }
@@ -232,8 +250,10 @@ public final class PreparedNamespaces {
     private void drain() {
         FreshNetns fresh;
         while ((fresh = ready.poll()) != null) {
-            disown(fresh);
+            // closed before it is disowned: this thread runs at SCHED_IDLE and may wait long between the two, and
+            // meanwhile its descriptors must not look like anybody else's
             fresh.close();
+            disown(fresh);
         }
     }
 }

@@ -20,6 +20,9 @@ public final class Worker {
     }
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** How often a caller waiting for its worker checks that the worker's thread is still alive. */
+    private static final long HAND_OVER_CHECK_MILLIS = 1000;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Worker.class.getName());
     private static final java.util.concurrent.atomic.AtomicReference<Thread> RESTORE_FAULT =
             new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -38,7 +41,9 @@ public final class Worker {
         // No inherited thread-locals: the worker serves every caller, not just the one that happened to start it.
         this.thread = new Thread(null, this::loop, "jnetns-worker-" + COUNTER.incrementAndGet(), 0, false);
         this.thread.setDaemon(true);
-        this.thread.setUncaughtExceptionHandler((t, e) -> {});
+        // A task's own failures reach its caller; this sees only what broke the worker itself.
+        this.thread.setUncaughtExceptionHandler((t, e) ->
+                LOG.log(java.util.logging.Level.WARNING, t.getName() + " ended by " + e, e));
     }
 
     void start() {
@@ -338,22 +343,28 @@ public final class Worker {
         }
         Job<T> job = new Job<>(task, Thread.currentThread().getContextClassLoader());
         busy = true; // cleared by the worker when the job is done
+        // The worker is waiting for work: hand it over even if the caller is interrupted (the interrupt is kept
+        // for the caller), but never wait for a thread that has ended.
+        boolean interrupted = false;
         try {
-            inbox.put(job);
-        } catch (InterruptedException e) {
-            // The worker is waiting for work; hand it over regardless and keep the interrupt for the caller.
-            boolean handed = false;
-            while (!handed) {
+            while (true) {
                 try {
-                    inbox.put(job);
-                    handed = true;
-                } catch (InterruptedException again) {
-                    // keep trying
+                    if (inbox.offer(job, HAND_OVER_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                        return job;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                if (!thread.isAlive()) {
+                    busy = false;
+                    throw new IllegalStateException(thread.getName() + " has ended; it cannot take the work");
                 }
             }
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return job;
     }
 
     private void loop() {
@@ -422,10 +433,14 @@ public final class Worker {
             synchronized (this) {
                 while (!done) {
                     try {
-                        wait();
+                        wait(HAND_OVER_CHECK_MILLIS);
                     } catch (InterruptedException e) {
                         interrupted = true;
                         worker.interrupt();
+                    }
+                    if (!done && !worker.isAlive()) { // ended without finishing (an Error past the task's finally)
+                        failure = new IllegalStateException(worker.getName() + " ended before it finished the work");
+                        done = true;
                     }
                 }
             }

@@ -49,7 +49,9 @@ final class TransientNetnsExtension
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (!"skip".equals(setting(context, TransientNetns.UNPRIVILEGED_KEY, "fail"))) {
+        // both settings are checked here, before any namespace is made, so that a misspelled one fails at once
+        choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn");
+        if (!skipsUnprivileged(context)) {
             return ConditionEvaluationResult.enabled("jnetns: a missing privilege fails the test");
         }
         String problem = Privileges.problem();
@@ -119,7 +121,7 @@ final class TransientNetnsExtension
         if (leaks.isEmpty()) {
             return;
         }
-        boolean warn = "warn".equals(setting(context, TransientNetns.LEAKED_THREADS_KEY, "fail"));
+        boolean warn = choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn").equals("warn");
         String text = String.join("; ", leaks) + ". Threads inherit the namespace of the thread that starts them:"
                 + " stop them (join them, shut executors down) before the test ends"
                 + (warn ? "." : ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn.");
@@ -336,13 +338,27 @@ final class TransientNetnsExtension
                 NetnsException explained = new NetnsException(e.operation(), e.errno(), Privileges.FIX
                         + " (or set the configuration parameter " + TransientNetns.UNPRIVILEGED_KEY
                         + "=skip to skip such tests)", e);
-                if ("skip".equals(setting(context, TransientNetns.UNPRIVILEGED_KEY, "fail"))) {
+                if (skipsUnprivileged(context)) {
                     return new TestAbortedException(explained.getMessage(), e);
                 }
                 return explained;
             }
             return e;
         }
+    }
+
+    private static boolean skipsUnprivileged(ExtensionContext context) {
+        return choice(context, TransientNetns.UNPRIVILEGED_KEY, "fail", "skip").equals("skip");
+    }
+
+    /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */
+    private static String choice(ExtensionContext context, String key, String byDefault, String other) {
+        String value = setting(context, key, byDefault);
+        if (!value.equals(byDefault) && !value.equals(other)) {
+            throw new ExtensionConfigurationException(
+                    key + " must be " + byDefault + " or " + other + ", was \"" + value + "\"");
+        }
+        return value;
     }
 
     private static String setting(ExtensionContext context, String key, String fallback) {
