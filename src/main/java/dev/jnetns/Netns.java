@@ -325,7 +325,7 @@ public final class Netns {
             LibC.mkdir(NAMED_DIR, 0755);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != Errno.EEXIST) {
-                throw NsFiles.failure("mkdir(" + NAMED_DIR + ")", e);
+                throw namedDirFailure("mkdir(" + NAMED_DIR + ")", e);
             }
         }
         boolean boundToItself = false;
@@ -335,15 +335,24 @@ public final class Netns {
                 return;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINVAL || boundToItself) {
-                    throw NsFiles.failure("mount(" + NAMED_DIR + ", MS_SHARED)", e);
+                    throw namedDirFailure("mount(" + NAMED_DIR + ", MS_SHARED)", e);
                 }
             }
             try {
                 LibC.mount(NAMED_DIR, NAMED_DIR, "none", LibC.MS_BIND | LibC.MS_REC, null);
                 boundToItself = true;
             } catch (LastErrorException e) {
-                throw NsFiles.failure("mount(" + NAMED_DIR + ", MS_BIND)", e);
+                throw namedDirFailure("mount(" + NAMED_DIR + ", MS_BIND)", e);
             }
         }
+    }
+
+    private static NetnsException namedDirFailure(String operation, LastErrorException e) {
+        int errno = e.getErrorCode();
+        boolean denied = errno == Errno.EPERM || errno == Errno.EACCES;
+        return new NetnsException(operation, errno, denied
+                ? "named namespaces are mounts under " + NAMED_DIR + ", which needs root (CAP_SYS_ADMIN over the"
+                        + " host's mounts); under `unshare -Urn` use transient namespaces (Netns.newTransient())"
+                : null, e);
     }
 }

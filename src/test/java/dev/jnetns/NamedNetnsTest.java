@@ -46,6 +46,7 @@ class NamedNetnsTest {
 
     @Test
     void createListExecDelete() throws Exception {
+        NamedSupport.assumeAvailable();
         String name = uniqueName();
         long home = Eye.threadIno();
         long ino;
@@ -90,6 +91,7 @@ class NamedNetnsTest {
 
     @Test
     void aHandleOutlivesDelete() {
+        NamedSupport.assumeAvailable();
         String name = uniqueName();
         try (NsFd ns = Netns.newNamed(name)) {
             Netns.deleteNamed(name);
@@ -100,6 +102,7 @@ class NamedNetnsTest {
 
     @Test
     void duplicateNameGivesEexistAndChangesNothing() {
+        NamedSupport.assumeAvailable();
         String name = uniqueName();
         try (NsFd first = Netns.newNamed(name)) {
             List<String> fds = Eye.fdTargets();
@@ -145,6 +148,7 @@ class NamedNetnsTest {
 
     @Test
     void longestValidNameWorks() {
+        NamedSupport.assumeAvailable();
         String name = uniqueName() + "x".repeat(255 - 15);
         created.set(created.size() - 1, name);
         assertThat(name.length()).isEqualTo(255);
@@ -157,6 +161,7 @@ class NamedNetnsTest {
 
     @Test
     void randomName() {
+        NamedSupport.assumeAvailable();
         String name = Netns.newNamed();
         created.add(name);
         try {
@@ -177,6 +182,7 @@ class NamedNetnsTest {
 
     @Test
     void runNetnsIsASharedMountPointAsWithIproute2() throws Exception {
+        NamedSupport.assumeAvailable();
         String name = uniqueName();
         try (NsFd ns = Netns.newNamed(name)) {
             List<String> dirMounts = new ArrayList<>();

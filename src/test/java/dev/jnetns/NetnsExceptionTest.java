@@ -50,6 +50,7 @@ class NetnsExceptionTest {
 
     @Test
     void realKernelFailureCarriesItAll() {
+        NamedSupport.assumeAvailable();
         String name = Netns.newNamed();
         try (NsFd first = NsFd.ofName(name)) {
             NetnsException e = catchThrowableOfType(() -> Netns.newNamed(name), NetnsException.class);

@@ -72,6 +72,7 @@ class NsFdTest {
 
     @Test
     void everyHandleIsCloseOnExec() throws Exception {
+        NamedSupport.assumeAvailable();
         String name = Netns.newNamed();
         try (NsFd current = NsFd.current();
                 NsFd byPid = NsFd.ofPid(ProcessHandle.current().pid());

@@ -50,6 +50,7 @@ final class Doctor {
         row("CAP_SYS_ADMIN", Privileges.hasCapSysAdmin() ? "yes" : "no (root, or `unshare -Urn`, gives it)", false);
         row("user namespace", userNamespace(), false);
         row("this thread's netns", "net:[" + NsFiles.currentIno() + "]", false);
+        row("JDK IPv6", jdkIpv6(), false);
         String problem = Privileges.problem();
         if (problem != null) {
             row("create a namespace", "FAILED: " + problem, true);
@@ -99,6 +100,21 @@ final class Doctor {
         boolean broken = rows.stream().anyMatch(r -> r.fatal);
         out.println(broken ? "verdict: jnetns cannot work here (see FAILED above)" : "verdict: jnetns works here");
         return broken ? 1 : 0;
+    }
+
+    /**
+     * The JDK decides once, at start-up, whether IPv6 exists: not when the JVM's first namespace has no IPv6
+     * address (lo down, as right after {@code unshare -n}); then IPv6 sockets fail in every namespace.
+     */
+    static String jdkIpv6() {
+        try (java.nio.channels.DatagramChannel c =
+                java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            return "yes";
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            return "no (" + e.getMessage() + "): the JVM started in a namespace without IPv6 addresses (lo down, as"
+                    + " right after `unshare -Urn`), so IPv6 sockets fail in every namespace; bring lo up before the"
+                    + " JVM starts: `unshare -Urn sh -c 'ip link set lo up && exec java ...'`";
+        }
     }
 
     private static String userNamespace() {

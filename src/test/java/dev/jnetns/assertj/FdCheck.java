@@ -25,6 +25,12 @@ abstract class FdCheck {
 
     /** What every open descriptor points to ({@code socket:[...]}, {@code net:[...]}, a path), sorted. */
     static List<String> fdTargets() {
+        // while the library's preparing thread is not making a namespace, so that every descriptor it holds is
+        // marked as its own (it runs at SCHED_IDLE: on a busy machine it may wait long with one just opened)
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(FdCheck::scanTargets);
+    }
+
+    private static List<String> scanTargets() {
         List<String> out = new ArrayList<>();
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {

@@ -33,6 +33,12 @@ abstract class FdLeakCheck {
 
     /** Descriptor number to what it refers to ({@code socket:[...]}, {@code pipe:[...]}, {@code net:[...]}). */
     static Map<String, String> openFds() {
+        // while the library's preparing thread is not making a namespace, so that every descriptor it holds is
+        // marked as its own (it runs at SCHED_IDLE: on a busy machine it may wait long with one just opened)
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(FdLeakCheck::scanFds);
+    }
+
+    private static Map<String, String> scanFds() {
         Map<String, String> out = new TreeMap<>();
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {
