@@ -3,6 +3,7 @@ package dev.jnetns;
 import com.sun.jna.LastErrorException;
 import dev.jnetns.internal.LibC;
 import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.Stays;
 
 /**
  * The calling thread's stay in a namespace, from {@link Netns#enterTransient()} or {@link Netns#enter(NsFd)}.
@@ -67,6 +68,7 @@ public final class EnteredNetns implements AutoCloseable {
                     "the thread is in net:[" + now + "] after it");
         }
         closed = true;
+        Stays.left(ns.ino());
         original.close();
         if (ownsNs) {
             ns.close();

@@ -8,6 +8,7 @@ import dev.jnetns.internal.Loopback;
 import dev.jnetns.internal.NsFdAccess;
 import dev.jnetns.internal.NsFiles;
 import dev.jnetns.internal.PreparedNamespaces;
+import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.Threads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
@@ -165,6 +166,7 @@ public final class Netns {
         try {
             created = NsFd.current();
             Loopback.up();
+            Stays.entered(created.ino());
             return new EnteredNetns(Thread.currentThread(), original, created, true);
         } catch (RuntimeException e) {
             moveBackOrFail(original, e);
@@ -195,6 +197,7 @@ public final class Netns {
             original.close();
             throw NsFiles.failure("setns(" + ns.label() + ")", e);
         }
+        Stays.entered(ns.ino());
         return new EnteredNetns(Thread.currentThread(), original, ns, false);
     }
 

@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.NsThreads;
+import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
 import java.lang.management.ManagementFactory;
@@ -126,9 +127,10 @@ final class NetnsScope implements AutoCloseable {
                 owned.add(0, ns);
             }
             Set<Integer> ours = worker != null && worker.isBusy() ? Set.of(worker.tid()) : Set.of();
-            // Only threads started since the scope began can be inside its fresh namespaces (besides jnetns'
-            // workers, which went home): when the JVM started none, there is nothing to look for.
-            boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore;
+            // Only threads started since the scope began, or older ones moved in with Netns.enter, can be inside
+            // its fresh namespaces (jnetns' workers went home): when there are none, there is nothing to look for.
+            boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore
+                    || Stays.anyIn(owned.stream().map(NsFd::ino).toList());
             for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
                 List<NsThreads.Found> left = leftInside(each.ino(), ours, graceMillis);
                 if (!left.isEmpty()) {
