@@ -1,7 +1,6 @@
 package dev.jnetns.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
@@ -11,40 +10,16 @@ import dev.jnetns.link.Route;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The README's quick start, compiled and run as written (the fixture below is a copy of it). */
+/** The README's examples, compiled and run as written (readme/ holds them word for word, and a test checks that). */
 class ReadmeExampleIT {
-    @TransientNetns // every test of the class gets its own fresh namespace
-    static class EchoServerTest {
-        ServerSocket server;
-
-        @BeforeEach // runs inside the test's namespace too
-        void start() throws IOException {
-            server = new ServerSocket(8080, 50, InetAddress.getLoopbackAddress()); // never collides with the host
-        }
-
-        @Test
-        void portIsFree(NsFd self) throws IOException {
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), 8080)) {
-                assertThat(client.isConnected()).isTrue();
-            }
-            server.close();
-        }
-
-        @Test
-        void peerNamespaceCannotReachUs(@TransientNetns("peer") NsFd peer) throws Exception {
-            assertThatThrownBy(() -> Netns.execute(peer, () -> new Socket(InetAddress.getLoopbackAddress(), 8080)))
-                    .isInstanceOf(ConnectException.class); // `peer` has its own loopback
-            server.close();
-        }
-    }
-
     @Test
     void theQuickStartPasses() throws IOException {
         // port 8080 is taken on the host (by us, unless something else has it): the tests still get it, each in
@@ -56,7 +31,7 @@ class ReadmeExampleIT {
             // taken already: just as good
         }
         try {
-            Kit.runParallel(EchoServerTest.class).testEvents()
+            Kit.runParallel(readme("EchoServerTest")).testEvents()
                     .assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         } finally {
             if (host != null) {
@@ -117,11 +92,25 @@ class ReadmeExampleIT {
 
     @Test
     void theCompleteVethAndAssertionsExamplePasses() {
-        // selected by name: the class is package-private, as in the README
-        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
-                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(
-                        "dev.jnetns.junit.readme.VethTest"))
-                .execute().testEvents()
-                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        Kit.run(readme("VethTest")).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+    }
+
+    @Test
+    void theReadmeShowsTheRunExamplesWordForWord() throws IOException {
+        String text = Files.readString(Path.of("README.md"));
+        for (String name : List.of("EchoServerTest", "VethTest")) {
+            String source = Files.readString(Path.of("extension-tests/src/test/java/dev/jnetns/junit/readme", name + ".java"));
+            String example = source.substring(source.indexOf('\n', source.indexOf("word for word below this line")) + 1);
+            assertThat(text).as("README.md shows readme/%s.java as it is run", name).contains("```java\n" + example + "```");
+        }
+    }
+
+    /** A README example class, package-private as in the README, so loaded by name. */
+    private static Class<?> readme(String name) {
+        try {
+            return Class.forName("dev.jnetns.junit.readme." + name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
     }
 }
