@@ -113,7 +113,8 @@ public final class Netns {
      * @return what {@code fn} returned
      * @throws E what {@code fn} threw
      * @throws NetnsException if {@code ns} is closed or cannot be entered, or the thread cannot be moved back
-     *     (it is then retired, never reused)
+     *     (it is then retired, never reused, and a result that is {@link AutoCloseable} is closed, since it never
+     *     reaches the caller)
      */
     public static <T, E extends Throwable> T execute(NsFd ns, NsCallable<T, E> fn) throws E {
         Objects.requireNonNull(ns, "ns");
