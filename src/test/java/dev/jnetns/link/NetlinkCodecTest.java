@@ -378,4 +378,23 @@ class NetlinkCodecTest extends FdLeakCheck {
         assertThat(vx.u32(Nl.IFLA_VXLAN_ID)).isEqualTo(42);
         assertThat(m.familyHeader(Nl.IFINFOMSG_LEN, "ifinfomsg").getInt(4)).isEqualTo(5);
     }
+
+    @Test
+    void anAttributeTooLongForNlaLenIsRefusedNamingIt() {
+        // nla_len is 16 bits: header (4) and payload together at most 65535 bytes
+        byte[] msg = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(0, 1, 0, 0)
+                .attr(Nl.IFLA_IFALIAS, new byte[65531]).build(1);
+        NlAttrs attrs = NlMessage.parseAll(msg, msg.length).get(0).attributes(Nl.IFINFOMSG_LEN);
+        assertThat(attrs.bytes(Nl.IFLA_IFALIAS)).hasSize(65531);
+
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[65532]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("attribute type " + Nl.IFLA_IFALIAS + ": a payload of 65532 bytes does not fit in nla_len"
+                        + " (16 bits: at most 65531 bytes)");
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).string(Nl.IFLA_IFNAME, "x".repeat(65531)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attribute type " + Nl.IFLA_IFNAME + ": a payload of 65532 bytes");
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[70000]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+    }
 }
