@@ -893,10 +893,18 @@ public final class Rtnl implements AutoCloseable {
 
     /** A dump: every reply of {@code replyType}, decoded. */
     private <T> List<T> dump(NlBuilder request, int replyType, String op, Function<NlMessage, T> decode) {
+        return decodeAll(socket.dump(request, op), replyType, decode);
+    }
+
+    /** Every message of {@code replyType}, decoded, but for those the decoder skips (returns null for). */
+    static <T> List<T> decodeAll(List<NlMessage> messages, int replyType, Function<NlMessage, T> decode) {
         List<T> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(request, op)) {
+        for (NlMessage m : messages) {
             if (m.type() == replyType) {
-                out.add(decode.apply(m));
+                T decoded = decode.apply(m);
+                if (decoded != null) {
+                    out.add(decoded);
+                }
             }
         }
         return out;

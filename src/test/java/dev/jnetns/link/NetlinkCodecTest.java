@@ -397,4 +397,27 @@ class NetlinkCodecTest extends FdLeakCheck {
         assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[70000]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
     }
+
+    @Test
+    void anAddressOfAFamilyOtherThanIpIsSkippedAndTheRestOfTheDumpKept() {
+        // an MCTP address (AF_MCTP 45, a one-byte endpoint id) as a kernel with MCTP links lists it in RTM_GETADDR
+        byte[] mctp = new NlBuilder(Nl.RTM_NEWADDR, 0).ifaddrmsg(45, 0, 0, 0, 1)
+                .attr(Nl.IFA_LOCAL, new byte[] {8}).attr(Nl.IFA_ADDRESS, new byte[] {8}).build(1);
+        NlMessage odd = NlMessage.parseAll(mctp, mctp.length).get(0);
+        assertThat(AddressMessages.decode(odd)).isNull();
+
+        List<NlMessage> real = new ArrayList<>();
+        for (byte[] d : ADDRS) {
+            real.addAll(NlMessage.parseAll(d, d.length));
+        }
+        List<Address> alone = Rtnl.decodeAll(real, Nl.RTM_NEWADDR, AddressMessages::decode);
+        assertThat(alone).extracting(a -> a.prefix().toString()).contains("10.4.0.1/24", "fd00:4::1/64");
+        List<NlMessage> mixed = new ArrayList<>(real);
+        mixed.add(0, odd);
+        mixed.add(mixed.size() / 2, odd);
+        mixed.add(mixed.size() - 1, odd); // before NLMSG_DONE
+        List<Address> kept = Rtnl.decodeAll(mixed, Nl.RTM_NEWADDR, AddressMessages::decode);
+        assertThat(kept).doesNotContainNull().map(Address::toString)
+                .containsExactlyElementsOf(alone.stream().map(Address::toString).toList());
+    }
 }
