@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.assertj.NetnsAssertions;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -199,6 +200,8 @@ class TrafficTest extends FdLeakCheck {
             assertThat(pb.masterIndex()).isEqualTo(bridge.index());
             assertThat(Ip.link(c, "pa").get("master")).isEqualTo("br0");
             assertThat(Ip.link(c, "pb").get("master")).isEqualTo("br0");
+            NetnsAssertions.assertThat(pa).in(c).isEnslavedTo(bridge);
+            NetnsAssertions.assertThat(pb).in(c).isEnslavedTo(bridge);
             ra.addAddress(toA.peer(), "10.2.0.1/24");
             rb.addAddress(toB.peer(), "10.2.0.2/24");
             rc.waitUntilUp(bridge, Duration.ofSeconds(10));
@@ -211,6 +214,13 @@ class TrafficTest extends FdLeakCheck {
             }
             // and the bridge really is in the path: without it, no way across
             rc.setNoMaster(pa);
+            assertThat(Ip.link(c, "pa").get("master")).isNull();
+            assertThatThrownBy(() -> NetnsAssertions.assertThat(pa).in(c).isEnslavedTo(bridge))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("Expecting link \"pa\" in net:[" + c.ino() + "] to be enslaved to \"br0\"")
+                    .hasMessageEndingWith("but it has no master");
+            NetnsAssertions.assertThat(pa).in(c).hasNoMaster();
+            NetnsAssertions.assertThat(pb).in(c).isEnslavedTo(bridge);
             try (ServerSocket server = listen(b, "10.2.0.2")) {
                 assertThatThrownBy(() -> Netns.execute(a, () -> {
                     try (Socket s = new Socket()) {
