@@ -41,14 +41,15 @@ public @interface Veth {
     String peerNetns() default "";
 
     /**
-     * The local end's name, at most 15 bytes; empty for a random {@code vethXXXXXXXX}.
+     * The local end's name, at most 15 bytes; empty for a random one: {@code veth} and 11 hex digits, e.g.
+     * {@code veth3fa09c1d2e4}.
      *
      * @return the name
      */
     String name() default "";
 
     /**
-     * The peer's name, at most 15 bytes; empty for a random one.
+     * The peer's name, at most 15 bytes; empty for a random one, of the same form.
      *
      * @return the name
      */
