@@ -34,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface Veth {
     /**
      * The further namespace of the test to put the peer in (see {@link TransientNetns#value()}); empty for the
-     * test's own namespace.
+     * test's own namespace. The pair does not choose how {@code lo} is there: if the method also has a
+     * {@code @TransientNetns("name") NsFd} parameter, its {@link TransientNetns#lo()} applies, before or after
+     * this parameter; otherwise {@code lo} is up.
      *
      * @return its name
      */

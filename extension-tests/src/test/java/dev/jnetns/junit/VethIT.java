@@ -341,4 +341,52 @@ class VethIT {
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }
+
+    @TransientNetns
+    static class PeerLo {
+        @Test
+        void vethFirst(@Veth(peerNetns = "peer") VethPair veth,
+                @TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer) {
+            SEEN.put("vethFirst", ipIn(peer, "link", "show"));
+            SEEN.put("vethFirstPeerHere", veth.peer().netnsIno() == peer.ino());
+        }
+
+        @Test
+        void nsFdFirst(@TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer,
+                @Veth(peerNetns = "peer") VethPair veth) {
+            SEEN.put("nsFdFirst", ipIn(peer, "link", "show"));
+        }
+
+        @Test
+        void byDefault(@Veth(peerNetns = "peer") VethPair veth, @TransientNetns("peer") NsFd peer) {
+            SEEN.put("byDefault", ipIn(peer, "link", "show"));
+        }
+
+        @Test
+        void disagreeing(@Veth(peerNetns = "p") VethPair veth, @TransientNetns(value = "p", lo = Netns.Lo.DOWN) NsFd down,
+                @TransientNetns("p") NsFd up) {
+            SEEN.put("ran", true);
+        }
+    }
+
+    @Test
+    void thePeersNamespaceHasTheLoItsNsFdParameterAsksForWhateverTheOrder() {
+        SEEN.clear();
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        EngineExecutionResults results = Kit.run(PeerLo.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(3).failed(1));
+        for (String test : new String[] {"vethFirst", "nsFdFirst"}) {
+            String lo = linkJson((String) Kit.get(SEEN, test), "lo");
+            assertThat(lo).as(test).contains("\"operstate\":\"DOWN\"").doesNotContain("\"UP\"");
+        }
+        assertThat(Kit.get(SEEN, "vethFirstPeerHere")).isEqualTo(true);
+        assertThat(linkJson((String) Kit.get(SEEN, "byDefault"), "lo")).contains("\"UP\"");
+        // two parameters that disagree on one namespace's lo: an error naming both, and nothing runs
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("disagreeing"), finishedWithFailure(
+                instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("'down'") && m.contains("'up'") && m.contains("lo = DOWN")
+                        && m.contains("lo = UP") && m.contains("\"p\"")))));
+        assertThat(SEEN).doesNotContainKey("ran");
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+    }
 }
