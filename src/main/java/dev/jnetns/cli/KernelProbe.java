@@ -87,8 +87,18 @@ final class KernelProbe {
      * timed; then everything is closed.
      */
     static String tcpEcho() {
+        return tcpEcho(7);
+    }
+
+    /**
+     * As {@link #tcpEcho()}, the client connecting to {@code clientPort} (the echo listens on 7: another port
+     * makes the probe fail, for tests). However it ends, the listener is closed, which ends a wait in
+     * {@code accept} that interrupting cannot, and the echo thread is waited for (bounded).
+     */
+    static String tcpEcho(int clientPort) {
         long start = System.nanoTime();
         ExecutorService server = null;
+        ServerSocket listener = null;
         try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl ra = Rtnl.open(a)) {
             VethPair pair = ra.createVeth(LinkSpec.veth("echo-a").peer("echo-b").peerNetns(b));
             ra.addAddress(pair.local(), "10.199.0.1/30");
@@ -98,12 +108,13 @@ final class KernelProbe {
                 rb.setUp(pair.peer());
             }
             long fixture = System.nanoTime();
-            ServerSocket listener = Netns.execute(b, () -> new ServerSocket(7, 1, InetAddress.getByName("10.199.0.2")));
+            ServerSocket bound = Netns.execute(b, () -> new ServerSocket(7, 1, InetAddress.getByName("10.199.0.2")));
+            listener = bound;
             server = Executors.newSingleThreadExecutor(r -> new Thread(r, "doctor-echo"));
-            CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> echoOnce(listener), server);
+            CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> echoOnce(bound), server);
             String reply = Netns.execute(a, () -> {
                 try (Socket client = new Socket()) {
-                    client.connect(new InetSocketAddress("10.199.0.2", 7), 5000);
+                    client.connect(new InetSocketAddress("10.199.0.2", clientPort), 5000);
                     client.setSoTimeout(5000);
                     client.getOutputStream().write("jnetns\n".getBytes(StandardCharsets.US_ASCII));
                     return new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII);
@@ -122,9 +133,25 @@ final class KernelProbe {
         } catch (Exception e) {
             throw new IllegalStateException(e.toString(), e);
         } finally {
+            if (listener != null) {
+                try {
+                    listener.close(); // the echo thread may still wait in accept: this ends the wait
+                } catch (IOException ignored) {
+                    // closing is all that was wanted
+                }
+            }
             if (server != null) {
                 server.shutdownNow();
+                awaitEnd(server);
             }
+        }
+    }
+
+    private static void awaitEnd(ExecutorService server) {
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

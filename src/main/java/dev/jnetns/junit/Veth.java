@@ -34,21 +34,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface Veth {
     /**
      * The further namespace of the test to put the peer in (see {@link TransientNetns#value()}); empty for the
-     * test's own namespace.
+     * test's own namespace. The pair does not choose how {@code lo} is there: if the method also has a
+     * {@code @TransientNetns("name") NsFd} parameter, its {@link TransientNetns#lo()} applies, before or after
+     * this parameter; otherwise {@code lo} is up.
      *
      * @return its name
      */
     String peerNetns() default "";
 
     /**
-     * The local end's name, at most 15 bytes; empty for a random {@code vethXXXXXXXX}.
+     * The local end's name, at most 15 bytes; empty for a random one: {@code veth} and 11 hex digits, e.g.
+     * {@code veth3fa09c1d2e4}.
      *
      * @return the name
      */
     String name() default "";
 
     /**
-     * The peer's name, at most 15 bytes; empty for a random one.
+     * The peer's name, at most 15 bytes; empty for a random one, of the same form.
      *
      * @return the name
      */

@@ -10,10 +10,13 @@ import dev.jnetns.link.LinkNames;
 import dev.jnetns.link.LinkSpec;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
+import java.lang.reflect.Parameter;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /** The extension behind {@link Veth}: makes a pair per parameter inside the test's namespaces. */
 final class VethExtension implements ParameterResolver {
@@ -37,7 +40,8 @@ final class VethExtension implements ParameterResolver {
                         + " namespace the test runs in, so that no link is ever made in the host's");
         NsFd peer = veth.peerNetns().isEmpty()
                 ? local
-                : TransientNetnsExtension.furtherNamespace(parameter, context, veth.peerNetns(), Netns.Lo.UP);
+                : TransientNetnsExtension.furtherNamespace(parameter, context, veth.peerNetns(),
+                        peerLo(parameter, veth.peerNetns()));
         VethPair pair;
         try {
             pair = create(request, veth, local, peer);
@@ -46,6 +50,32 @@ final class VethExtension implements ParameterResolver {
                     + ": " + e.getMessage(), e);
         }
         return type == VethPair.class ? pair : pair.local();
+    }
+
+    /**
+     * How {@code lo} is to be in the further namespace {@code name}: as the method's
+     * {@code @TransientNetns(name) NsFd} parameters ask (they must agree), whichever is resolved first; up if
+     * there is none. A pair has no wish of its own, so that it never overrides a parameter's {@code lo}.
+     */
+    private static Netns.Lo peerLo(ParameterContext parameter, String name) {
+        Netns.Lo lo = null;
+        Parameter first = null;
+        for (Parameter each : parameter.getDeclaringExecutable().getParameters()) {
+            Optional<TransientNetns> asked = AnnotationSupport.findAnnotation(each, TransientNetns.class);
+            if (asked.isEmpty() || !asked.get().value().equals(name)) {
+                continue;
+            }
+            if (lo == null) {
+                lo = asked.get().lo();
+                first = each;
+            } else if (asked.get().lo() != lo) {
+                throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+                        + " puts its peer in namespace \"" + name + "\", which '" + first.getName() + "' asks for with"
+                        + " lo = " + lo + " and '" + each.getName() + "' with lo = " + asked.get().lo()
+                        + ": one namespace has one lo; give them the same setting");
+            }
+        }
+        return lo == null ? Netns.Lo.UP : lo;
     }
 
     /** What the annotation asks for, checked before anything is made. */

@@ -27,9 +27,13 @@ final class AddressMessages {
         return m;
     }
 
+    /** The address, or null for a family other than IPv4 and IPv6 (e.g. MCTP's), which a dump skips. */
     static Address decode(NlMessage m) {
         ByteBuffer h = m.familyHeader(Nl.IFADDRMSG_LEN, "ifaddrmsg");
         int family = h.get(0) & 0xff;
+        if (family != Nl.AF_INET && family != Nl.AF_INET6) {
+            return null;
+        }
         int prefixLen = h.get(1) & 0xff;
         int flags = h.get(2) & 0xff;
         int scope = h.get(3) & 0xff;

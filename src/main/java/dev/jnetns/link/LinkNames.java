@@ -2,6 +2,7 @@ package dev.jnetns.link;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.function.IntUnaryOperator;
 
 /** Interface names: the kernel's rules, checked before any system call, and random names. */
 public final class LinkNames {
@@ -45,18 +46,28 @@ public final class LinkNames {
 
     /**
      * A random name: {@code prefix} followed by random hex digits up to 15 bytes, e.g. {@code veth3fa09c1d2e4}.
+     * The prefix is counted in UTF-8 bytes, as the kernel counts: {@code "ü"} (2 bytes) gets 13 digits.
      *
-     * @param prefix an ASCII prefix of at most 11 bytes (so at least 4 random digits remain)
-     * @return the name
+     * @param prefix a prefix of at most 11 bytes in UTF-8 (so at least 4 random digits remain)
+     * @return the name, exactly 15 bytes long
      */
     public static String random(String prefix) {
+        return random(prefix, RANDOM::nextInt);
+    }
+
+    /**
+     * As {@link #random(String)}, with the digits drawn from {@code digits} (given 16, it answers 0 to 15): a seam
+     * for tests that need to know which names will be drawn.
+     */
+    static String random(String prefix, IntUnaryOperator digits) {
         check(prefix);
-        if (prefix.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES - 4) {
+        int prefixBytes = prefix.getBytes(StandardCharsets.UTF_8).length;
+        if (prefixBytes > MAX_BYTES - 4) {
             throw new IllegalArgumentException("prefix \"" + prefix + "\" leaves fewer than 4 random digits");
         }
         StringBuilder s = new StringBuilder(prefix);
-        while (s.length() < MAX_BYTES) {
-            s.append(Character.forDigit(RANDOM.nextInt(16), 16));
+        for (int i = prefixBytes; i < MAX_BYTES; i++) {
+            s.append(Character.forDigit(digits.applyAsInt(16), 16));
         }
         return s.toString();
     }

@@ -53,22 +53,45 @@ public final class LinkSpec {
         this.name = name == null ? null : LinkNames.check(name);
     }
 
-    /** A veth pair; name the peer with {@link #peer(String)} (random otherwise). */
+    /**
+     * A veth pair; name the peer with {@link #peer(String)} (random otherwise).
+     *
+     * @param name the local end's name, or {@code null} for a random {@code veth} and 11 hex digits
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid (see {@link LinkNames#check})
+     */
     public static LinkSpec veth(String name) {
         return new LinkSpec("veth", "veth", name);
     }
 
-    /** A veth pair with random names for both ends. */
+    /**
+     * A veth pair with random names for both ends.
+     *
+     * @return the spec
+     */
     public static LinkSpec veth() {
         return veth(null);
     }
 
-    /** A bridge. */
+    /**
+     * A bridge.
+     *
+     * @param name the name, or {@code null} for a random {@code br...}
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid
+     */
     public static LinkSpec bridge(String name) {
         return new LinkSpec("bridge", "br", name);
     }
 
-    /** A VXLAN link with VXLAN network identifier {@code vni} (0 to 16777215). */
+    /**
+     * A VXLAN link with VXLAN network identifier {@code vni}.
+     *
+     * @param name the name, or {@code null} for a random {@code vx...}
+     * @param vni the VXLAN network identifier, 0 to 16777215
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid or the VNI out of range
+     */
     public static LinkSpec vxlan(String name, int vni) {
         if (vni < 0 || vni > 0xffffff) {
             throw new IllegalArgumentException("VNI " + vni + " out of range 0-16777215");
@@ -82,6 +105,11 @@ public final class LinkSpec {
      * A macvlan on {@code parent} (a link in the namespace of the handle that creates it), mode bridge unless
      * {@link #mode(MacvlanMode)} says otherwise. With {@link #netns(NsFd)} it is created straight in another
      * namespace while the parent stays.
+     *
+     * @param name the name, or {@code null} for a random {@code mv...}
+     * @param parent the link it sits on
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec macvlan(String name, Link parent) {
         Objects.requireNonNull(parent, "parent");
@@ -95,12 +123,22 @@ public final class LinkSpec {
     /**
      * A persistent tap device (created through {@code /dev/net/tun}, {@code TUNSETIFF} + {@code TUNSETPERSIST});
      * open it for frames with {@link Rtnl#openTap(Link)}. Its kind reads back as {@code tun}.
+     *
+     * @param name the name, or {@code null} for a random {@code tap...}
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec tap(String name) {
         return new LinkSpec("tap", "tap", name);
     }
 
-    /** A dummy link (needs the kernel's dummy driver). */
+    /**
+     * A dummy link (needs the kernel's dummy driver).
+     *
+     * @param name the name, or {@code null} for a random {@code dummy...}
+     * @return the spec
+     * @throws IllegalArgumentException if the name is invalid
+     */
     public static LinkSpec dummy(String name) {
         return new LinkSpec("dummy", "dummy", name);
     }
@@ -110,6 +148,9 @@ public final class LinkSpec {
      * from {@link #infoData(int, byte[])}.
      *
      * @param kind e.g. {@code vlan}, {@code ipvlan}, {@code wireguard}
+     * @param name the name, or {@code null} for a random one prefixed with (up to 6 letters and digits of) the kind
+     * @return the spec
+     * @throws IllegalArgumentException if the kind is empty or the name invalid
      */
     public static LinkSpec of(String kind, String name) {
         Objects.requireNonNull(kind, "kind");
@@ -130,17 +171,31 @@ public final class LinkSpec {
         throw new IllegalStateException("setting not applicable to a " + kind + " link");
     }
 
-    /** The kind ({@code veth}, {@code bridge}, {@code tap}...). */
+    /**
+     * The kind.
+     *
+     * @return {@code veth}, {@code bridge}, {@code tap}...
+     */
     public String kind() {
         return kind;
     }
 
-    /** The name, or {@code null} for a random one. */
+    /**
+     * The name.
+     *
+     * @return the name, or {@code null} for a random one
+     */
     public String name() {
         return name;
     }
 
-    /** The MTU. */
+    /**
+     * The MTU (of both ends of a veth).
+     *
+     * @param mtu the MTU, positive
+     * @return this spec
+     * @throws IllegalArgumentException if it is not positive
+     */
     public LinkSpec mtu(int mtu) {
         if (mtu <= 0) {
             throw new IllegalArgumentException("MTU must be positive, was " + mtu);
@@ -149,13 +204,23 @@ public final class LinkSpec {
         return this;
     }
 
-    /** The MAC address, {@code aa:bb:cc:dd:ee:ff}. */
+    /**
+     * The MAC address.
+     *
+     * @param mac as {@code aa:bb:cc:dd:ee:ff}
+     * @return this spec
+     * @throws IllegalArgumentException if it is not a valid MAC address
+     */
     public LinkSpec mac(String mac) {
         this.mac = Rtnl.parseMac(mac);
         return this;
     }
 
-    /** Bring the link up at creation (both ends of a veth). */
+    /**
+     * Bring the link up at creation (both ends of a veth).
+     *
+     * @return this spec
+     */
     public LinkSpec up() {
         this.up = true;
         return this;
@@ -164,13 +229,23 @@ public final class LinkSpec {
     /**
      * Create the link in {@code ns} instead of the handle's namespace ({@code IFLA_NET_NS_FD}). The handle
      * must stay open until {@code create} returns.
+     *
+     * @param ns the namespace
+     * @return this spec
      */
     public LinkSpec netns(NsFd ns) {
         this.netns = Objects.requireNonNull(ns, "ns");
         return this;
     }
 
-    /** The veth peer's name. */
+    /**
+     * The veth peer's name.
+     *
+     * @param peerName the name
+     * @return this spec
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalStateException if this is not a veth
+     */
     public LinkSpec peer(String peerName) {
         require("veth");
         this.peerName = LinkNames.check(peerName);
@@ -180,6 +255,10 @@ public final class LinkSpec {
     /**
      * The namespace to create the veth peer in ({@code IFLA_NET_NS_FD} inside {@code VETH_INFO_PEER}); by
      * default the peer goes where the local end goes.
+     *
+     * @param ns the peer's namespace
+     * @return this spec
+     * @throws IllegalStateException if this is not a veth
      */
     public LinkSpec peerNetns(NsFd ns) {
         require("veth");
@@ -187,7 +266,14 @@ public final class LinkSpec {
         return this;
     }
 
-    /** The VXLAN UDP destination port ({@code IFLA_VXLAN_PORT}, sent big-endian); the kernel's default is 8472. */
+    /**
+     * The VXLAN UDP destination port ({@code IFLA_VXLAN_PORT}, sent big-endian); the kernel's default is 8472.
+     *
+     * @param port 1 to 65535
+     * @return this spec
+     * @throws IllegalArgumentException if it is out of range
+     * @throws IllegalStateException if this is not a vxlan
+     */
     public LinkSpec port(int port) {
         require("vxlan");
         if (port <= 0 || port > 0xffff) {
@@ -197,14 +283,28 @@ public final class LinkSpec {
         return this;
     }
 
-    /** The VXLAN remote (unicast) endpoint, a numeric address. */
+    /**
+     * The VXLAN remote (unicast) endpoint.
+     *
+     * @param address a numeric IPv4 or IPv6 address
+     * @return this spec
+     * @throws IllegalArgumentException if it is not a numeric address
+     * @throws IllegalStateException if this is not a vxlan
+     */
     public LinkSpec remote(String address) {
         require("vxlan");
         this.remote = IpPrefix.parseAddress(address);
         return this;
     }
 
-    /** The VXLAN multicast group, a numeric address (needs {@link #device(Link)}). */
+    /**
+     * The VXLAN multicast group (needs {@link #device(Link)}).
+     *
+     * @param address a numeric multicast address
+     * @return this spec
+     * @throws IllegalArgumentException if it is not a numeric multicast address
+     * @throws IllegalStateException if this is not a vxlan
+     */
     public LinkSpec group(String address) {
         require("vxlan");
         InetAddress group = IpPrefix.parseAddress(address);
@@ -215,14 +315,27 @@ public final class LinkSpec {
         return this;
     }
 
-    /** The VXLAN local source address, a numeric address. */
+    /**
+     * The VXLAN local source address.
+     *
+     * @param address a numeric IPv4 or IPv6 address
+     * @return this spec
+     * @throws IllegalArgumentException if it is not a numeric address
+     * @throws IllegalStateException if this is not a vxlan
+     */
     public LinkSpec local(String address) {
         require("vxlan");
         this.local = IpPrefix.parseAddress(address);
         return this;
     }
 
-    /** The VXLAN underlying device (in the handle's namespace). */
+    /**
+     * The VXLAN underlying device.
+     *
+     * @param link a link of the creating handle's namespace
+     * @return this spec
+     * @throws IllegalStateException if this is not a vxlan
+     */
     public LinkSpec device(Link link) {
         require("vxlan");
         this.deviceIndex = link.index();
@@ -232,7 +345,11 @@ public final class LinkSpec {
 
     /**
      * The parent link ({@code IFLA_LINK}) for kinds that sit on another link, e.g. {@code vlan} or
-     * {@code ipvlan} made with {@link #of(String, String)}; a link of the creating handle's namespace.
+     * {@code ipvlan} made with {@link #of(String, String)}.
+     *
+     * @param parent a link of the creating handle's namespace
+     * @return this spec
+     * @throws IllegalStateException for a veth, tap or bridge
      */
     public LinkSpec parent(Link parent) {
         require(kind.equals("veth") || kind.equals("tap") || kind.equals("bridge") ? "-" : kind);
@@ -241,7 +358,13 @@ public final class LinkSpec {
         return this;
     }
 
-    /** The macvlan mode. */
+    /**
+     * The macvlan mode.
+     *
+     * @param mode the mode
+     * @return this spec
+     * @throws IllegalStateException if this is not a macvlan
+     */
     public LinkSpec mode(MacvlanMode mode) {
         require("macvlan");
         this.mode = Objects.requireNonNull(mode, "mode");
@@ -251,6 +374,11 @@ public final class LinkSpec {
     /**
      * A raw attribute for {@code IFLA_INFO_DATA} (kinds made with {@link #of(String, String)} or
      * {@link #dummy(String)}); the payload is sent as given, padded to 4 bytes.
+     *
+     * @param attributeType the attribute's type within {@code IFLA_INFO_DATA}, e.g. 1 for {@code IFLA_VLAN_ID}
+     * @param payload its payload (copied)
+     * @return this spec
+     * @throws IllegalStateException for a veth or tap
      */
     public LinkSpec infoData(int attributeType, byte[] payload) {
         require(kind.equals("veth") || kind.equals("tap") ? "-" : kind);

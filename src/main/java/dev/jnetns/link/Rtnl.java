@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * An rtnetlink handle bound to one network namespace: links, addresses, routes and qdiscs, in pure Java (no
@@ -53,6 +54,8 @@ public final class Rtnl implements AutoCloseable {
     private final long ino;
     private final String label;
     private volatile boolean closed;
+    /** Where the digits of random names come from; a seam for tests (null: {@link LinkNames#random(String)}). */
+    volatile IntUnaryOperator nameDigits;
 
     private Rtnl(NsFd ns, NetlinkSocket socket) {
         this.ns = ns;
@@ -268,7 +271,8 @@ public final class Rtnl implements AutoCloseable {
 
     /**
      * Creates a link; for a veth the result is the local end (see {@link #createVeth(LinkSpec)} for both).
-     * Without a name a random one is used, retried on {@code EEXIST}.
+     * Without a name a random one is used, drawn again on {@code EEXIST} (up to 16 times); a veth with one fixed
+     * name fails at once when it is the fixed name that is taken.
      *
      * @param spec what to create
      * @return the new link, read back from the namespace it was created in
@@ -385,8 +389,8 @@ public final class Rtnl implements AutoCloseable {
                     + ") was read from net:[" + spec.deviceNetnsIno + "], but " + label + " works in net:[" + ino + "]");
         }
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? LinkNames.random(spec.namePrefix) : spec.name;
-            String peer = veth ? (randomPeer ? LinkNames.random("veth") : spec.peerName) : null;
+            String name = randomName ? randomName(spec.namePrefix) : spec.name;
+            String peer = veth ? (randomPeer ? randomName("veth") : spec.peerName) : null;
             String op = "RTM_NEWLINK " + spec.kind + " " + q(name) + (veth ? " peer " + q(peer) : "");
             check(op);
             NlBuilder m = LinkMessages.newLink(spec, name, peer, peerNs);
@@ -397,15 +401,32 @@ public final class Rtnl implements AutoCloseable {
                 if (e.errno() != Errno.EEXIST || !(randomName || randomPeer) || attempt >= NAME_ATTEMPTS) {
                     throw e;
                 }
+                // a veth with one fixed name: another draw cannot help if it is the fixed name that is taken
+                if (!randomName && exists(spec.netns, name)) {
+                    throw e;
+                }
+                if (veth && !randomPeer && exists(peerNs, peer)) {
+                    throw e;
+                }
             }
         }
+    }
+
+    private String randomName(String prefix) {
+        IntUnaryOperator digits = nameDigits;
+        return digits == null ? LinkNames.random(prefix) : LinkNames.random(prefix, digits);
+    }
+
+    /** Whether a link named {@code name} exists in {@code target} (null: this handle's namespace). */
+    private boolean exists(NsFd target, String name) {
+        return inNetns(target, r -> r.findLink(name).isPresent());
     }
 
     private Link createTap(LinkSpec spec) {
         NsFd target = spec.netns != null ? spec.netns : ns;
         boolean randomName = spec.name == null;
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? LinkNames.random(spec.namePrefix) : spec.name;
+            String name = randomName ? randomName(spec.namePrefix) : spec.name;
             String op = "TUNSETIFF tap " + q(name);
             check(op);
             try {
@@ -872,10 +893,18 @@ public final class Rtnl implements AutoCloseable {
 
     /** A dump: every reply of {@code replyType}, decoded. */
     private <T> List<T> dump(NlBuilder request, int replyType, String op, Function<NlMessage, T> decode) {
+        return decodeAll(socket.dump(request, op), replyType, decode);
+    }
+
+    /** Every message of {@code replyType}, decoded, but for those the decoder skips (returns null for). */
+    static <T> List<T> decodeAll(List<NlMessage> messages, int replyType, Function<NlMessage, T> decode) {
         List<T> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(request, op)) {
+        for (NlMessage m : messages) {
             if (m.type() == replyType) {
-                out.add(decode.apply(m));
+                T decoded = decode.apply(m);
+                if (decoded != null) {
+                    out.add(decoded);
+                }
             }
         }
         return out;

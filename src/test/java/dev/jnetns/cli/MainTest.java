@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -109,8 +111,45 @@ class MainTest {
         assertThat(text).contains("namespace round trip   ok", "rtnetlink              ok: a fresh namespace has [lo]");
         // kinds this kernel has and lacks, each by the kernel's own answer
         assertThat(text).containsPattern("link kinds +yes: veth, bridge");
+        assertThat(text).containsPattern("qdiscs +yes: tbf");
+        assertKindsRow(row(text, "link kinds"),
+                List.of("veth", "bridge", "vxlan", "macvlan", "tap", "dummy", "vlan", "ipvlan", "wireguard", "gretap"));
+        assertKindsRow(row(text, "qdiscs"), List.of("tbf", "netem"));
         assertThat(text).containsPattern("veth TCP echo +ok: .*echoed; fixture [0-9.]+ ms, echo [0-9.]+ ms");
         assertThat(text).contains("verdict: jnetns works here").doesNotContain("FAILED");
+    }
+
+    /** The result column of the doctor's row {@code check}. */
+    private static String row(String text, String check) {
+        String start = String.format("  %-22s ", check);
+        for (String line : text.split("\n")) {
+            if (line.startsWith(start)) {
+                return line.substring(start.length()).strip();
+            }
+        }
+        throw new AssertionError("no row \"" + check + "\" in " + text);
+    }
+
+    /**
+     * A row {@code yes: a, b; no: c (ERRNO the kernel's text); d (...)} names every kind the doctor tries exactly
+     * once, and each kind the kernel refused with its errno (and text) in parentheses, whichever they are here.
+     */
+    private static void assertKindsRow(String result, List<String> probed) {
+        Matcher row = Pattern.compile("yes: ([^;]*)(?:; no: (.+))?").matcher(result);
+        assertThat(row.matches()).as("row %s", result).isTrue();
+        List<String> all = new ArrayList<>(row.group(1).isEmpty() ? List.of() : List.of(row.group(1).split(", ")));
+        if (row.group(2) != null) {
+            Matcher entry = Pattern.compile("([a-z]+) \\(([^()]*)\\)(?:; |$)").matcher(row.group(2));
+            int end = 0;
+            while (entry.find() && entry.start() == end) {
+                assertThat(entry.group(2)).as("the kernel's reason for %s in %s", entry.group(1), result)
+                        .matches("E[A-Z0-9]+( \\S.*)?");
+                all.add(entry.group(1));
+                end = entry.end();
+            }
+            assertThat(row.group(2).substring(end)).as("what is not \"kind (reason)\" in %s", result).isEmpty();
+        }
+        assertThat(all).as("kinds in %s", result).containsExactlyInAnyOrderElementsOf(probed);
     }
 
     @Test

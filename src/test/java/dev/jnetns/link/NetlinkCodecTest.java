@@ -378,4 +378,46 @@ class NetlinkCodecTest extends FdLeakCheck {
         assertThat(vx.u32(Nl.IFLA_VXLAN_ID)).isEqualTo(42);
         assertThat(m.familyHeader(Nl.IFINFOMSG_LEN, "ifinfomsg").getInt(4)).isEqualTo(5);
     }
+
+    @Test
+    void anAttributeTooLongForNlaLenIsRefusedNamingIt() {
+        // nla_len is 16 bits: header (4) and payload together at most 65535 bytes
+        byte[] msg = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(0, 1, 0, 0)
+                .attr(Nl.IFLA_IFALIAS, new byte[65531]).build(1);
+        NlAttrs attrs = NlMessage.parseAll(msg, msg.length).get(0).attributes(Nl.IFINFOMSG_LEN);
+        assertThat(attrs.bytes(Nl.IFLA_IFALIAS)).hasSize(65531);
+
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[65532]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("attribute type " + Nl.IFLA_IFALIAS + ": a payload of 65532 bytes does not fit in nla_len"
+                        + " (16 bits: at most 65531 bytes)");
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).string(Nl.IFLA_IFNAME, "x".repeat(65531)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attribute type " + Nl.IFLA_IFNAME + ": a payload of 65532 bytes");
+        assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[70000]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+    }
+
+    @Test
+    void anAddressOfAFamilyOtherThanIpIsSkippedAndTheRestOfTheDumpKept() {
+        // an MCTP address (AF_MCTP 45, a one-byte endpoint id) as a kernel with MCTP links lists it in RTM_GETADDR
+        byte[] mctp = new NlBuilder(Nl.RTM_NEWADDR, 0).ifaddrmsg(45, 0, 0, 0, 1)
+                .attr(Nl.IFA_LOCAL, new byte[] {8}).attr(Nl.IFA_ADDRESS, new byte[] {8}).build(1);
+        NlMessage odd = NlMessage.parseAll(mctp, mctp.length).get(0);
+        assertThat(AddressMessages.decode(odd)).isNull();
+
+        List<NlMessage> real = new ArrayList<>();
+        for (byte[] d : ADDRS) {
+            real.addAll(NlMessage.parseAll(d, d.length));
+        }
+        List<Address> alone = Rtnl.decodeAll(real, Nl.RTM_NEWADDR, AddressMessages::decode);
+        assertThat(alone).extracting(a -> a.prefix().toString()).contains("10.4.0.1/24", "fd00:4::1/64");
+        List<NlMessage> mixed = new ArrayList<>(real);
+        mixed.add(0, odd);
+        mixed.add(mixed.size() / 2, odd);
+        mixed.add(mixed.size() - 1, odd); // before NLMSG_DONE
+        List<Address> kept = Rtnl.decodeAll(mixed, Nl.RTM_NEWADDR, AddressMessages::decode);
+        assertThat(kept).doesNotContainNull().map(Address::toString)
+                .containsExactlyElementsOf(alone.stream().map(Address::toString).toList());
+    }
 }

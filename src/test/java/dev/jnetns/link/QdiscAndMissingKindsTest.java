@@ -2,6 +2,7 @@ package dev.jnetns.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
@@ -88,9 +89,29 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
                 Assumptions.abort("this kernel has no netem: " + e.getMessage());
             }
             Map<String, Object> q = rootQdisc(ns, "nem0");
-            assertThat(q.get("kind")).isEqualTo("netem");
+            assertThat(q).as("tc -j qdisc: the root qdisc of nem0").isNotNull();
+            assertNetemAsSet(q, 1000, 0.010, 0.002, 0.01);
             assertThat(rtnl.qdiscs(link).get(0).kind()).isEqualTo("netem");
         }
+    }
+
+    /**
+     * {@code q}, a qdisc of {@code tc -j qdisc}, is netem with this limit (packets), delay and jitter (seconds)
+     * and random loss (a fraction): tc prints times in seconds and percentages as fractions in JSON.
+     */
+    static void assertNetemAsSet(Map<String, Object> q, long limit, double delay, double jitter, double loss) {
+        assertThat(q.get("kind")).as("%s", q).isEqualTo("netem");
+        assertThat(Ip.<Object>get(q, "options", "limit")).as("limit in %s", q).isNotNull();
+        assertThat(Ip.num(Ip.get(q, "options", "limit"))).as("limit in %s", q).isEqualTo(limit);
+        assertThat(fraction(q, "options", "delay", "delay")).as("delay in %s", q).isCloseTo(delay, within(1e-6));
+        assertThat(fraction(q, "options", "delay", "jitter")).as("jitter in %s", q).isCloseTo(jitter, within(1e-6));
+        assertThat(fraction(q, "options", "loss-random", "loss")).as("loss in %s", q).isCloseTo(loss, within(1e-6));
+    }
+
+    private static double fraction(Map<String, Object> q, String... path) {
+        Object value = Ip.get(q, path);
+        assertThat(value).as("%s in %s", String.join(".", path), q).isInstanceOf(Number.class);
+        return ((Number) value).doubleValue();
     }
 
     /** Creates a link of a kind this kernel may lack: checks it if it works, else skips with the kernel's text. */

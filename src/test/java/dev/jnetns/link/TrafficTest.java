@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.assertj.NetnsAssertions;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -16,6 +17,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,26 +87,53 @@ class TrafficTest extends FdLeakCheck {
     }
 
     /**
-     * The host's namespace (this test's thread) cannot reach {@code address}: it does not own it (bind fails
-     * with EADDRNOTAVAIL) and the kernel would route it out of one of the host's own devices, never into a pair
-     * that lives only in transient namespaces.
+     * What the host's namespace (this test's thread) has: its links' names, and where it routes some addresses
+     * ({@code ip -j route get}: asked of the kernel, nothing is sent).
      */
-    private static void assertHostCannotReach(String address) throws IOException {
+    private record HostView(List<String> links, Map<String, String> routes) {
+        static HostView now(String... addresses) {
+            Map<String, String> routes = new TreeMap<>();
+            for (String address : addresses) {
+                routes.put(address, route(address));
+            }
+            return new HostView(Eye.ifnames(Eye.run("ip", "-j", "link", "show").output), routes);
+        }
+
+        /** The device, gateway, source and type of the host's route to {@code address}, or why there is none. */
+        private static String route(String address) {
+            Eye.Result r = Eye.run("ip", "-j", "route", "get", address);
+            if (r.exit != 0) {
+                assertThat(r.output).as("ip route get %s", address).contains("unreachable");
+                return "unreachable";
+            }
+            Map<String, Object> route = Json.parseArray(r.output).get(0);
+            return "dev " + route.get("dev") + " gateway " + route.get("gateway") + " prefsrc "
+                    + route.get("prefsrc") + " type " + route.get("type");
+        }
+    }
+
+    /**
+     * The host's namespace (this test's thread) cannot reach {@code address}: it does not own it (bind fails
+     * with EADDRNOTAVAIL), it has exactly the links it had before the test, and it routes the address as it did
+     * then: out of one of those links, or nowhere. Compared with the host's own earlier state, not with "no veth",
+     * since a host may have veths of its own (Docker's, for one).
+     */
+    private static void assertHostCannotReach(String address, HostView before) throws IOException {
         assertThatThrownBy(() -> new ServerSocket(0, 1, IpPrefix.parseAddress(address)).close())
                 .isInstanceOf(java.net.BindException.class).hasMessageContaining("Cannot assign requested address");
-        Eye.Result route = Eye.run("ip", "-j", "route", "get", address);
-        java.util.regex.Matcher dev = java.util.regex.Pattern.compile("\"dev\":\"([^\"]+)\"").matcher(route.output);
-        if (dev.find()) {
-            String hostLinks = Eye.run("ip", "-j", "-d", "link", "show", "dev", dev.group(1)).output;
-            assertThat(hostLinks).as("the host's route to %s: %s", address, route.output)
-                    .contains("\"ifname\":\"" + dev.group(1) + "\"").doesNotContain("\"info_kind\":\"veth\"");
-        } else {
-            assertThat(route.output).as("no route at all").contains("unreachable");
+        HostView now = HostView.now(address);
+        assertThat(now.links()).as("the host's links").containsExactlyElementsOf(before.links());
+        String route = now.routes().get(address);
+        assertThat(route).as("the host's route to %s, as before the test", address)
+                .isEqualTo(before.routes().get(address));
+        if (!route.equals("unreachable")) {
+            assertThat(route.split(" ")[1]).as("the host's route to %s: %s", address, route).isIn(before.links());
         }
     }
 
     @Test
     void tcpAndUdpCrossAVethAndTheHostCannotReachEither() throws Exception {
+        HostView host = HostView.now("10.1.0.1", "10.1.0.2");
         try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient()) {
             joined(a, b, "10.1.0.1/24", "10.1.0.2/24");
             try (ServerSocket server = listen(b, "10.1.0.2")) {
@@ -112,11 +143,11 @@ class TrafficTest extends FdLeakCheck {
 
                 // the host's namespace has no way into the pair (asked of the kernel: nothing is sent, since on a
                 // machine with a default route a packet from the host to 10.1.0.2 would leave the machine)
-                assertHostCannotReach("10.1.0.2");
+                assertHostCannotReach("10.1.0.2", host);
             }
             // nor a's end, while b reaches it
             try (ServerSocket server = listen(a, "10.1.0.1")) {
-                assertHostCannotReach("10.1.0.1");
+                assertHostCannotReach("10.1.0.1", host);
                 Future<String> served = echoOnce(server);
                 assertThat(talk(b, "10.1.0.1", server.getLocalPort(), "back")).isEqualTo("BACK");
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("back");
@@ -169,6 +200,8 @@ class TrafficTest extends FdLeakCheck {
             assertThat(pb.masterIndex()).isEqualTo(bridge.index());
             assertThat(Ip.link(c, "pa").get("master")).isEqualTo("br0");
             assertThat(Ip.link(c, "pb").get("master")).isEqualTo("br0");
+            NetnsAssertions.assertThat(pa).in(c).isEnslavedTo(bridge);
+            NetnsAssertions.assertThat(pb).in(c).isEnslavedTo(bridge);
             ra.addAddress(toA.peer(), "10.2.0.1/24");
             rb.addAddress(toB.peer(), "10.2.0.2/24");
             rc.waitUntilUp(bridge, Duration.ofSeconds(10));
@@ -181,6 +214,13 @@ class TrafficTest extends FdLeakCheck {
             }
             // and the bridge really is in the path: without it, no way across
             rc.setNoMaster(pa);
+            assertThat(Ip.link(c, "pa").get("master")).isNull();
+            assertThatThrownBy(() -> NetnsAssertions.assertThat(pa).in(c).isEnslavedTo(bridge))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("Expecting link \"pa\" in net:[" + c.ino() + "] to be enslaved to \"br0\"")
+                    .hasMessageEndingWith("but it has no master");
+            NetnsAssertions.assertThat(pa).in(c).hasNoMaster();
+            NetnsAssertions.assertThat(pb).in(c).isEnslavedTo(bridge);
             try (ServerSocket server = listen(b, "10.2.0.2")) {
                 assertThatThrownBy(() -> Netns.execute(a, () -> {
                     try (Socket s = new Socket()) {

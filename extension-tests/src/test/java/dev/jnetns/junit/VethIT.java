@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -60,10 +62,40 @@ class VethIT {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Interface names in {@code ip -j link} output. */
+    static List<String> ifnames(String json) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("\"ifname\":\"([^\"]+)\"").matcher(json);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /**
+     * Where the calling thread's namespace would route {@code address} ({@code ip -j route get}: the kernel is
+     * asked, nothing is sent): {@code dev D gateway G prefsrc S}, or what ip said when there is no route.
+     */
+    static String routeTo(String address) {
+        String out = Kit.exec("ip", "-j", "route", "get", address).strip();
+        if (!out.startsWith("[")) {
+            assertThat(out).as("ip route get %s", address).containsAnyOf("unreachable", "No route to host");
+            return "no route: " + out;
+        }
+        return "dev " + stringField(out, "dev") + " gateway " + stringField(out, "gateway") + " prefsrc "
+                + stringField(out, "prefsrc");
+    }
+
+    private static String stringField(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
     @Test
     void tcpAndUdpCrossAPairBetweenTwoNamespacesAndTheHostReachesNeither() throws Exception {
         SEEN.clear();
         String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        Map<String, String> hostRoutesBefore = Map.of("10.1.0.1", routeTo("10.1.0.1"), "10.1.0.2", routeTo("10.1.0.2"));
         EngineExecutionResults results = Kit.run(TwoNamespacesEcho.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
         VethPair veth = (VethPair) Kit.get(SEEN, "veth");
@@ -84,16 +116,20 @@ class VethIT {
 
         assertThat(Kit.get(SEEN, "tcp")).isEqualTo("pong");
         assertThat(Kit.get(SEEN, "udp")).isEqualTo("hello");
-        // the host's namespace cannot reach either end: it does not own the addresses, and it would route them
-        // out of a device of its own, not into the pair (asked of the kernel; nothing is sent)
-        String[] host = ((String) Kit.get(SEEN, "hostConnect")).split("\n---\n", 3);
-        assertThat(host[1]).contains("Cannot assign requested address");
-        Matcher dev = Pattern.compile("\"dev\":\"([^\"]+)\"").matcher(host[0]);
-        if (dev.find()) {
-            assertThat(host[2]).contains("\"ifname\":\"" + dev.group(1) + "\"");
-            assertThat(dev.group(1)).isNotIn(veth.local().name(), veth.peer().name());
-        } else {
-            assertThat(host[0]).as("no route at all").containsAnyOf("unreachable", "Network is unreachable");
+        // the host's namespace cannot reach either end, judged against its own state before the test (asked of
+        // the kernel; nothing is sent): it does not own the addresses, it had only the links it had before, and
+        // it routed each address as before the pair existed, out of one of those links or nowhere
+        assertThat(SEEN.get("hostError")).as("the host-side thread's failure").isNull();
+        assertThat((String) Kit.get(SEEN, "hostLinks")).as("the host's links while the pair existed")
+                .isEqualTo(String.join(",", ifnames(hostLinksBefore)));
+        for (String address : new String[] {"10.1.0.1", "10.1.0.2"}) {
+            assertThat((String) Kit.get(SEEN, "hostBind " + address)).contains("Cannot assign requested address");
+            String route = (String) Kit.get(SEEN, "hostRoute " + address);
+            assertThat(route).as("the host's route to %s while the pair existed", address)
+                    .isEqualTo(hostRoutesBefore.get(address));
+            if (route.startsWith("dev ")) {
+                assertThat(route.split(" ")[1]).as("the device of %s", route).isIn(ifnames(hostLinksBefore));
+            }
         }
         // nothing was made in the host's namespace, and the test's namespaces are closed
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
@@ -136,8 +172,8 @@ class VethIT {
                 });
                 answer.join();
                 SEEN.put("tcp", reply);
-                // the host's namespace has no route to either end
-                SEEN.put("hostConnect", hostAttempt());
+                // what the host's namespace knows of either end
+                hostAttempt();
             }
             try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress("10.1.0.1", 7001))) {
                 receiver.setSoTimeout(5000);
@@ -154,31 +190,31 @@ class VethIT {
         }
 
         /**
-         * What the host's namespace knows of 10.1.0.1, asked from a thread moved home. Nothing is sent: on a
-         * machine with a default route, a packet from the host to 10.1.0.1 would leave the machine. Instead the
-         * kernel is asked where it would route it, and whether the host owns the address (bind).
+         * What the host's namespace knows of 10.1.0.1 and 10.1.0.2, asked from a thread moved home. Nothing is
+         * sent: on a machine with a default route, a packet from the host to them would leave the machine.
+         * Instead the kernel is asked where it would route them, and whether the host owns them (bind); and the
+         * host's links are listed.
          */
-        private static String hostAttempt() throws Exception {
-            String[] result = new String[1];
+        private static void hostAttempt() throws Exception {
             try (NsFd home = NsFd.ofPid(ProcessHandle.current().pid())) {
                 Thread mover = new Thread(() -> {
                     try (var entered = Netns.enter(home)) {
-                        String route = Kit.exec("ip", "-j", "route", "get", "10.1.0.1");
-                        String bind;
-                        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("10.1.0.1"))) {
-                            bind = "bound";
-                        } catch (IOException e) {
-                            bind = e.toString();
+                        for (String address : new String[] {"10.1.0.1", "10.1.0.2"}) {
+                            SEEN.put("hostRoute " + address, routeTo(address));
+                            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+                                SEEN.put("hostBind " + address, "bound");
+                            } catch (IOException e) {
+                                SEEN.put("hostBind " + address, e.toString());
+                            }
                         }
-                        result[0] = route + "\n---\n" + bind + "\n---\n" + Kit.exec("ip", "-j", "link", "show");
-                    } catch (Exception e) {
-                        result[0] = e.toString();
+                        SEEN.put("hostLinks", String.join(",", ifnames(Kit.exec("ip", "-j", "link", "show"))));
+                    } catch (Throwable e) {
+                        SEEN.put("hostError", e.toString());
                     }
                 }, "host-side");
                 mover.start();
                 mover.join();
             }
-            return result[0];
         }
     }
 
@@ -302,6 +338,54 @@ class VethIT {
                 .haveExactly(1, event(test("wrongType"), finishedWithFailure(
                         instanceOf(ParameterResolutionException.class),
                         message(m -> m.contains("must be a dev.jnetns.link.VethPair or a dev.jnetns.link.Link")))));
+        assertThat(SEEN).doesNotContainKey("ran");
+        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+    }
+
+    @TransientNetns
+    static class PeerLo {
+        @Test
+        void vethFirst(@Veth(peerNetns = "peer") VethPair veth,
+                @TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer) {
+            SEEN.put("vethFirst", ipIn(peer, "link", "show"));
+            SEEN.put("vethFirstPeerHere", veth.peer().netnsIno() == peer.ino());
+        }
+
+        @Test
+        void nsFdFirst(@TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer,
+                @Veth(peerNetns = "peer") VethPair veth) {
+            SEEN.put("nsFdFirst", ipIn(peer, "link", "show"));
+        }
+
+        @Test
+        void byDefault(@Veth(peerNetns = "peer") VethPair veth, @TransientNetns("peer") NsFd peer) {
+            SEEN.put("byDefault", ipIn(peer, "link", "show"));
+        }
+
+        @Test
+        void disagreeing(@Veth(peerNetns = "p") VethPair veth, @TransientNetns(value = "p", lo = Netns.Lo.DOWN) NsFd down,
+                @TransientNetns("p") NsFd up) {
+            SEEN.put("ran", true);
+        }
+    }
+
+    @Test
+    void thePeersNamespaceHasTheLoItsNsFdParameterAsksForWhateverTheOrder() {
+        SEEN.clear();
+        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        EngineExecutionResults results = Kit.run(PeerLo.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(3).failed(1));
+        for (String test : new String[] {"vethFirst", "nsFdFirst"}) {
+            String lo = linkJson((String) Kit.get(SEEN, test), "lo");
+            assertThat(lo).as(test).contains("\"operstate\":\"DOWN\"").doesNotContain("\"UP\"");
+        }
+        assertThat(Kit.get(SEEN, "vethFirstPeerHere")).isEqualTo(true);
+        assertThat(linkJson((String) Kit.get(SEEN, "byDefault"), "lo")).contains("\"UP\"");
+        // two parameters that disagree on one namespace's lo: an error naming both, and nothing runs
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("disagreeing"), finishedWithFailure(
+                instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("'down'") && m.contains("'up'") && m.contains("lo = DOWN")
+                        && m.contains("lo = UP") && m.contains("\"p\"")))));
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }

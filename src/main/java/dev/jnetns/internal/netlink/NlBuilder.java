@@ -83,8 +83,17 @@ public final class NlBuilder {
         return this;
     }
 
-    /** An attribute with a raw payload. */
+    /**
+     * An attribute with a raw payload.
+     *
+     * @throws IllegalArgumentException if header and payload exceed 65535 bytes, the most {@code nla_len} (16
+     *     bits) can say
+     */
     public NlBuilder attr(int attrType, byte[] payload) {
+        if (Nl.NLA_HDRLEN + payload.length > 0xffff) {
+            throw new IllegalArgumentException("attribute type " + attrType + ": a payload of " + payload.length
+                    + " bytes does not fit in nla_len (16 bits: at most " + (0xffff - Nl.NLA_HDRLEN) + " bytes)");
+        }
         ensure(Nl.NLA_HDRLEN + payload.length + 4);
         b.putShort((short) (Nl.NLA_HDRLEN + payload.length)).putShort((short) attrType).put(payload);
         pad();

@@ -1,0 +1,137 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.jnetns.NetnsException;
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random link names: 15 bytes whatever the prefix, drawn again when the kernel says the name is taken, and not
+ * drawn again when it is a fixed name that is taken. Which names are drawn is forced through the handle's seam
+ * ({@link Rtnl#nameDigits}), so that a clash is certain; {@code ip -j link} shows what the kernel has.
+ */
+class RandomNamesTest extends FdLeakCheck {
+
+    /** Digits that spell {@code suffixes} one after the other, counting how many were drawn; then random ones. */
+    private static final class Draws implements IntUnaryOperator {
+        private final String planned;
+        final AtomicInteger drawn = new AtomicInteger();
+
+        Draws(String... suffixes) {
+            this.planned = String.join("", suffixes);
+        }
+
+        @Override
+        public int applyAsInt(int bound) {
+            assertThat(bound).isEqualTo(16);
+            int i = drawn.getAndIncrement();
+            return i < planned.length() ? Character.digit(planned.charAt(i), 16) : (int) (Math.random() * 16);
+        }
+    }
+
+    private static String hex(char c, int count) {
+        return String.valueOf(c).repeat(count);
+    }
+
+    @Test
+    void aNonAsciiPrefixIsCountedInBytes() {
+        for (String prefix : new String[] {"ü", "brü", "€", "ab€cd", "veth", "日本語"}) {
+            int prefixBytes = prefix.getBytes(StandardCharsets.UTF_8).length;
+            for (int i = 0; i < 20; i++) {
+                String name = LinkNames.random(prefix);
+                assertThat(name.getBytes(StandardCharsets.UTF_8)).as(name).hasSize(LinkNames.MAX_BYTES);
+                assertThat(name).startsWith(prefix);
+                assertThat(name.substring(prefix.length())).matches("[0-9a-f]{" + (15 - prefixBytes) + "}");
+                assertThat(LinkNames.check(name)).isEqualTo(name);
+            }
+        }
+        // 12 bytes in 6 characters leave only 3 digits
+        assertThatThrownBy(() -> LinkNames.random("日本語abc")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fewer than 4 random digits");
+        // 9 bytes in 3 characters: 6 digits, not 12
+        assertThat(LinkNames.random("日本語", new Draws("abcdef"))).isEqualTo("日本語abcdef");
+    }
+
+    @Test
+    void theKernelTakesARandomNameWithANonAsciiPrefix() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            String name = LinkNames.random("brü");
+            Link bridge = rtnl.create(LinkSpec.bridge(name));
+            assertThat(bridge.name()).isEqualTo(name);
+            assertThat(Ip.linkNames(ns)).containsExactly("lo", name);
+        }
+    }
+
+    @Test
+    void aRandomNameThatIsTakenIsDrawnAgain() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            String taken = "br" + hex('0', 13);
+            rtnl.create(LinkSpec.bridge(taken));
+            Draws draws = new Draws(hex('0', 13), hex('1', 13));
+            rtnl.nameDigits = draws;
+            Link made = rtnl.create(LinkSpec.bridge(null));
+            assertThat(made.name()).isEqualTo("br" + hex('1', 13));
+            assertThat(draws.drawn.get()).as("two names drawn").isEqualTo(26);
+            // nothing half-made: the first, clashing attempt left nothing behind
+            assertThat(Ip.linkNames(ns)).containsExactly("lo", taken, made.name());
+            assertThat(Ip.<String>get(Ip.link(ns, taken), "linkinfo", "info_kind")).isEqualTo("bridge");
+        }
+    }
+
+    @Test
+    void aVethWhosePeerNameIsTakenInThePeersNamespaceIsDrawnAgain() {
+        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+            String taken = "veth" + hex('c', 11);
+            rb.create(LinkSpec.bridge(taken));
+            // local, then peer: the first peer clashes in b
+            Draws draws = new Draws(hex('d', 11), hex('c', 11), hex('e', 11), hex('f', 11));
+            ra.nameDigits = draws;
+            VethPair pair = ra.createVeth(LinkSpec.veth().peerNetns(b));
+            assertThat(pair.local().name()).isEqualTo("veth" + hex('e', 11));
+            assertThat(pair.peer().name()).isEqualTo("veth" + hex('f', 11));
+            assertThat(draws.drawn.get()).as("two pairs of names drawn").isEqualTo(44);
+            assertThat(Ip.linkNames(a)).containsExactly("lo", pair.local().name());
+            assertThat(Ip.linkNames(b)).containsExactly("lo", taken, pair.peer().name());
+        }
+    }
+
+    @Test
+    void aFixedLocalNameThatIsTakenFailsAtOnceThoughThePeerNameIsRandom() {
+        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.create(LinkSpec.bridge("taken0"));
+            Draws draws = new Draws();
+            rtnl.nameDigits = draws;
+            NetnsException e = catchThrowableOfType(() -> rtnl.createVeth(LinkSpec.veth("taken0")),
+                    NetnsException.class);
+            assertThat(e.errnoName()).isEqualTo("EEXIST");
+            assertThat(e.getMessage()).startsWith("RTM_NEWLINK veth \"taken0\" peer \"veth");
+            assertThat(draws.drawn.get()).as("one peer name drawn, not 16").isEqualTo(11);
+            assertThat(Ip.linkNames(ns)).containsExactly("lo", "taken0");
+        }
+    }
+
+    @Test
+    void aFixedPeerNameThatIsTakenFailsAtOnceThoughTheLocalNameIsRandom() {
+        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+            rb.create(LinkSpec.bridge("takenp"));
+            Draws draws = new Draws();
+            ra.nameDigits = draws;
+            NetnsException e = catchThrowableOfType(
+                    () -> ra.createVeth(LinkSpec.veth().peer("takenp").peerNetns(b)), NetnsException.class);
+            assertThat(e.errnoName()).isEqualTo("EEXIST");
+            assertThat(e.getMessage()).contains("peer \"takenp\"");
+            assertThat(draws.drawn.get()).as("one local name drawn, not 16").isEqualTo(11);
+            assertThat(Ip.linkNames(a)).containsExactly("lo");
+            assertThat(Ip.linkNames(b)).containsExactly("lo", "takenp");
+        }
+    }
+}
