@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
  * The namespaces of one test (or of one class): the namespace its code runs in, the worker thread entered into
@@ -26,7 +27,10 @@ final class NetnsScope implements AutoCloseable {
     private final NsFd ns;
     private final boolean ownsNs;
     private final Worker worker;
-    private final Map<String, NsFd> extras = new LinkedHashMap<>();
+    private final Map<String, Extra> extras = new LinkedHashMap<>();
+
+    /** A further namespace: its handle, how {@code lo} was made, and the parameter that made it. */
+    private record Extra(NsFd ns, Netns.Lo lo, String by) {}
     private final List<String> leaks = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
     private boolean closed;
@@ -93,12 +97,26 @@ final class NetnsScope implements AutoCloseable {
         return task.run();
     }
 
-    /** The further namespace {@code name}, created on first use. */
-    synchronized NsFd extra(String name, Function<String, NsFd> create) {
+    /**
+     * The further namespace {@code name}, created on first use with {@code lo} (up if null); {@code by} names
+     * the parameter that asks. One that asks for another {@code lo} than the namespace was made with fails,
+     * naming both; null asks for nothing.
+     */
+    synchronized NsFd extra(String name, Netns.Lo lo, String by, Function<Netns.Lo, NsFd> create) {
         if (closed) {
             throw new IllegalStateException("the namespaces of " + owner + " are closed");
         }
-        return extras.computeIfAbsent(name, create);
+        Extra had = extras.get(name);
+        if (had == null) {
+            Netns.Lo made = lo == null ? Netns.Lo.UP : lo;
+            had = new Extra(create.apply(made), made, by);
+            extras.put(name, had);
+        } else if (lo != null && lo != had.lo()) {
+            throw new ParameterResolutionException("namespace \"" + name + "\" of " + owner + ": " + by
+                    + " asks for lo = " + lo + ", but " + had.by() + " had it made with lo = " + had.lo()
+                    + "; one namespace has one lo: give them the same setting");
+        }
+        return had.ns();
     }
 
     /** Threads found left inside the namespaces, as text; filled by {@link #close(long)}. */
@@ -122,7 +140,7 @@ final class NetnsScope implements AutoCloseable {
         closed = true;
         try {
             releaseWorker(graceMillis);
-            List<NsFd> owned = new ArrayList<>(extras.values());
+            List<NsFd> owned = new ArrayList<>(extras.values().stream().map(Extra::ns).toList());
             if (ownsNs && ns != null) {
                 owned.add(0, ns);
             }
@@ -142,7 +160,7 @@ final class NetnsScope implements AutoCloseable {
             if (ownsNs && ns != null) {
                 ns.close();
             }
-            extras.values().forEach(NsFd::close);
+            extras.values().forEach(e -> e.ns().close());
         }
     }
 
@@ -176,8 +194,8 @@ final class NetnsScope implements AutoCloseable {
     }
 
     private String name(NsFd each) {
-        for (Map.Entry<String, NsFd> e : extras.entrySet()) {
-            if (e.getValue() == each) {
+        for (Map.Entry<String, Extra> e : extras.entrySet()) {
+            if (e.getValue().ns() == each) {
                 return "namespace \"" + e.getKey() + "\" net:[" + each.ino() + "]";
             }
         }

@@ -247,7 +247,10 @@ final class TransientNetnsExtension
         return scope.ns();
     }
 
-    /** The further namespace {@code name} of the test (or class), created on first use. */
+    /**
+     * The further namespace {@code name} of the test (or class), created on first use with {@code lo} (up if
+     * null, which asks for nothing); a parameter asking for another {@code lo} than it was made with fails.
+     */
     static NsFd furtherNamespace(ParameterContext parameter, ExtensionContext context, String name, Netns.Lo lo) {
         ExtensionContext.Store store = context.getStore(STORE);
         NetnsScope owner;
@@ -264,7 +267,7 @@ final class TransientNetnsExtension
                 store.put(TEST_SCOPE, owner);
             }
         }
-        return owner.extra(name, key -> create(lo, context));
+        return owner.extra(name, lo, describe(parameter), made -> create(made, context));
     }
 
     private static boolean isClassLevel(ParameterContext parameter, ExtensionContext context) {

@@ -54,7 +54,7 @@ final class VethExtension implements ParameterResolver {
 
     /**
      * How {@code lo} is to be in the further namespace {@code name}: as the method's
-     * {@code @TransientNetns(name) NsFd} parameters ask (they must agree), whichever is resolved first; up if
+     * {@code @TransientNetns(name) NsFd} parameters ask (they must agree), whichever is resolved first; null if
      * there is none. A pair has no wish of its own, so that it never overrides a parameter's {@code lo}.
      */
     private static Netns.Lo peerLo(ParameterContext parameter, String name) {
@@ -75,7 +75,7 @@ final class VethExtension implements ParameterResolver {
                         + ": one namespace has one lo; give them the same setting");
             }
         }
-        return lo == null ? Netns.Lo.UP : lo;
+        return lo; // null: no wish (the namespace is made with lo up, or kept as another parameter had it made)
     }
 
     /** What the annotation asks for, checked before anything is made. */

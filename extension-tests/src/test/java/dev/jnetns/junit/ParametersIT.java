@@ -82,6 +82,37 @@ class ParametersIT {
         }
     }
 
+    @TransientNetns
+    static class LoAcrossMethods {
+        @BeforeEach
+        void before(@TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer) {
+            SEEN.put("before", peer.ino());
+        }
+
+        @Test
+        void agrees(@TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer) {
+            SEEN.put("agrees", peer.ino());
+        }
+
+        @Test
+        void disagrees(@TransientNetns("peer") NsFd peer) {
+            SEEN.put("ran", true);
+        }
+    }
+
+    @Test
+    void oneNamespaceAskedForWithTwoLoSettingsInTwoMethodsFailsNamingBoth() {
+        SEEN.clear();
+        EngineExecutionResults results = Kit.run(LoAcrossMethods.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("disagrees"), finishedWithFailure(
+                instanceOf(ParameterResolutionException.class),
+                message(m -> m.contains("namespace \"peer\"") && m.contains("'peer' of disagrees asks for lo = UP")
+                        && m.contains("'peer' of before had it made with lo = DOWN")))));
+        assertThat(SEEN).doesNotContainKey("ran");
+        assertThat(Kit.get(SEEN, "agrees")).isNotNull();
+    }
+
     @Test
     void namedNamespacesAreFreshSharedByNameAndNotEntered() {
         SEEN.clear();
