@@ -116,6 +116,7 @@ class LeakTest {
     void aQuietJvmHoldsNoWorkerThreads() throws Exception {
         // 8 callers at once need 8 workers; once quiet for the keep-alive (2 s by default) they all end
         int callers = 8;
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
         CountDownLatch together = new java.util.concurrent.CountDownLatch(callers);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         Set<Long> created = ConcurrentHashMap.newKeySet();
@@ -126,6 +127,7 @@ class LeakTest {
                     try (NsFd ns = Netns.newTransient()) {
                         created.add(ns.ino());
                         return Netns.execute(ns, () -> {
+                            workers.add(Thread.currentThread()); // the worker running this call
                             together.countDown();
                             together.await(30, TimeUnit.SECONDS);
                             return Eye.threadIno() - ns.ino();
@@ -139,9 +141,17 @@ class LeakTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Eye.javaThreadsNamed("jnetns-worker-")).hasSizeGreaterThanOrEqualTo(callers);
+        // seen while they were in use, so a slow machine's keep-alive running out before this line cannot matter
+        assertThat(workers).as("workers that ran the calls at once").hasSize(callers)
+                .allSatisfy(w -> assertThat(w.getName()).startsWith("jnetns-worker-"));
+        assertThat(together.getCount()).as("callers that did not get inside together").isZero();
         assertThat(Eye.threadsIn(created)).isEmpty();
 
+        for (Thread worker : workers) {
+            worker.join(30_000);
+        }
+        assertThat(workers.stream().filter(Thread::isAlive).map(Thread::getName))
+                .as("workers of the calls still alive after their keep-alive").isEmpty();
         boolean allEnded = Eye.await(
                 () -> Eye.javaThreadsNamed("jnetns-worker-").isEmpty() && WorkerPool.shared().idleCount() == 0, 30);
         assertThat(allEnded)
