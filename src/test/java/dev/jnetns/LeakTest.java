@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 13: many namespaces created, used and closed leave no descriptor and no thread behind. */
+/**
+ * Scenarios 6 and 8, repeated: many namespaces created, used and closed (and many calls refused, on closed handles
+ * and on files that are not network namespaces) leave no descriptor and no thread behind, and a quiet JVM ends up
+ * with no jnetns worker thread.
+ */
 @Timeout(120)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class LeakTest {
