@@ -137,9 +137,14 @@ public final class Eye {
      * What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}, but for those
      * the library's supply of prepared namespaces holds right now (a namespace waiting in its queue or being made,
      * and its spare socket): those come and go on their own. A descriptor the supply has handed out is listed
-     * like any other.
+     * like any other. Read while the supply is not making a namespace: it opens a descriptor a moment before it
+     * says it is its own (and closes those of an idle queue a moment after: {@link #openedSince} looks again).
      */
     public static List<String> fdTargets() {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(Eye::scanFdTargets);
+    }
+
+    private static List<String> scanFdTargets() {
         List<String> targets = new ArrayList<>();
         for (Path fd : list(FDS)) {
             try {
@@ -226,6 +231,11 @@ public final class Eye {
      * prepared namespaces (inode numbers are reused: a fresh prepared namespace may have a closed one's number).
      */
     public static long fdsPointingTo(long ino) {
+        // read while the supply is not making a namespace, as fdTargets is
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanFdsPointingTo(ino));
+    }
+
+    private static long scanFdsPointingTo(long ino) {
         String wanted = "net:[" + ino + "]";
         long count = 0;
         for (Path fd : list(FDS)) {
