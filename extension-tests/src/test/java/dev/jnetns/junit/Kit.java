@@ -90,8 +90,15 @@ final class Kit {
      * Open descriptors of this process, namespace descriptors included, except those jnetns' supply of prepared
      * namespaces holds right now (a namespace waiting in its queue or being made, and its spare socket: see
      * README): those come and go on their own. A descriptor the supply has handed out counts like any other.
+     * Counted while the supply is not making a namespace (it opens a descriptor a moment before it says it is
+     * its own); it closes those of an idle queue a moment after it stopped saying so: compare with
+     * {@link #eventually}.
      */
     static int fdCount() {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(Kit::scanFdCount);
+    }
+
+    private static int scanFdCount() {
         int n = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
@@ -108,9 +115,13 @@ final class Kit {
     /**
      * Descriptors of this process that point at namespace {@code ino}, except those jnetns' supply of prepared
      * namespaces holds right now: the kernel gives a closed namespace's inode number to the next namespace made,
-     * which may be one the supply has just prepared.
+     * which may be one the supply has just prepared. Counted as {@link #fdCount()} is.
      */
     static int fdsOn(long ino) {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanFdsOn(ino));
+    }
+
+    private static int scanFdsOn(long ino) {
         int n = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
