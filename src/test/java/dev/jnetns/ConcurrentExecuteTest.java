@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 5: many concurrent execute calls each see their own target and leave every caller home. */
+/** Scenario 5: 200 concurrent execute calls from many threads each see their own target and leave every caller home. */
 @Timeout(120)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class ConcurrentExecuteTest {
@@ -45,47 +48,61 @@ class ConcurrentExecuteTest {
 
     @Test
     void platformThreadCallers() throws Exception {
-        int threads = 16;
-        ExecutorService callers = Executors.newFixedThreadPool(threads);
-        try {
-            // the first call of every caller waits until all 16 are inside at once, so they truly overlap
-            CountDownLatch allInside = new CountDownLatch(threads);
-            Set<Thread> callerThreads = ConcurrentHashMap.newKeySet();
-            List<Future<long[]>> results = new ArrayList<>();
-            for (int c = 0; c < threads; c++) {
-                int first = c;
-                results.add(callers.submit(() -> {
-                    callerThreads.add(Thread.currentThread());
-                    List<Long> seen = new ArrayList<>();
-                    for (int i = first; i < CALLS; i += threads) {
-                        NsFd target = targets.get(i);
-                        boolean wait = i == first;
-                        long callerBefore = Eye.threadIno();
-                        long inside = Netns.execute(target, () -> {
-                            if (wait) {
-                                allInside.countDown();
-                                allInside.await(30, TimeUnit.SECONDS);
-                            }
-                            return Eye.threadIno();
-                        });
-                        long callerAfter = Eye.threadIno();
-                        seen.add(target.ino() == inside && callerBefore == home && callerAfter == home ? 1L : -i - 1L);
-                    }
-                    return seen.stream().mapToLong(Long::longValue).toArray();
-                }));
-            }
-            int total = 0;
-            for (Future<long[]> f : results) {
-                long[] seen = f.get(60, TimeUnit.SECONDS);
-                assertThat(seen).as("1 = own target seen and caller home; -(i+1) = call i went wrong").containsOnly(1L);
-                total += seen.length;
-            }
-            assertThat(total).isEqualTo(CALLS);
-            assertThat(allInside.getCount()).as("all 16 callers were inside at once").isZero();
-            assertThat(callerThreads).hasSize(threads);
-        } finally {
-            callers.shutdownNow();
+        // 200 platform threads, one per target, released together; inside, each call holds until all 200 are
+        // in (bounded), so the calls truly overlap: 200 namespaces entered at once
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch allInside = new CountDownLatch(CALLS);
+        AtomicInteger insideNow = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        long[][] seen = new long[CALLS][];
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            int call = i;
+            NsFd target = targets.get(i);
+            Thread caller = new Thread(() -> {
+                try {
+                    go.await();
+                    long callerBefore = Eye.threadIno();
+                    long[] inside = Netns.execute(target, () -> {
+                        mostAtOnce.accumulateAndGet(insideNow.incrementAndGet(), Math::max);
+                        try {
+                            allInside.countDown();
+                            allInside.await(60, TimeUnit.SECONDS);
+                            return new long[] {Eye.threadIno(), Eye.tid()};
+                        } finally {
+                            insideNow.decrementAndGet();
+                        }
+                    });
+                    seen[call] = new long[] {inside[0], inside[1], callerBefore, Eye.threadIno()};
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "concurrent-caller-" + i);
+            callers.add(caller);
+            caller.start();
         }
+        go.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (Thread caller : callers) {
+            caller.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        assertThat(callers.stream().filter(Thread::isAlive).map(Thread::getName)).as("callers still running").isEmpty();
+        assertThat(failures).as("what the callers threw").isEmpty();
+
+        Set<Long> workerTids = new HashSet<>();
+        for (int i = 0; i < CALLS; i++) {
+            assertThat(seen[i]).as("call %d returned", i).isNotNull();
+            assertThat(seen[i][0]).as("call %d: namespace seen inside", i).isEqualTo(targets.get(i).ino());
+            assertThat(seen[i][2]).as("call %d: caller before", i).isEqualTo(home);
+            assertThat(seen[i][3]).as("call %d: caller after", i).isEqualTo(home);
+            workerTids.add(seen[i][1]);
+        }
+        assertThat(mostAtOnce.get()).as("calls inside their namespaces at once").isEqualTo(CALLS);
+        assertThat(workerTids).as("threads that ran the calls").hasSize(CALLS);
+        assertThat(insideNow.get()).isZero();
+        Set<Long> inos = targets.stream().map(NsFd::ino).collect(Collectors.toSet());
+        assertThat(Eye.threadsIn(inos)).as("threads in a target namespace, still open").isEmpty();
     }
 
     @Test

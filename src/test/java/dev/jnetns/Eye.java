@@ -134,16 +134,26 @@ public final class Eye {
     }
 
     /**
-     * What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}; see
-     * {@link #markPreparedSpare} for the spare sockets of prepared namespaces.
+     * What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}, but for those
+     * the library's supply of prepared namespaces holds right now (a namespace waiting in its queue or being made,
+     * and its spare socket): those come and go on their own. A descriptor the supply has handed out is listed
+     * like any other. Read while the supply is not making a namespace: it opens a descriptor a moment before it
+     * says it is its own (and closes those of an idle queue a moment after: {@link #openedSince} looks again).
      */
     public static List<String> fdTargets() {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(Eye::scanFdTargets);
+    }
+
+    private static List<String> scanFdTargets() {
         List<String> targets = new ArrayList<>();
         for (Path fd : list(FDS)) {
             try {
                 // a file deleted meanwhile (a concurrent build cleaning target/) changes its link's text
-                targets.add(markPreparedSpare(fd.getFileName().toString(),
-                        Files.readSymbolicLink(fd).toString().replaceFirst(" \\(deleted\\)$", "")));
+                String target = Files.readSymbolicLink(fd).toString().replaceFirst(" \\(deleted\\)$", "");
+                // asked after reading the link: a descriptor handed out meanwhile counts as the taker's
+                if (!heldBySupply(fd)) {
+                    targets.add(target);
+                }
             } catch (IOException e) {
                 // closed while we looked (the listing's own descriptor, for one)
             }
@@ -151,13 +161,18 @@ public final class Eye {
         return targets;
     }
 
+    private static boolean heldBySupply(Path fd) {
+        return dev.jnetns.internal.PreparedNamespaces.shared().holdsReady(Integer.parseInt(fd.getFileName().toString()));
+    }
+
     /**
      * Descriptors open now that were not open in {@code before} (a list from {@link #fdTargets()}), compared as a
      * multiset of targets. Descriptors closed meanwhile (the JVM's cleaners close some at any time) do not count.
      */
     public static List<String> openedSince(List<String> before) {
-        // jnetns' background thread holds a socket for a moment while it prepares a namespace: a leak stays,
-        // that goes, so look again for a little while before reporting
+        // jnetns' background thread opens a namespace and a socket a moment before it says they are its own, and
+        // closes them a moment after it stopped saying so: a leak stays, those go, so look again for a little
+        // while before reporting
         List<String> added = openedSinceNow(before);
         for (int i = 0; i < 100 && !added.isEmpty(); i++) {
             try {
@@ -176,9 +191,9 @@ public final class Eye {
         for (String old : before) {
             added.remove(old);
         }
-        // jnetns keeps a few fresh namespaces ready in the background (PreparedNamespaces): those come and go on
-        // their own, bounded by the queue's depth; tests check their own namespaces with fdsPointingTo
-        added.removeIf(target -> target.startsWith("net:[") && isPrepared(target));
+        // the descriptors the supply of prepared namespaces holds right now are left out by fdTargets; any other
+        // namespace descriptor counts, whatever its number (a freed inode number goes to the next namespace made,
+        // so "the supply once made net:[N]" says nothing about who holds a descriptor on net:[N] now)
         return added;
     }
 
@@ -211,23 +226,21 @@ public final class Eye {
         }
     }
 
-    private static boolean isPrepared(String target) {
-        long ino = Long.parseLong(target.substring(5, target.indexOf(']')));
-        return dev.jnetns.internal.PreparedNamespaces.shared().wasPrepared(ino);
-    }
-
     /**
      * Descriptors of this process that point to namespace {@code ino}, but for one waiting in the library's queue of
      * prepared namespaces (inode numbers are reused: a fresh prepared namespace may have a closed one's number).
      */
     public static long fdsPointingTo(long ino) {
+        // read while the supply is not making a namespace, as fdTargets is
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanFdsPointingTo(ino));
+    }
+
+    private static long scanFdsPointingTo(long ino) {
         String wanted = "net:[" + ino + "]";
         long count = 0;
         for (Path fd : list(FDS)) {
             try {
-                if (wanted.equals(Files.readSymbolicLink(fd).toString())
-                        && !dev.jnetns.internal.PreparedNamespaces.shared()
-                                .holdsReady(Integer.parseInt(fd.getFileName().toString()))) {
+                if (wanted.equals(Files.readSymbolicLink(fd).toString()) && !heldBySupply(fd)) {
                     count++;
                 }
             } catch (IOException e) {

@@ -8,11 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 11: a fresh namespace has only lo, and the host's loopback is out of reach. */
+/** Scenario 13: a fresh namespace has only lo, and the host's loopback is out of reach. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class IsolationTest {
@@ -24,8 +26,15 @@ class IsolationTest {
             assertThat(link.exit).as("%s", link).isZero();
             assertThat(Eye.ifnames(link.output)).containsExactly("lo");
             assertThat(Eye.flagsOf(link.output, "lo")).contains("UP", "LOOPBACK");
-            // the eye can tell: the host has more than lo
-            assertThat(Eye.ifnames(Eye.run("ip", "-j", "link").output)).contains("lo");
+            // the listing is the namespace's: a process started the same way runs inside it
+            assertThat(Netns.execute(ns, Eye::childIno)).as("namespace of a process started inside").isEqualTo(ns.ino());
+            // and the eye does see another list at home: an ip started from this thread runs in the host's
+            // namespace, and whatever links the host has besides lo (this test cannot know which), none is inside
+            assertThat(Eye.childIno()).as("namespace of a process started at home").isEqualTo(Eye.threadIno())
+                    .isNotEqualTo(ns.ino());
+            List<String> hostOnly = new ArrayList<>(Eye.ifnames(Eye.run("ip", "-j", "link").output));
+            assertThat(hostOnly.remove("lo")).as("the host's list has its own lo").isTrue();
+            assertThat(Eye.ifnames(link.output)).doesNotContainAnyElementsOf(hostOnly);
         }
     }
 

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 13: many namespaces created, used and closed leave no descriptor and no thread behind. */
+/**
+ * Scenarios 6 and 8, repeated: many namespaces created, used and closed (and many calls refused, on closed handles
+ * and on files that are not network namespaces) leave no descriptor and no thread behind, and a quiet JVM ends up
+ * with no jnetns worker thread.
+ */
 @Timeout(120)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class LeakTest {
@@ -116,6 +120,7 @@ class LeakTest {
     void aQuietJvmHoldsNoWorkerThreads() throws Exception {
         // 8 callers at once need 8 workers; once quiet for the keep-alive (2 s by default) they all end
         int callers = 8;
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
         CountDownLatch together = new java.util.concurrent.CountDownLatch(callers);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         Set<Long> created = ConcurrentHashMap.newKeySet();
@@ -126,6 +131,7 @@ class LeakTest {
                     try (NsFd ns = Netns.newTransient()) {
                         created.add(ns.ino());
                         return Netns.execute(ns, () -> {
+                            workers.add(Thread.currentThread()); // the worker running this call
                             together.countDown();
                             together.await(30, TimeUnit.SECONDS);
                             return Eye.threadIno() - ns.ino();
@@ -139,9 +145,17 @@ class LeakTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Eye.javaThreadsNamed("jnetns-worker-")).hasSizeGreaterThanOrEqualTo(callers);
+        // seen while they were in use, so a slow machine's keep-alive running out before this line cannot matter
+        assertThat(workers).as("workers that ran the calls at once").hasSize(callers)
+                .allSatisfy(w -> assertThat(w.getName()).startsWith("jnetns-worker-"));
+        assertThat(together.getCount()).as("callers that did not get inside together").isZero();
         assertThat(Eye.threadsIn(created)).isEmpty();
 
+        for (Thread worker : workers) {
+            worker.join(30_000);
+        }
+        assertThat(workers.stream().filter(Thread::isAlive).map(Thread::getName))
+                .as("workers of the calls still alive after their keep-alive").isEmpty();
         boolean allEnded = Eye.await(
                 () -> Eye.javaThreadsNamed("jnetns-worker-").isEmpty() && WorkerPool.shared().idleCount() == 0, 30);
         assertThat(allEnded)

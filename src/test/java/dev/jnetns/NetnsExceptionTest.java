@@ -7,7 +7,10 @@ import dev.jnetns.internal.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Scenario 12: the one exception type names the operation, the errno's name and its text. */
+/**
+ * Not a scenario of its own: the one exception type that scenarios 7, 8 and 9 fail with names the operation, the
+ * errno's name and its text (its formats, and two real kernel failures).
+ */
 @Timeout(60)
 class NetnsExceptionTest {
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 14: the demo's round trip. */
+/**
+ * The command line: the demo's round trip (scenarios 1 and 3 end to end: a transient namespace the caller is not
+ * in, a call executed inside it, the caller home afterwards) and the doctor, with and without the privilege.
+ */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class MainTest {
@@ -40,7 +43,7 @@ class MainTest {
 
     @Test
     void underUnshareUrTheFailureNamesTheFix() throws Exception {
-        // measured (DESIGN.md): under `unshare -Ur` a namespace can be created but setns back home gives EPERM
+        // README, Requirements: under `unshare -Ur` a namespace can be created but setns back home gives EPERM
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
         Output r = childJvm("/usr/bin/unshare", "-Ur");
         assertThat(r.exit).as(r.text).isEqualTo(1);

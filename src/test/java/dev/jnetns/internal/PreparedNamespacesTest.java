@@ -5,16 +5,73 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import java.io.File;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Namespaces made ahead: fresh, handed out once, entered by nothing, and gone when the supply is idle. */
 @Timeout(60)
 class PreparedNamespacesTest {
+    /** The supplies this test made; each must be stopped and drained before the test ends. */
+    private final List<PreparedNamespaces> supplies = new ArrayList<>();
+
+    /**
+     * A private supply for this test, with a short keep-alive: its thread (also named {@code jnetns-prepare}) and
+     * what it prepares are invisible to the shared supply's hooks, so a late refill after the test would look
+     * like a leaked descriptor or thread to the test classes after it.
+     */
+    private PreparedNamespaces supply(int depth, long keepAliveMillis) {
+        PreparedNamespaces supply = new PreparedNamespaces(depth, keepAliveMillis);
+        supplies.add(supply);
+        return supply;
+    }
+
+    /** Waits (bounded) until each supply of the test has drained and its thread has ended. */
+    @AfterEach
+    void retireSupplies() throws Exception {
+        for (PreparedNamespaces supply : supplies) {
+            boolean retired = Eye.await(() -> {
+                Thread t = fillerOf(supply);
+                return (t == null || !t.isAlive()) && supply.readyCount() == 0;
+            }, 20);
+            assertThat(retired).as("the test's supply drained (%d ready) and its thread %s ended",
+                    supply.readyCount(), fillerOf(supply)).isTrue();
+            assertThat(descriptorsHeldBy(supply)).as("descriptors the test's supply still holds").isEmpty();
+        }
+    }
+
+    /** The supply's preparing thread, or null; read under the lock it is written under. */
+    private static Thread fillerOf(PreparedNamespaces supply) {
+        try {
+            Field signal = PreparedNamespaces.class.getDeclaredField("signal");
+            Field filler = PreparedNamespaces.class.getDeclaredField("filler");
+            signal.setAccessible(true);
+            filler.setAccessible(true);
+            synchronized (signal.get(supply)) {
+                return (Thread) filler.get(supply);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("PreparedNamespaces changed: tell this test how to see its thread", e);
+        }
+    }
+
+    private static List<Integer> descriptorsHeldBy(PreparedNamespaces supply) {
+        List<Integer> held = new ArrayList<>();
+        String[] fds = new File("/proc/self/fd").list();
+        for (String fd : fds == null ? new String[0] : fds) {
+            if (supply.holdsReady(Integer.parseInt(fd))) {
+                held.add(Integer.parseInt(fd));
+            }
+        }
+        return held;
+    }
+
     private static FreshNetns takeWhenReady(PreparedNamespaces supply) throws InterruptedException {
         for (int i = 0; i < 2000; i++) {
             FreshNetns fresh = supply.take();
@@ -28,7 +85,7 @@ class PreparedNamespacesTest {
 
     @Test
     void eachIsFreshWithLoopbackUpAndHandedOutOnce() throws Exception {
-        PreparedNamespaces supply = new PreparedNamespaces(2, 500);
+        PreparedNamespaces supply = supply(2, 100);
         long home = Eye.threadIno();
         List<NsFd> taken = new ArrayList<>();
         try {
@@ -54,16 +111,20 @@ class PreparedNamespacesTest {
 
     @Test
     void anIdleSupplyClosesWhatItPreparedAndItsThreadEnds() throws Exception {
-        PreparedNamespaces supply = new PreparedNamespaces(3, 300);
+        PreparedNamespaces supply = supply(3, 300);
         takeWhenReady(supply).close();
+        Thread filler = fillerOf(supply);
+        assertThat(filler).as("its preparing thread").isNotNull();
         assertThat(Eye.await(() -> supply.readyCount() == 3, 10)).isTrue();
         assertThat(Eye.await(() -> supply.readyCount() == 0, 10)).as("drained after the keep-alive").isTrue();
-        assertThat(Eye.await(() -> Eye.javaThreadsNamed("jnetns-prepare").size() <= 1, 10)).isTrue();
+        filler.join(10_000);
+        assertThat(filler.isAlive()).as("%s alive", filler).isFalse();
+        assertThat(descriptorsHeldBy(supply)).isEmpty();
     }
 
     @Test
     void thePreparingThreadRunsOnlyWhenNothingElseWantsTheCpu() throws Exception {
-        PreparedNamespaces supply = new PreparedNamespaces(1, 2000);
+        PreparedNamespaces supply = supply(1, 500);
         takeWhenReady(supply).close();
         List<Integer> policies = new ArrayList<>();
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
@@ -85,8 +146,9 @@ class PreparedNamespacesTest {
 
     @Test
     void depthZeroTurnsItOff() {
-        PreparedNamespaces off = new PreparedNamespaces(0, 300);
+        PreparedNamespaces off = supply(0, 100);
         assertThat(off.take()).isNull();
         assertThat(off.readyCount()).isZero();
+        assertThat(fillerOf(off)).as("a preparing thread").isNull();
     }
 }

@@ -129,10 +129,12 @@ class LifecycleIT {
         assertThat(Kit.threadNs()).isEqualTo(host);
         for (long ino : perTest) {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
-            assertThat(Kit.fdsOn(ino)).as("descriptors left on net:[%d]", ino).isZero();
+            // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
+            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
+                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList()).isTrue();
         }
-        Kit.eventually(() -> Kit.fdCount() <= fdsBefore); // jnetns' background thread may hold one briefly
-        assertThat(Kit.fdCount()).as("descriptors: %s", Kit.fdList()).isLessThanOrEqualTo(fdsBefore);
+        assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
+                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList()).isTrue();
     }
 
     private static void closeKept() throws IOException {

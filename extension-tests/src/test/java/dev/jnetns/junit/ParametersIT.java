@@ -128,7 +128,8 @@ class ParametersIT {
         assertThat(((NsFd) Kit.get(SEEN, "peerFd")).isOpen()).as("closed after the test").isFalse();
         for (String key : new String[] {"self", "peer", "other"}) {
             long ino = (Long) SEEN.get(key);
-            assertThat(Kit.fdsOn(ino)).as("descriptors on %s", key).isZero();
+            // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
+            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0)).as("no descriptor on %s", key).isTrue();
             assertThat(Kit.threadsIn(ino)).as("threads in %s", key).isEmpty();
         }
     }
@@ -142,7 +143,8 @@ class ParametersIT {
         assertThat((String) Kit.get(SEEN, "threadName")).doesNotStartWith("jnetns-worker-");
         assertThat(Kit.get(SEEN, "x")).isNotEqualTo(Kit.threadNs());
         assertThat(((NsFd) Kit.get(SEEN, "xFd")).isOpen()).isFalse();
-        assertThat(Kit.fdsOn((Long) SEEN.get("x"))).isZero();
+        long x = (Long) SEEN.get("x");
+        assertThat(Kit.eventually(() -> Kit.fdsOn(x) == 0)).as("no descriptor on x").isTrue();
     }
 
     @Test
