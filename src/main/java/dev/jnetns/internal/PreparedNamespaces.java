@@ -248,12 +248,32 @@ public final class PreparedNamespaces {
     }
 
     private void drain() {
-        FreshNetns fresh;
-        while ((fresh = ready.poll()) != null) {
-            // closed before it is disowned: this thread runs at SCHED_IDLE and may wait long between the two, and
-            // meanwhile its descriptors must not look like anybody else's
-            fresh.close();
-            disown(fresh);
+        // away from home's lock too, so that whileHome never looks in the middle of it
+        away.lock();
+        try {
+            FreshNetns fresh;
+            while ((fresh = ready.poll()) != null) {
+                // closed before it is disowned: this thread runs at SCHED_IDLE and may wait long between the two,
+                // and meanwhile its descriptors must not look like anybody else's
+                fresh.close();
+                disown(fresh);
+            }
+        } finally {
+            away.unlock();
+        }
+    }
+
+    /** The preparing thread, or null if none was started or it ended after its keep-alive; for tests. */
+    public Thread preparingThread() {
+        synchronized (signal) {
+            return filler;
+        }
+    }
+
+    /** Whether the supply holds nothing and has no thread (it ended after its keep-alive); for tests. */
+    public boolean isIdle() {
+        synchronized (signal) {
+            return (filler == null || !filler.isAlive()) && ready.isEmpty() && owned.isEmpty();
         }
     }
 }

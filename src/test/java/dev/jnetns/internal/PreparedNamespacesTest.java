@@ -6,7 +6,6 @@ import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import java.io.File;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,28 +35,10 @@ class PreparedNamespacesTest {
     @AfterEach
     void retireSupplies() throws Exception {
         for (PreparedNamespaces supply : supplies) {
-            boolean retired = Eye.await(() -> {
-                Thread t = fillerOf(supply);
-                return (t == null || !t.isAlive()) && supply.readyCount() == 0;
-            }, 20);
-            assertThat(retired).as("the test's supply drained (%d ready) and its thread %s ended",
-                    supply.readyCount(), fillerOf(supply)).isTrue();
+            boolean retired = Eye.await(supply::isIdle, 20);
+            assertThat(retired).as("the test's supply drained (%d ready) and its thread ended", supply.readyCount())
+                    .isTrue();
             assertThat(descriptorsHeldBy(supply)).as("descriptors the test's supply still holds").isEmpty();
-        }
-    }
-
-    /** The supply's preparing thread, or null; read under the lock it is written under. */
-    private static Thread fillerOf(PreparedNamespaces supply) {
-        try {
-            Field signal = PreparedNamespaces.class.getDeclaredField("signal");
-            Field filler = PreparedNamespaces.class.getDeclaredField("filler");
-            signal.setAccessible(true);
-            filler.setAccessible(true);
-            synchronized (signal.get(supply)) {
-                return (Thread) filler.get(supply);
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("PreparedNamespaces changed: tell this test how to see its thread", e);
         }
     }
 
@@ -113,7 +94,7 @@ class PreparedNamespacesTest {
     void anIdleSupplyClosesWhatItPreparedAndItsThreadEnds() throws Exception {
         PreparedNamespaces supply = supply(3, 300);
         takeWhenReady(supply).close();
-        Thread filler = fillerOf(supply);
+        Thread filler = supply.preparingThread();
         assertThat(filler).as("its preparing thread").isNotNull();
         assertThat(Eye.await(() -> supply.readyCount() == 3, 10)).isTrue();
         assertThat(Eye.await(() -> supply.readyCount() == 0, 10)).as("drained after the keep-alive").isTrue();
@@ -149,6 +130,6 @@ class PreparedNamespacesTest {
         PreparedNamespaces off = supply(0, 100);
         assertThat(off.take()).isNull();
         assertThat(off.readyCount()).isZero();
-        assertThat(fillerOf(off)).as("a preparing thread").isNull();
+        assertThat(off.preparingThread()).as("a preparing thread").isNull();
     }
 }
