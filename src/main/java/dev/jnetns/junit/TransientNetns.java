@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with its {@code @BeforeEach} and {@code @AfterEach} methods runs on a platform thread moved into it with
  * {@code setns}. Afterwards that thread goes home, the namespace's handle is closed, and the kernel tears it
  * down. This holds for every invocation of a {@code @ParameterizedTest} or {@code @RepeatedTest} and for the
- * dynamic tests of a {@code @TestFactory}. <b>On a class</b>, every test of the class (and of its
+ * dynamic tests of a {@code @TestFactory}. The test class's constructor and field initializers run before
+ * the namespace exists, on JUnit's thread, outside it; so does the drawing of a lazy {@code @TestFactory}
+ * stream's next element (each dynamic test's body runs inside). <b>On a class</b>, every test of the class (and of its
  * {@code @Nested} classes and subclasses) gets its own fresh namespace; with {@code scope = CLASS} they share
  * one, which {@code @BeforeAll} and {@code @AfterAll} methods also run in. It works as a meta-annotation too.
  *
