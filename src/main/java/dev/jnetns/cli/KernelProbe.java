@@ -23,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** What this kernel can do, probed in throwaway namespaces (nothing is made in the caller's). */
@@ -97,7 +95,7 @@ final class KernelProbe {
      */
     static String tcpEcho(int clientPort) {
         long start = System.nanoTime();
-        ExecutorService server = null;
+        Thread server = null;
         ServerSocket listener = null;
         try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl ra = Rtnl.open(a)) {
             VethPair pair = ra.createVeth(LinkSpec.veth("echo-a").peer("echo-b").peerNetns(b));
@@ -110,8 +108,17 @@ final class KernelProbe {
             long fixture = System.nanoTime();
             ServerSocket bound = Netns.execute(b, () -> new ServerSocket(7, 1, InetAddress.getByName("10.199.0.2")));
             listener = bound;
-            server = Executors.newSingleThreadExecutor(r -> new Thread(r, "doctor-echo"));
-            CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> echoOnce(bound), server);
+            CompletableFuture<Void> echoed = new CompletableFuture<>();
+            server = new Thread(() -> {
+                try {
+                    echoOnce(bound);
+                    echoed.complete(null);
+                } catch (RuntimeException e) {
+                    echoed.completeExceptionally(e);
+                }
+            }, "doctor-echo");
+            server.setDaemon(true);
+            server.start();
             String reply = Netns.execute(a, () -> {
                 try (Socket client = new Socket()) {
                     client.connect(new InetSocketAddress("10.199.0.2", clientPort), 5000);
@@ -141,15 +148,15 @@ final class KernelProbe {
                 }
             }
             if (server != null) {
-                server.shutdownNow();
                 awaitEnd(server);
             }
         }
     }
 
-    private static void awaitEnd(ExecutorService server) {
+    /** Joins the echo thread (bounded): with its listener closed it ends at once. */
+    private static void awaitEnd(Thread server) {
         try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
+            server.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
