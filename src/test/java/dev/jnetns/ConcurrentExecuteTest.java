@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 5: 200 concurrent execute calls from many threads each see their own target and leave every caller home. */
+/** 200 concurrent execute calls from many threads each see their own target and leave every caller home. */
 @Timeout(120)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class ConcurrentExecuteTest {

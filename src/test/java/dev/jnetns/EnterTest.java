@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 2: entering moves the calling thread, closing moves it back, on that thread only. */
+/** Entering moves the calling thread, closing moves it back, on that thread only. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class EnterTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenarios 3 and 4: execute runs the work once, inside, and always brings the worker home. */
+/** Execute runs the work once, inside, and always brings the worker home. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class ExecuteTest {

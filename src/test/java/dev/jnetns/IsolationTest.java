@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenario 13: a fresh namespace has only lo, and the host's loopback is out of reach. */
+/** A fresh namespace has only lo, and the host's loopback is out of reach. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class IsolationTest {

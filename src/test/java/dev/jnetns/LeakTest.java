@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * Scenarios 6 and 8, repeated: many namespaces created, used and closed (and many calls refused, on closed handles
+ * Many namespaces created, used and closed (and many calls refused, on closed handles
  * and on files that are not network namespaces) leave no descriptor and no thread behind, and a quiet JVM ends up
  * with no jnetns worker thread.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * Scenario 9: persistent namespaces under /run/netns, as iproute2 sees them. Other builds may use
+ * Persistent namespaces under /run/netns, as iproute2 sees them. Other builds may use
  * /run/netns at the same time, so the checks are about our own names only.
  */
 @Timeout(60)

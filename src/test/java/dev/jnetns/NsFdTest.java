@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Scenario 8 and the handle itself: opening handles, rejecting what is not a network namespace, identity, close. */
+/** The handle: opening handles, rejecting what is not a network namespace, identity, close. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class NsFdTest {

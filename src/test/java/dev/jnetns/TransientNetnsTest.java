@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
 
-/** Scenarios 1 and 6: a transient namespace is new and not entered; after close no thread is left inside. */
+/** A transient namespace is new and not entered; after close no thread is left inside. */
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class TransientNetnsTest {

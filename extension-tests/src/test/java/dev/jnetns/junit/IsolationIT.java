@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
-/** Scenario 13: inside a test's namespace only {@code lo} exists, and the host's loopback is out of reach. */
+/** Inside a test's namespace only {@code lo} exists, and the host's loopback is out of reach. */
 class IsolationIT {
     static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
     static volatile int hostPort;

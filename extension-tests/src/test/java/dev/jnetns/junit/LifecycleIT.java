@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
-/** Scenario 10: every phase of every kind of test runs in the same fresh namespace, a new one per test. */
+/** Every phase of every kind of test runs in the same fresh namespace, a new one per test. */
 class LifecycleIT {
     /** What a fixture saw: which test, which phase, the namespace by /proc, the NsFd parameter, the thread. */
     record Seen(String test, String phase, long procIno, long paramIno, String thread) {}

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
-/** Scenario 12: 500 tests under JUnit's parallel execution each get their own namespace and leave nothing. */
+/** 500 tests under JUnit's parallel execution each get their own namespace and leave nothing. */
 class ParallelIT {
     static final Map<Integer, Long> SEEN = new ConcurrentHashMap<>();
     static final Map<Integer, String> MISMATCH = new ConcurrentHashMap<>();

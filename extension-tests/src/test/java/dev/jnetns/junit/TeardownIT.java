@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.opentest4j.AssertionFailedError;
 
-/** Scenario 11: whatever a test does, its namespaces, descriptors and the extension's threads are cleaned up. */
+/** Whatever a test does, its namespaces, descriptors and the extension's threads are cleaned up. */
 class TeardownIT {
     static final Queue<Long> INOS = new ConcurrentLinkedQueue<>();
     static volatile CountDownLatch RELEASE = new CountDownLatch(1);
