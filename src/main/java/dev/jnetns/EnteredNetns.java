@@ -1,8 +1,8 @@
 package dev.jnetns;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.Stays;
 
 /**

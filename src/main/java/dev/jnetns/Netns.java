@@ -1,15 +1,15 @@
 package dev.jnetns;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.FreshNetns;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.Loopback;
-import dev.jnetns.internal.NsFdAccess;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.Loopback;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
 import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.Stays;
-import dev.jnetns.internal.Threads;
+import dev.jnetns.internal.sys.Threads;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
 import java.security.SecureRandom;
@@ -48,7 +48,7 @@ public final class Netns {
      * it off), so that {@link #newTransient()} and {@code @TransientNetns} get one at the cost of a {@code setns}.
      * Each is handed out once, entered by nothing else, and held only by a descriptor of this JVM.
      */
-    public static final String PREPARED_PROPERTY = PreparedNamespaces.DEPTH_PROPERTY;
+    public static final String PREPARED_PROPERTY = PreparedNamespaces.PREPARED_PROPERTY;
 
     /** System property: how long, in milliseconds, an idle jnetns thread lives (default 2000). */
     public static final String KEEP_ALIVE_PROPERTY = WorkerPool.KEEP_ALIVE_PROPERTY;
@@ -88,13 +88,16 @@ public final class Netns {
         if (lo == Lo.UP) {
             FreshNetns prepared = PreparedNamespaces.shared().take();
             if (prepared != null) {
-                return NsFdAccess.adopt(prepared);
+                return NsFd.adopt(prepared.nsFd(), prepared.rtnlSocket());
             }
         }
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            return NsFdAccess.adopt(worker.run(() -> worker.makeFreshHere(lo == Lo.UP)));
+            FreshNetns fresh = worker.run(() -> worker.makeFreshHere(lo == Lo.UP));
+            return NsFd.adopt(fresh.nsFd(), fresh.rtnlSocket());
+        } catch (SysException e) {
+            throw NetnsException.from(e);
         } finally {
             pool.release(worker);
         }
@@ -124,6 +127,8 @@ public final class Netns {
         Worker worker = pool.acquire();
         try {
             return worker.runIn(fd, ns.ino(), ns.label(), fn::call);
+        } catch (SysException e) { // the worker's own failure: fn's reach the caller unchanged
+            throw NetnsException.from(e);
         } finally {
             pool.release(worker);
         }
@@ -161,7 +166,7 @@ public final class Netns {
             LibC.unshare(LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
             original.close();
-            throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
+            throw NetnsException.of("unshare(CLONE_NEWNET)", e);
         }
         NsFd created = null;
         try {
@@ -174,7 +179,7 @@ public final class Netns {
             if (created != null) {
                 created.close();
             }
-            throw e;
+            throw NetnsException.translated(e);
         }
     }
 
@@ -196,7 +201,7 @@ public final class Netns {
             LibC.setns(fd, LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
             original.close();
-            throw NsFiles.failure("setns(" + ns.label() + ")", e);
+            throw NetnsException.of("setns(" + ns.label() + ")", e);
         }
         Stays.entered(ns.ino());
         return new EnteredNetns(Thread.currentThread(), original, ns, false);
@@ -206,7 +211,7 @@ public final class Netns {
         try {
             LibC.setns(original.fd(), LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
-            pending.addSuppressed(NsFiles.failure("setns(" + original.label() + ")", e));
+            pending.addSuppressed(NetnsException.of("setns(" + original.label() + ")", e));
         } finally {
             original.close();
         }
@@ -230,9 +235,8 @@ public final class Netns {
      * @throws NetnsException {@code EEXIST} if the name is taken (nothing is changed then)
      */
     public static NsFd newNamed(String name) {
-        NetnsNames.check(name);
+        String path = NetnsNames.path(name);
         prepareNamedDir();
-        String path = NAMED_DIR + "/" + name;
         String operation = "newNamed(" + name + ")";
         try {
             NsFiles.close(LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0));
@@ -249,7 +253,7 @@ public final class Netns {
                         LibC.mount(NsFiles.THREAD_SELF_NET, path, "none", LibC.MS_BIND, null);
                         Loopback.up();
                     } catch (LastErrorException e) {
-                        throw NsFiles.failure("mount(" + NsFiles.THREAD_SELF_NET + ", " + path + ", MS_BIND)", e);
+                        throw NetnsException.of("mount(" + NsFiles.THREAD_SELF_NET + ", " + path + ", MS_BIND)", e);
                     } finally {
                         worker.restoreHere(null);
                     }
@@ -261,7 +265,7 @@ public final class Netns {
             return NsFd.ofPath(path);
         } catch (RuntimeException e) {
             removeMountPoint(path);
-            throw e;
+            throw NetnsException.translated(e);
         }
     }
 
@@ -294,8 +298,7 @@ public final class Netns {
      * @throws NetnsException {@code ENOENT} if there is no such namespace
      */
     public static void deleteNamed(String name) {
-        NetnsNames.check(name);
-        String path = NAMED_DIR + "/" + name;
+        String path = NetnsNames.path(name);
         try {
             LibC.umount2(path, LibC.MNT_DETACH);
         } catch (LastErrorException e) {

@@ -1,6 +1,8 @@
 package dev.jnetns;
 
-import dev.jnetns.internal.Errno;
+import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.SysException;
 
 /**
  * A kernel call on behalf of jnetns failed, or a handle was used wrongly. The message names the operation and,
@@ -32,7 +34,7 @@ public class NetnsException extends RuntimeException {
      * @param cause the underlying exception, or {@code null}
      */
     public NetnsException(String operation, int errno, String detail, Throwable cause) {
-        super(message(operation, errno, detail), cause);
+        super(Errno.message(operation, errno, detail), cause);
         this.operation = operation;
         this.errno = errno;
     }
@@ -47,19 +49,6 @@ public class NetnsException extends RuntimeException {
         this(operation, 0, detail, null);
     }
 
-    private static String message(String operation, int errno, String detail) {
-        StringBuilder text = new StringBuilder(operation).append(": ");
-        if (errno != 0) {
-            text.append(Errno.describe(errno));
-            if (detail != null && !detail.isEmpty()) {
-                text.append(": ").append(detail);
-            }
-        } else {
-            text.append(detail == null ? "failed" : detail);
-        }
-        return text.toString();
-    }
-
     /** What was attempted, e.g. {@code setns(net:[4026532177])}. */
     public String operation() {
         return operation;
@@ -68,6 +57,32 @@ public class NetnsException extends RuntimeException {
     /** The kernel's error number, or 0 where the failure has none. */
     public int errno() {
         return errno;
+    }
+
+    /**
+     * The same failure as {@code e}, thrown where jnetns' internals met it, as the public exception.
+     *
+     * @param e the internal failure
+     * @return an exception with its operation, errno, message, cause and stack
+     */
+    static NetnsException from(SysException e) {
+        Throwable cause = e.getCause() instanceof SysException inner ? from(inner) : e.getCause();
+        NetnsException translated = new NetnsException(e.operation(), e.errno(), e.detail(), cause);
+        translated.setStackTrace(e.getStackTrace());
+        for (Throwable s : e.getSuppressed()) {
+            translated.addSuppressed(s);
+        }
+        return translated;
+    }
+
+    /** {@code e} as the public exception when it is jnetns' internal failure; otherwise {@code e} itself. */
+    static RuntimeException translated(RuntimeException e) {
+        return e instanceof SysException sys ? from(sys) : e;
+    }
+
+    /** A failed libc call, with its errno. */
+    static NetnsException of(String operation, LastErrorException e) {
+        return new NetnsException(operation, e.getErrorCode(), null, e);
     }
 
     /** The error number's symbolic name, e.g. {@code EPERM}, or {@code null} where the failure has none. */

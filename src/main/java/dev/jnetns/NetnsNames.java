@@ -6,6 +6,12 @@ final class NetnsNames {
 
     private NetnsNames() {}
 
+    /** Where the named namespace {@code name} is mounted, {@code /run/netns/NAME}; checks the name first. */
+    static String path(String name) {
+        check(name);
+        return Netns.NAMED_DIR + "/" + name;
+    }
+
     static void check(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("namespace name must not be empty");

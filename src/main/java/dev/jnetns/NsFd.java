@@ -1,9 +1,8 @@
 package dev.jnetns;
 
-import com.sun.jna.LastErrorException;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.NsFdAccess;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.SpareRtnlSockets;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,45 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it is a programming error, as with any descriptor.
  */
 public final class NsFd implements AutoCloseable {
-    private static final String NAMED_DIR = "/run/netns/";
-
-    static {
-        NsFdAccess.install(new NsFdAccess.Bridge() {
-            @Override
-            public NsFd adopt(int fd, int spareRtnlSocket) {
-                return NsFd.adopt(fd, spareRtnlSocket);
-            }
-
-            @Override
-            public int takeSpareRtnlSocket(NsFd ns) {
-                return ns.spareRtnlSocket.getAndSet(-1);
-            }
-
-            @Override
-            public NsFd duplicate(NsFd ns) {
-                int copy;
-                try {
-                    copy = LibC.fcntl(ns.fd(), LibC.F_DUPFD_CLOEXEC, 0);
-                } catch (LastErrorException e) {
-                    throw NsFiles.failure("fcntl(" + ns.label() + ", F_DUPFD_CLOEXEC)", e);
-                }
-                return new NsFd(copy, ns.dev, ns.ino, -1);
-            }
-        });
-    }
-
     private final AtomicInteger fd;
     private final long dev;
     private final long ino;
-    // a rtnetlink socket opened inside the namespace when jnetns made it, so that the first Rtnl.open needs no
-    // thread to enter it; -1 when there is none (any more)
-    private final AtomicInteger spareRtnlSocket;
 
-    private NsFd(int fd, long dev, long ino, int spareRtnlSocket) {
+    private NsFd(int fd, long dev, long ino) {
         this.fd = new AtomicInteger(fd);
         this.dev = dev;
         this.ino = ino;
-        this.spareRtnlSocket = new AtomicInteger(spareRtnlSocket);
     }
 
     /** Wraps a descriptor already checked to be a network namespace; for jnetns' own use. */
@@ -63,7 +31,11 @@ public final class NsFd implements AutoCloseable {
         return adopt(fd, -1);
     }
 
-    private static NsFd adopt(int fd, int spareRtnlSocket) {
+    /**
+     * Wraps a namespace jnetns has just made, with the rtnetlink socket opened inside it (or -1), which the
+     * first {@code Rtnl.open} of the handle takes (see {@link SpareRtnlSockets}).
+     */
+    static NsFd adopt(int fd, int spareRtnlSocket) {
         long[] id;
         try {
             id = NsFiles.identify(fd);
@@ -73,9 +45,20 @@ public final class NsFd implements AutoCloseable {
             if (spareRtnlSocket >= 0) {
                 NsFiles.close(spareRtnlSocket);
             }
-            throw e;
+            throw NetnsException.translated(e);
         }
-        return new NsFd(fd, id[0], id[1], spareRtnlSocket);
+        if (spareRtnlSocket >= 0) {
+            SpareRtnlSockets.put(fd, spareRtnlSocket);
+        }
+        return new NsFd(fd, id[0], id[1]);
+    }
+
+    private static int open(String path) {
+        try {
+            return NsFiles.openNetns(path);
+        } catch (SysException e) {
+            throw NetnsException.from(e);
+        }
     }
 
     /**
@@ -85,7 +68,7 @@ public final class NsFd implements AutoCloseable {
      * @return a new handle; the caller closes it
      */
     public static NsFd current() {
-        return adopt(NsFiles.openNetns(NsFiles.THREAD_SELF_NET));
+        return adopt(open(NsFiles.THREAD_SELF_NET));
     }
 
     /**
@@ -100,7 +83,7 @@ public final class NsFd implements AutoCloseable {
         if (path == null || path.isEmpty()) {
             throw new IllegalArgumentException("path must not be empty");
         }
-        return adopt(NsFiles.openNetns(path));
+        return adopt(open(path));
     }
 
     /**
@@ -112,8 +95,7 @@ public final class NsFd implements AutoCloseable {
      * @throws NetnsException if there is no such namespace ({@code ENOENT})
      */
     public static NsFd ofName(String name) {
-        NetnsNames.check(name);
-        return ofPath(NAMED_DIR + name);
+        return ofPath(NetnsNames.path(name));
     }
 
     /**
@@ -178,11 +160,8 @@ public final class NsFd implements AutoCloseable {
     public void close() {
         int value = fd.getAndSet(-1);
         if (value >= 0) {
+            SpareRtnlSockets.discard(value); // before the number can be reused
             NsFiles.close(value);
-        }
-        int spare = spareRtnlSocket.getAndSet(-1);
-        if (spare >= 0) {
-            NsFiles.close(spare);
         }
     }
 

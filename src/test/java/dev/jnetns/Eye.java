@@ -218,11 +218,11 @@ public final class Eye {
 
     /** The namespace a socket belongs to, asked of the kernel ({@code ioctl(SIOCGSKNS)}). */
     public static long socketNetnsIno(int socketFd) {
-        int nsFd = dev.jnetns.internal.LibC.ioctl(socketFd, 0x894C /* SIOCGSKNS */, 0L);
+        int nsFd = dev.jnetns.internal.sys.LibC.ioctl(socketFd, 0x894C /* SIOCGSKNS */, 0L);
         try {
             return inoOfLink(Path.of("/proc/self/fd/" + nsFd));
         } finally {
-            dev.jnetns.internal.LibC.close(nsFd);
+            dev.jnetns.internal.sys.LibC.close(nsFd);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.jnetns;
 
-import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.sys.Errno;
 import org.junit.jupiter.api.Assumptions;
 
 /**

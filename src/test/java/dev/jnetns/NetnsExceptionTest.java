@@ -3,7 +3,7 @@ package dev.jnetns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

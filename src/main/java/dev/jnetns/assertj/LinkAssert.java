@@ -2,7 +2,7 @@ package dev.jnetns.assertj;
 
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.link.Address;
 import dev.jnetns.link.IpPrefix;
 import dev.jnetns.link.Link;

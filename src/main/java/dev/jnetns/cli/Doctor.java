@@ -3,7 +3,7 @@ package dev.jnetns.cli;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.Privileges;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.jnetns.cli;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.sys.NsFiles;
 import java.io.PrintStream;
 
 /**

@@ -1,4 +1,6 @@
 package dev.jnetns.internal;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.Loopback;
 
 import dev.jnetns.internal.netlink.NetlinkSocket;
 

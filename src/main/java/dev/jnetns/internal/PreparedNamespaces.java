@@ -1,4 +1,6 @@
 package dev.jnetns.internal;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
 
 import com.sun.jna.LastErrorException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,14 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * outlive the JVM. When nobody takes one for the keep-alive time, the thread closes what it prepared and ends.
  * The thread runs at {@code SCHED_IDLE}: only on a CPU nothing else wants.
  *
- * <p>System property {@value #DEPTH_PROPERTY}: how many to keep ready (default 2; 0 turns it off).
+ * <p>System property {@value #PREPARED_PROPERTY}: how many to keep ready (default 2; 0 turns it off).
  */
 public final class PreparedNamespaces {
     /** System property: how many namespaces to keep ready; 0 turns preparing off. */
-    public static final String DEPTH_PROPERTY = "jnetns.prepared";
+    public static final String PREPARED_PROPERTY = "jnetns.prepared";
 
     private static final PreparedNamespaces SHARED =
-            new PreparedNamespaces(Integer.getInteger(DEPTH_PROPERTY, 2), Long.getLong(WorkerPool.KEEP_ALIVE_PROPERTY, 2000L));
+            new PreparedNamespaces(Integer.getInteger(PREPARED_PROPERTY, 2), Long.getLong(WorkerPool.KEEP_ALIVE_PROPERTY, 2000L));
 
     private final int depth;
     private final long keepAliveMillis;
@@ -33,7 +35,6 @@ public final class PreparedNamespaces {
     private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
-    private final java.util.LinkedHashSet<Long> made = new java.util.LinkedHashSet<>();
     private final java.util.concurrent.locks.ReentrantLock away = new java.util.concurrent.locks.ReentrantLock();
 
     PreparedNamespaces(int depth, long keepAliveMillis) {
@@ -64,16 +65,6 @@ public final class PreparedNamespaces {
         (fresh == null ? misses : hits).incrementAndGet();
         wake();
         return fresh;
-    }
-
-    /**
-     * Whether the namespace with inode {@code ino} was made by this supply (handed out or not); for jnetns' own
-     * tests, which must tell the supply's descriptors from leaked ones. Remembers the most recent 4096.
-     */
-    public boolean wasPrepared(long ino) {
-        synchronized (made) {
-            return made.contains(ino);
-        }
     }
 
     /**
@@ -204,7 +195,6 @@ public final class PreparedNamespaces {
                 owned.remove(nsFd); // closed by completeHere
                 throw e;
             }
-            remember(NsFiles.identify(nsFd)[1]);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -235,16 +225,6 @@ public final class PreparedNamespaces {
     private void disown(FreshNetns fresh) {
         owned.remove(fresh.nsFd());
         owned.remove(fresh.rtnlSocket());
-    }
-
-    private void remember(long ino) {
-        synchronized (made) {
-            made.remove(ino); // inode numbers are reused: keep the newest order
-            made.add(ino);
-            if (made.size() > 4096) {
-                made.remove(made.iterator().next());
-            }
-        }
     }
 
     private void drain() {

@@ -1,8 +1,7 @@
 package dev.jnetns.internal;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.SysException;
 
-import dev.jnetns.Netns;
-import dev.jnetns.NetnsException;
-import dev.jnetns.NsFd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,21 +31,28 @@ public final class Privileges {
     }
 
     private static String probe() {
-        try (NsFd ns = Netns.newTransient(Netns.Lo.DOWN)) {
+        try {
+            WorkerPool pool = WorkerPool.shared();
+            Worker worker = pool.acquire();
+            try {
+                worker.run(() -> worker.makeFreshHere(false)).close();
+            } finally {
+                pool.release(worker);
+            }
             return null;
-        } catch (NetnsException e) {
-            return explain(e);
+        } catch (SysException e) {
+            return explain(e.errno(), e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             return "jnetns cannot work here: " + e;
         }
     }
 
     /** The message for a failure to create a namespace: the kernel's answer and, for EPERM, the fix. */
-    public static String explain(NetnsException e) {
-        if (e.errno() == Errno.EPERM) {
-            return e.getMessage() + ". " + FIX + ".";
+    public static String explain(int errno, String message) {
+        if (errno == Errno.EPERM) {
+            return message + ". " + FIX + ".";
         }
-        return "jnetns cannot create network namespaces here: " + e.getMessage();
+        return "jnetns cannot create network namespaces here: " + message;
     }
 
     /** Whether the effective capabilities of this thread include CAP_SYS_ADMIN (bit 21), from /proc. */

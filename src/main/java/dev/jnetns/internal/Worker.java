@@ -1,7 +1,10 @@
 package dev.jnetns.internal;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.NetnsException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +26,6 @@ public final class Worker {
     /** How often a caller waiting for its worker checks that the worker's thread is still alive. */
     private static final long HAND_OVER_CHECK_MILLIS = 1000;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Worker.class.getName());
-    private static final java.util.concurrent.atomic.AtomicReference<Thread> RESTORE_FAULT =
-            new java.util.concurrent.atomic.AtomicReference<>();
 
     private final WorkerPool pool;
     private final Thread thread;
@@ -184,11 +185,6 @@ public final class Worker {
         });
     }
 
-    /** On the worker's thread: setns into {@code nsFd}. */
-    public void enterHere(int nsFd, String label) {
-        enterHere(nsFd, 0, label);
-    }
-
     /**
      * On the worker's thread: setns into {@code nsFd} and, unless {@code expectedIno} is 0, check that this is
      * the namespace meant: a descriptor closed and reused by another thread meanwhile would lead elsewhere.
@@ -204,7 +200,7 @@ public final class Worker {
         }
         where = NsFiles.currentIno();
         if (expectedIno != 0 && where != expectedIno) {
-            NetnsException wrong = new NetnsException("setns(" + label + ")",
+            SysException wrong = new SysException("setns(" + label + ")",
                     "descriptor " + nsFd + " led to net:[" + where + "]: was the handle closed while in use?");
             restoreHere(wrong);
             throw wrong;
@@ -248,7 +244,7 @@ public final class Worker {
         checkOnThread();
         try {
             goHome();
-        } catch (NetnsException e) {
+        } catch (SysException e) {
             if (earlier != null) {
                 e.addSuppressed(earlier);
             }
@@ -265,22 +261,19 @@ public final class Worker {
     private void goHome() {
         long home = pool.home().ino();
         try {
-            if (RESTORE_FAULT.get() == thread && RESTORE_FAULT.compareAndSet(thread, null)) {
-                throw new LastErrorException(Errno.EBADF);
-            }
             LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
             long now = NsFiles.currentIno();
             if (now != home) {
-                throw new NetnsException("setns(net:[" + home + "])", "the thread is in net:[" + now + "] after it");
+                throw new SysException("setns(net:[" + home + "])", "the thread is in net:[" + now + "] after it");
             }
             where = home;
         } catch (RuntimeException e) {
             retired = true;
             boolean left = leaveStuckNamespace();
-            NetnsException failure = e instanceof LastErrorException
+            SysException failure = e instanceof LastErrorException
                     ? NsFiles.failure("setns(net:[" + home + "])", (LastErrorException) e)
-                    : e instanceof NetnsException ? (NetnsException) e : new NetnsException("restore", e.toString());
-            throw new NetnsException(
+                    : e instanceof SysException ? (SysException) e : new SysException("restore", e.toString());
+            throw new SysException(
                     "restore " + thread.getName() + " to net:[" + home + "]",
                     failure.errno(),
                     "could not return the thread to its namespace, so the thread was retired and will run nothing"
@@ -307,14 +300,6 @@ public final class Worker {
         } catch (LastErrorException | UnsatisfiedLinkError e) {
             return false;
         }
-    }
-
-    /**
-     * Test seam: makes the next restore of {@code target}'s worker fail as if {@code setns} had answered
-     * {@code EBADF}. Used by jnetns' own tests to prove that a failed restore retires the thread.
-     */
-    public static void failNextRestoreOf(Thread target) {
-        RESTORE_FAULT.set(target);
     }
 
     /**

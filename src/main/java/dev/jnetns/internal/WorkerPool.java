@@ -1,6 +1,5 @@
 package dev.jnetns.internal;
 
-import dev.jnetns.NsFd;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +14,12 @@ public final class WorkerPool {
 
     private static volatile WorkerPool shared;
 
-    private final NsFd home;
+    private final HomeNetns home;
     private final long keepAliveNanos;
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
 
     /** A pool whose workers return to {@code home}; the pool does not close it. */
-    public WorkerPool(NsFd home, long keepAliveMillis) {
+    public WorkerPool(HomeNetns home, long keepAliveMillis) {
         this.home = home;
         this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
     }
@@ -35,13 +34,7 @@ public final class WorkerPool {
             synchronized (WorkerPool.class) {
                 pool = shared;
                 if (pool == null) {
-                    NsFd home;
-                    try {
-                        home = NsFd.ofPath("/proc/self/ns/net");
-                    } catch (RuntimeException e) {
-                        home = NsFd.current();
-                    }
-                    pool = new WorkerPool(home, Long.getLong(KEEP_ALIVE_PROPERTY, 2000L));
+                    pool = new WorkerPool(HomeNetns.ofProcess(), Long.getLong(KEEP_ALIVE_PROPERTY, 2000L));
                     shared = pool;
                 }
             }
@@ -50,7 +43,7 @@ public final class WorkerPool {
     }
 
     /** Where the workers live when idle. */
-    public NsFd home() {
+    public HomeNetns home() {
         return home;
     }
 

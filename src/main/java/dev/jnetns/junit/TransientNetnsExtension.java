@@ -3,7 +3,7 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.Errno;
+import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.Privileges;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;

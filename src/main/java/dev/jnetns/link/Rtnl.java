@@ -4,11 +4,11 @@ import com.sun.jna.LastErrorException;
 import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.Errno;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.NsFdAccess;
-import dev.jnetns.internal.NsFiles;
-import dev.jnetns.internal.netlink.NetlinkNatives;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.SpareRtnlSockets;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
@@ -73,11 +73,11 @@ public final class Rtnl implements AutoCloseable {
      */
     public static Rtnl open(NsFd ns) {
         Objects.requireNonNull(ns, "ns");
-        int spare = NsFdAccess.takeSpareRtnlSocket(ns);
+        int spare = SpareRtnlSockets.take(ns.fd());
         if (spare >= 0) { // opened inside when jnetns made the namespace: no thread needs to go there
             NsFd own;
             try {
-                own = NsFdAccess.duplicate(ns);
+                own = NsFd.ofPath("/proc/self/fd/" + ns.fd());
             } catch (RuntimeException e) {
                 NsFiles.close(spare);
                 throw e;
@@ -87,7 +87,7 @@ public final class Rtnl implements AutoCloseable {
                 return new Rtnl(own, NetlinkSocket.adopt(spare, label));
             } catch (RuntimeException e) {
                 own.close();
-                throw e;
+                throw Failures.translated(e);
             }
         }
         return Netns.<Rtnl, RuntimeException>execute(ns, Rtnl::openHere);
@@ -108,7 +108,7 @@ public final class Rtnl implements AutoCloseable {
             return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"));
         } catch (RuntimeException e) {
             own.close();
-            throw e;
+            throw Failures.translated(e);
         }
     }
 
@@ -173,9 +173,9 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_GETLINK dump";
         check(op);
         List<Link> out = new ArrayList<>();
-        for (NlMessage m : socket.dump(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0), op)) {
+        for (NlMessage m : dumpMessages(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0), op)) {
             if (m.type() == Nl.RTM_NEWLINK) {
-                out.add(Link.decode(m, ino));
+                out.add(decodeLink(m));
             }
         }
         return out;
@@ -213,9 +213,9 @@ public final class Rtnl implements AutoCloseable {
     }
 
     private Link single(NlBuilder request, String op) {
-        for (NlMessage m : socket.request(request, op)) {
+        for (NlMessage m : request(request, op)) {
             if (m.type() == Nl.RTM_NEWLINK) {
-                return Link.decode(m, ino);
+                return decodeLink(m);
             }
         }
         throw new NetnsException(op, Errno.ENODEV, "the kernel acknowledged but sent no link", null);
@@ -355,7 +355,7 @@ public final class Rtnl implements AutoCloseable {
         if (up) {
             String op = "RTM_SETLINK " + q(name) + " up";
             check(op);
-            socket.request(new NlBuilder(Nl.RTM_SETLINK, 0)
+            request(new NlBuilder(Nl.RTM_SETLINK, 0)
                     .ifinfomsg(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP)
                     .string(Nl.IFLA_IFNAME, name), op);
         }
@@ -395,7 +395,7 @@ public final class Rtnl implements AutoCloseable {
             check(op);
             NlBuilder m = LinkMessages.newLink(spec, name, peer, peerNs);
             try {
-                socket.request(m, op);
+                request(m, op);
                 return new String[] {name, peer};
             } catch (NetnsException e) {
                 if (e.errno() != Errno.EEXIST || !(randomName || randomPeer) || attempt >= NAME_ATTEMPTS) {
@@ -501,7 +501,7 @@ public final class Rtnl implements AutoCloseable {
         own(link, op);
         NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), flags, change);
         attrs.accept(m);
-        socket.request(m, op);
+        request(m, op);
         return link(link.index());
     }
 
@@ -628,7 +628,7 @@ public final class Rtnl implements AutoCloseable {
         own(link, op);
         NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0)
                 .u32(Nl.IFLA_NET_NS_FD, target.fd());
-        socket.request(m, op);
+        request(m, op);
         return inNetns(target, r -> r.link(link.name()));
     }
 
@@ -641,7 +641,7 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_DELLINK " + q(link.name());
         check(op);
         own(link, op);
-        socket.request(new NlBuilder(Nl.RTM_DELLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0), op);
+        request(new NlBuilder(Nl.RTM_DELLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0), op);
     }
 
     /**
@@ -747,7 +747,7 @@ public final class Rtnl implements AutoCloseable {
         String op = Nl.typeName(type) + " " + prefix + " on " + q(link.name());
         check(op);
         own(link, op);
-        socket.request(AddressMessages.encode(type, nlFlags, link.index(), prefix, ifaFlags), op);
+        request(AddressMessages.encode(type, nlFlags, link.index(), prefix, ifaFlags), op);
     }
 
     /**
@@ -802,7 +802,7 @@ public final class Rtnl implements AutoCloseable {
             throw new NetnsException(op, "its link (index " + route.oifIndex() + ") was read from net:["
                     + route.oifNetnsIno() + "], but " + label + " works in net:[" + ino + "]");
         }
-        socket.request(RouteMessages.encode(type, nlFlags, route), op);
+        request(RouteMessages.encode(type, nlFlags, route), op);
     }
 
     /**
@@ -857,7 +857,7 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_DELQDISC root on " + q(link.name());
         check(op);
         own(link, op);
-        socket.request(new NlBuilder(Nl.RTM_DELQDISC, 0).tcmsg(Nl.AF_UNSPEC, link.index(), 0, Nl.TC_H_ROOT), op);
+        request(new NlBuilder(Nl.RTM_DELQDISC, 0).tcmsg(Nl.AF_UNSPEC, link.index(), 0, Nl.TC_H_ROOT), op);
     }
 
     private void qdisc(int nlFlags, String verb, Link link, QdiscSpec spec) {
@@ -865,7 +865,7 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_NEWQDISC " + verb + " " + spec.kind + " root on " + q(link.name());
         check(op);
         own(link, op);
-        socket.request(QdiscMessages.encode(nlFlags, link.index(), spec), op);
+        request(QdiscMessages.encode(nlFlags, link.index(), spec), op);
     }
 
     /**
@@ -891,9 +891,35 @@ public final class Rtnl implements AutoCloseable {
         return onLink(qdiscs(), Qdisc::linkIndex, link);
     }
 
+    /** Sends a request and waits for the kernel's ack; the replies before it. */
+    private List<NlMessage> request(NlBuilder request, String op) {
+        try {
+            return socket.request(request, op);
+        } catch (RuntimeException e) {
+            throw Failures.translated(e);
+        }
+    }
+
+    /** The messages of a dump. */
+    private List<NlMessage> dumpMessages(NlBuilder request, String op) {
+        try {
+            return socket.dump(request, op);
+        } catch (RuntimeException e) {
+            throw Failures.translated(e);
+        }
+    }
+
+    private Link decodeLink(NlMessage m) {
+        try {
+            return Link.decode(m, ino);
+        } catch (RuntimeException e) {
+            throw Failures.translated(e);
+        }
+    }
+
     /** A dump: every reply of {@code replyType}, decoded. */
     private <T> List<T> dump(NlBuilder request, int replyType, String op, Function<NlMessage, T> decode) {
-        return decodeAll(socket.dump(request, op), replyType, decode);
+        return decodeAll(dumpMessages(request, op), replyType, decode);
     }
 
     /** Every message of {@code replyType}, decoded, but for those the decoder skips (returns null for). */
@@ -901,7 +927,12 @@ public final class Rtnl implements AutoCloseable {
         List<T> out = new ArrayList<>();
         for (NlMessage m : messages) {
             if (m.type() == replyType) {
-                T decoded = decode.apply(m);
+                T decoded;
+                try {
+                    decoded = decode.apply(m);
+                } catch (RuntimeException e) {
+                    throw Failures.translated(e);
+                }
                 if (decoded != null) {
                     out.add(decoded);
                 }

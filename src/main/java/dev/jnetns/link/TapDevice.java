@@ -2,9 +2,9 @@ package dev.jnetns.link;
 
 import com.sun.jna.LastErrorException;
 import dev.jnetns.NetnsException;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.NsFiles;
-import dev.jnetns.internal.netlink.NetlinkNatives;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.NetlinkNatives;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

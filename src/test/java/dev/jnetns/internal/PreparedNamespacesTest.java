@@ -1,4 +1,5 @@
 package dev.jnetns.internal;
+import dev.jnetns.internal.sys.LibC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,11 +73,15 @@ class PreparedNamespacesTest {
         try {
             for (int i = 0; i < 20; i++) {
                 FreshNetns fresh = takeWhenReady(supply);
-                NsFd ns = NsFdAccess.adopt(fresh);
+                NsFd ns = NsFd.ofPath("/proc/self/fd/" + fresh.nsFd());
                 taken.add(ns); // held open, so no inode number can be reused meanwhile
-                assertThat(fresh.rtnlSocket()).as("a spare rtnetlink socket").isNotNegative();
-                assertThat(Eye.socketNetnsIno(fresh.rtnlSocket())).as("the spare socket's namespace").isEqualTo(ns.ino());
-                assertThat(Eye.threadsIn(Set.of(ns.ino()))).as("threads inside a prepared namespace").isEmpty();
+                try {
+                    assertThat(fresh.rtnlSocket()).as("a spare rtnetlink socket").isNotNegative();
+                    assertThat(Eye.socketNetnsIno(fresh.rtnlSocket())).as("the spare socket's namespace").isEqualTo(ns.ino());
+                    assertThat(Eye.threadsIn(Set.of(ns.ino()))).as("threads inside a prepared namespace").isEmpty();
+                } finally {
+                    fresh.close();
+                }
             }
             Set<Long> inos = new HashSet<>();
             taken.forEach(ns -> inos.add(ns.ino()));

@@ -1,5 +1,9 @@
 package dev.jnetns.internal;
 
+import dev.jnetns.Eye;
+import dev.jnetns.internal.sys.SysException;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.testing.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -170,7 +174,10 @@ class WorkerPoolTest {
         try (NsFd ns = Netns.newTransient()) {
             Worker w = pool.acquire();
             w.enter(ns.fd(), ns.ino(), "test");
-            Worker.failNextRestoreOf(w.thread());
+            w.run(() -> {
+                Capabilities.dropSysAdminFromThisThread(); // its way home now fails, for real
+                return null;
+            });
             pool.release(w);
             assertThat(w.isRetired()).isTrue();
             assertThat(pool.idleCount()).isZero();
@@ -198,11 +205,35 @@ class WorkerPoolTest {
                 // as if `meant` had been closed and its number reused for `other`
                 Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
                         () -> w.runIn(other.fd(), meant.ino(), "meant", () -> "ran"));
-                assertThat(refused).isInstanceOf(dev.jnetns.NetnsException.class)
+                assertThat(refused).isInstanceOf(dev.jnetns.internal.sys.SysException.class)
                         .hasMessageContaining("led to net:[" + other.ino() + "]");
                 assertThat(w.isAway()).isFalse();
                 assertThat(w.isRetired()).isFalse();
             } finally {
+                pool.release(w);
+            }
+        }
+    }
+
+    @Test
+    void whenTheFailureReachesTheCallerTheRetiredThreadIsOutOfTheNamespace() {
+        // even though the retired thread may not have ended yet (and its OS thread outlives Thread.join a little)
+        try (NsFd ns = Netns.newTransient()) {
+            for (int i = 0; i < 20; i++) {
+                // a pool whose home descriptor the task closes: the way home fails for real (EBADF), while the
+                // thread keeps the privilege to leave for an empty namespace of its own
+                int homeFd = NsFiles.openNetns("/proc/self/ns/net");
+                WorkerPool pool = new WorkerPool(new HomeNetns(homeFd, WorkerPool.shared().home().ino()), 100);
+                Worker w = pool.acquire();
+                Throwable e = catchThrowable(() -> w.runIn(ns.fd(), ns.ino(), "test", () -> {
+                    NsFiles.close(homeFd);
+                    return null;
+                }));
+                assertThat(e).isInstanceOf(SysException.class)
+                        .hasMessageContaining("retired")
+                        .hasMessageNotContaining("stays where it is");
+                // no join: the check comes right after the call, as the JUnit extension's would
+                assertThat(Eye.threadsIn(ns.ino())).as("round %d", i).isEmpty();
                 pool.release(w);
             }
         }

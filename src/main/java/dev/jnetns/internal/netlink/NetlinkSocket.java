@@ -1,11 +1,12 @@
 package dev.jnetns.internal.netlink;
+import dev.jnetns.internal.sys.NetlinkNatives;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import dev.jnetns.NetnsException;
-import dev.jnetns.internal.Errno;
-import dev.jnetns.internal.LibC;
-import dev.jnetns.internal.NsFiles;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.SysException;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * An {@code AF_NETLINK}/{@code NETLINK_ROUTE} socket. It belongs to the network namespace of the thread that
  * called {@link #open(String)}, for life, whichever thread uses it later. One request at a time (a lock), so an
  * instance can be shared between threads. Every request carries {@code NLM_F_ACK}; errors become
- * {@link NetnsException}s with the kernel's extended-ack text.
+ * {@link SysException}s with the kernel's extended-ack text.
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int RECV_TIMEOUT_SECONDS = 30;
@@ -128,7 +129,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * @param request the message
      * @param operation names the request in errors, e.g. {@code RTM_NEWLINK veth "a"}
      * @return the replies that came before the ack (e.g. the answer to a non-dump GET)
-     * @throws NetnsException with the errno and extended-ack text if the kernel refuses
+     * @throws SysException with the errno and extended-ack text if the kernel refuses
      */
     public List<NlMessage> request(NlBuilder request, String operation) {
         lock.lock();
@@ -147,7 +148,7 @@ public final class NetlinkSocket implements AutoCloseable {
                         if (code == 0) {
                             return replies;
                         }
-                        throw new NetnsException(operation, -code, m.extAckMessage(), null);
+                        throw new SysException(operation, -code, m.extAckMessage(), null);
                     }
                     if (m.type() == Nl.NLMSG_DONE || m.type() == Nl.NLMSG_NOOP) {
                         continue;
@@ -206,14 +207,14 @@ public final class NetlinkSocket implements AutoCloseable {
                         if (m.type() == Nl.NLMSG_ERROR) {
                             int code = m.errorCode();
                             if (code != 0) {
-                                throw new NetnsException(operation, -code, m.extAckMessage(), null);
+                                throw new SysException(operation, -code, m.extAckMessage(), null);
                             }
                             done = true;
                         } else if (m.type() == Nl.NLMSG_DONE) {
                             if (m.payloadLength() >= 4) {
                                 int code = m.errorCode();
                                 if (code < 0) {
-                                    throw new NetnsException(operation, -code, m.extAckMessage(), null);
+                                    throw new SysException(operation, -code, m.extAckMessage(), null);
                                 }
                             }
                             done = true;
@@ -228,7 +229,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 interruptedDumps.incrementAndGet();
                 if (attempt >= DUMP_ATTEMPTS) {
-                    throw new NetnsException(operation, Errno.EINTR,
+                    throw new SysException(operation, Errno.EINTR,
                             "dump interrupted (NLM_F_DUMP_INTR) " + attempt + " times in a row", null);
                 }
             }
@@ -245,7 +246,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private int fdOrFail(String operation) {
         int value = fd;
         if (value < 0) {
-            throw new NetnsException(operation, label + " is closed");
+            throw new SysException(operation, label + " is closed");
         }
         return value;
     }
@@ -259,12 +260,12 @@ public final class NetlinkSocket implements AutoCloseable {
             try {
                 long sent = LibC.send(f, msg, msg.length, 0);
                 if (sent != msg.length) {
-                    throw new NetnsException(operation, "short send: " + sent + " of " + msg.length + " bytes");
+                    throw new SysException(operation, "short send: " + sent + " of " + msg.length + " bytes");
                 }
                 return;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.EINTR) {
-                    throw new NetnsException(operation, e.getErrorCode(), "send to the kernel failed", e);
+                    throw new SysException(operation, e.getErrorCode(), "send to the kernel failed", e);
                 }
             }
         }
@@ -290,10 +291,10 @@ public final class NetlinkSocket implements AutoCloseable {
                     continue;
                 }
                 if (errno == Errno.EAGAIN) {
-                    throw new NetnsException(operation, Errno.ETIMEDOUT,
+                    throw new SysException(operation, Errno.ETIMEDOUT,
                             "no answer from the kernel within " + RECV_TIMEOUT_SECONDS + " s", e);
                 }
-                throw new NetnsException(operation, errno, "receive from the kernel failed", e);
+                throw new SysException(operation, errno, "receive from the kernel failed", e);
             }
         }
     }

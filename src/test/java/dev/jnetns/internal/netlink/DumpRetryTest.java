@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import dev.jnetns.NetnsException;
+import dev.jnetns.internal.sys.SysException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -59,9 +59,9 @@ class DumpRetryTest {
     @Test
     void aDumpInterruptedTenTimesInARowFailsWithEintr() throws Exception {
         try (FakeKernel kernel = new FakeKernel(attempt -> true)) {
-            NetnsException e = catchThrowableOfType(() -> kernel.socket.dump(
-                    new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump"), NetnsException.class);
-            assertThat(e.errnoName()).isEqualTo("EINTR");
+            SysException e = catchThrowableOfType(() -> kernel.socket.dump(
+                    new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump"), SysException.class);
+            assertThat(e.errno()).isEqualTo(dev.jnetns.internal.sys.Errno.EINTR);
             assertThat(e).hasMessage("RTM_GETLINK dump: EINTR (Interrupted system call): dump interrupted"
                     + " (NLM_F_DUMP_INTR) 10 times in a row");
             assertThat(kernel.attempts.get()).isEqualTo(10);

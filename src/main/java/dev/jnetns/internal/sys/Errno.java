@@ -1,4 +1,4 @@
-package dev.jnetns.internal;
+package dev.jnetns.internal.sys;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -188,5 +188,22 @@ public final class Errno {
     /** {@code EPERM (Operation not permitted)}. */
     public static String describe(int errno) {
         return name(errno) + " (" + text(errno) + ")";
+    }
+
+    /**
+     * The message of a failed operation: {@code setns(net:[1]): EPERM (Operation not permitted): detail}, or
+     * {@code operation: detail} where there is no errno.
+     */
+    public static String message(String operation, int errno, String detail) {
+        StringBuilder text = new StringBuilder(operation).append(": ");
+        if (errno != 0) {
+            text.append(describe(errno));
+            if (detail != null && !detail.isEmpty()) {
+                text.append(": ").append(detail);
+            }
+        } else {
+            text.append(detail == null ? "failed" : detail);
+        }
+        return text.toString();
     }
 }

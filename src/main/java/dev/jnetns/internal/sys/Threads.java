@@ -1,4 +1,4 @@
-package dev.jnetns.internal;
+package dev.jnetns.internal.sys;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,7 +1,6 @@
-package dev.jnetns.internal;
+package dev.jnetns.internal.sys;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.NetnsException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -19,8 +18,8 @@ public final class NsFiles {
     private NsFiles() {}
 
     /** Turns a failed libc call into an exception naming the operation and the errno. */
-    public static NetnsException failure(String operation, LastErrorException e) {
-        return new NetnsException(operation, e.getErrorCode(), null, e);
+    public static SysException failure(String operation, LastErrorException e) {
+        return SysException.of(operation, e);
     }
 
     /**
@@ -50,11 +49,11 @@ public final class NsFiles {
         try {
             type = LibC.ioctl(fd, LibC.NS_GET_NSTYPE, 0L);
         } catch (LastErrorException e) {
-            throw new NetnsException(
+            throw new SysException(
                     "open(" + what + ")", e.getErrorCode(), "not a namespace file (ioctl NS_GET_NSTYPE failed)", e);
         }
         if (type != LibC.CLONE_NEWNET) {
-            throw new NetnsException(
+            throw new SysException(
                     "open(" + what + ")",
                     Errno.EINVAL,
                     "a " + kindName(type) + " namespace, not a network namespace",

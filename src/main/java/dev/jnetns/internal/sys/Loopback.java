@@ -1,4 +1,4 @@
-package dev.jnetns.internal;
+package dev.jnetns.internal.sys;
 
 import com.sun.jna.LastErrorException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
-package dev.jnetns.internal.netlink;
+package dev.jnetns.internal.sys;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
-/** libc calls the netlink client needs beyond {@link dev.jnetns.internal.LibC} (JNA direct mapping). */
+/** libc calls the netlink client needs beyond {@link dev.jnetns.internal.sys.LibC} (JNA direct mapping). */
 public final class NetlinkNatives {
     public static final int MSG_PEEK = 0x2;
     public static final int MSG_TRUNC = 0x20;
