@@ -1,9 +1,9 @@
 package dev.jnetns;
 
 import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.sys.LibC;
 import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.internal.Stays;
 
 /**
  * The calling thread's stay in a namespace, from {@link Netns#enterTransient()} or {@link Netns#enter(NsFd)}.
@@ -59,13 +59,15 @@ public final class EnteredNetns implements AutoCloseable {
         try {
             LibC.setns(original.fd(), LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
-            throw new NetnsException("setns(" + original.label() + ")", e.getErrorCode(),
-                    "could not move " + thread.getName() + " back; it is still in " + ns.label(), e);
+            throw new NetnsException(
+                    "setns(" + original.label() + ")",
+                    e.getErrorCode(),
+                    "could not move " + thread.getName() + " back; it is still in " + ns.label(),
+                    e);
         }
         now = NsFiles.currentIno();
         if (now != original.ino()) {
-            throw new NetnsException("setns(" + original.label() + ")",
-                    "the thread is in net:[" + now + "] after it");
+            throw new NetnsException("setns(" + original.label() + ")", "the thread is in net:[" + now + "] after it");
         }
         closed = true;
         Stays.left(ns.ino());

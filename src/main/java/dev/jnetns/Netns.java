@@ -1,17 +1,17 @@
 package dev.jnetns;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.FreshNetns;
+import dev.jnetns.internal.PreparedNamespaces;
+import dev.jnetns.internal.Stays;
+import dev.jnetns.internal.Worker;
+import dev.jnetns.internal.WorkerPool;
+import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.sys.LibC;
 import dev.jnetns.internal.sys.Loopback;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
-import dev.jnetns.internal.PreparedNamespaces;
-import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.sys.Threads;
-import dev.jnetns.internal.Worker;
-import dev.jnetns.internal.WorkerPool;
 import java.security.SecureRandom;
 import java.util.Objects;
 
@@ -357,9 +357,14 @@ public final class Netns {
     private static NetnsException namedDirFailure(String operation, LastErrorException e) {
         int errno = e.getErrorCode();
         boolean denied = errno == Errno.EPERM || errno == Errno.EACCES;
-        return new NetnsException(operation, errno, denied
-                ? "named namespaces are mounts under " + NAMED_DIR + ", which needs root (CAP_SYS_ADMIN over the"
-                        + " host's mounts); under `unshare -Urn` use transient namespaces (Netns.newTransient())"
-                : null, e);
+        return new NetnsException(
+                operation,
+                errno,
+                denied
+                        ? "named namespaces are mounts under " + NAMED_DIR
+                                + ", which needs root (CAP_SYS_ADMIN over the"
+                                + " host's mounts); under `unshare -Urn` use transient namespaces (Netns.newTransient())"
+                        : null,
+                e);
     }
 }

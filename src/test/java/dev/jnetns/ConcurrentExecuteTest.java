@@ -60,25 +60,27 @@ class ConcurrentExecuteTest {
         for (int i = 0; i < CALLS; i++) {
             int call = i;
             NsFd target = targets.get(i);
-            Thread caller = new Thread(() -> {
-                try {
-                    go.await();
-                    long callerBefore = Eye.threadIno();
-                    long[] inside = Netns.execute(target, () -> {
-                        mostAtOnce.accumulateAndGet(insideNow.incrementAndGet(), Math::max);
+            Thread caller = new Thread(
+                    () -> {
                         try {
-                            allInside.countDown();
-                            allInside.await(60, TimeUnit.SECONDS);
-                            return new long[] {Eye.threadIno(), Eye.tid()};
-                        } finally {
-                            insideNow.decrementAndGet();
+                            go.await();
+                            long callerBefore = Eye.threadIno();
+                            long[] inside = Netns.execute(target, () -> {
+                                mostAtOnce.accumulateAndGet(insideNow.incrementAndGet(), Math::max);
+                                try {
+                                    allInside.countDown();
+                                    allInside.await(60, TimeUnit.SECONDS);
+                                    return new long[] {Eye.threadIno(), Eye.tid()};
+                                } finally {
+                                    insideNow.decrementAndGet();
+                                }
+                            });
+                            seen[call] = new long[] {inside[0], inside[1], callerBefore, Eye.threadIno()};
+                        } catch (Throwable e) {
+                            failures.add(e);
                         }
-                    });
-                    seen[call] = new long[] {inside[0], inside[1], callerBefore, Eye.threadIno()};
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "concurrent-caller-" + i);
+                    },
+                    "concurrent-caller-" + i);
             callers.add(caller);
             caller.start();
         }
@@ -87,13 +89,17 @@ class ConcurrentExecuteTest {
         for (Thread caller : callers) {
             caller.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
-        assertThat(callers.stream().filter(Thread::isAlive).map(Thread::getName)).as("callers still running").isEmpty();
+        assertThat(callers.stream().filter(Thread::isAlive).map(Thread::getName))
+                .as("callers still running")
+                .isEmpty();
         assertThat(failures).as("what the callers threw").isEmpty();
 
         Set<Long> workerTids = new HashSet<>();
         for (int i = 0; i < CALLS; i++) {
             assertThat(seen[i]).as("call %d returned", i).isNotNull();
-            assertThat(seen[i][0]).as("call %d: namespace seen inside", i).isEqualTo(targets.get(i).ino());
+            assertThat(seen[i][0])
+                    .as("call %d: namespace seen inside", i)
+                    .isEqualTo(targets.get(i).ino());
             assertThat(seen[i][2]).as("call %d: caller before", i).isEqualTo(home);
             assertThat(seen[i][3]).as("call %d: caller after", i).isEqualTo(home);
             workerTids.add(seen[i][1]);
@@ -102,14 +108,16 @@ class ConcurrentExecuteTest {
         assertThat(workerTids).as("threads that ran the calls").hasSize(CALLS);
         assertThat(insideNow.get()).isZero();
         Set<Long> inos = targets.stream().map(NsFd::ino).collect(Collectors.toSet());
-        assertThat(Eye.threadsIn(inos)).as("threads in a target namespace, still open").isEmpty();
+        assertThat(Eye.threadsIn(inos))
+                .as("threads in a target namespace, still open")
+                .isEmpty();
     }
 
     @Test
     void virtualThreadCallers() throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
-        ExecutorService callers =
-                (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        ExecutorService callers = (ExecutorService)
+                Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         try {
             // all 200 wait inside until every one of them is in: 200 namespaces entered at once
             CountDownLatch allInside = new CountDownLatch(CALLS);

@@ -30,14 +30,18 @@ class EnterTest {
                 ns = entered.ns();
                 inside = Eye.threadIno();
                 assertThat(inside).isNotEqualTo(before).isEqualTo(ns.ino());
-                assertThat(Eye.childIno()).as("a child process inherits the thread's namespace").isEqualTo(inside);
+                assertThat(Eye.childIno())
+                        .as("a child process inherits the thread's namespace")
+                        .isEqualTo(inside);
                 assertThat(entered.toString()).contains("enterer", "net:[" + inside + "]");
             } finally {
                 entered.close();
             }
             assertThat(Eye.threadIno()).isEqualTo(before);
             assertThat(Eye.childIno()).isEqualTo(before);
-            assertThat(ns.isOpen()).as("the transient namespace's handle is closed with the stay").isFalse();
+            assertThat(ns.isOpen())
+                    .as("the transient namespace's handle is closed with the stay")
+                    .isFalse();
             assertThat(Eye.fdsPointingTo(inside)).isZero();
             assertThat(Eye.threadsInIgnoringProcessReapers(inside)).isEmpty();
             entered.close(); // idempotent
@@ -60,7 +64,9 @@ class EnterTest {
                 assertThat(Eye.threadIno()).isEqualTo(before);
                 return null;
             });
-            assertThat(ns.isOpen()).as("enter(ns) leaves the handle to its owner").isTrue();
+            assertThat(ns.isOpen())
+                    .as("enter(ns) leaves the handle to its owner")
+                    .isTrue();
             assertThat(Netns.execute(ns, Eye::threadIno)).isEqualTo(ns.ino());
             assertThat(Eye.threadsInIgnoringProcessReapers(ns.ino())).isEmpty();
         }
@@ -73,7 +79,8 @@ class EnterTest {
             try (EnteredNetns outer = Netns.enterTransient()) {
                 long outerIno = Eye.threadIno();
                 assertThat(outerIno).isEqualTo(outer.ns().ino()).isNotEqualTo(home);
-                try (NsFd other = Netns.newTransient(); EnteredNetns inner = Netns.enter(other)) {
+                try (NsFd other = Netns.newTransient();
+                        EnteredNetns inner = Netns.enter(other)) {
                     assertThat(Eye.threadIno()).isEqualTo(other.ino());
                     try (EnteredNetns innermost = Netns.enterTransient()) {
                         assertThat(Eye.threadIno()).isEqualTo(innermost.ns().ino());
@@ -109,7 +116,9 @@ class EnterTest {
                         .hasMessageContaining("must be called on the thread that entered")
                         .hasMessageContaining("enterer")
                         .hasMessageContaining("other-closer");
-                assertThat(Eye.threadIno()).as("still inside after the failed close").isEqualTo(inside);
+                assertThat(Eye.threadIno())
+                        .as("still inside after the failed close")
+                        .isEqualTo(inside);
                 assertThat(entered.ns().isOpen()).isTrue();
             } finally {
                 entered.close();
@@ -134,8 +143,8 @@ class EnterTest {
     @Test
     void enterFromAVirtualThreadFailsClearly() throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
-        ExecutorService virtual =
-                (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        ExecutorService virtual = (ExecutorService)
+                Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         try (NsFd ns = Netns.newTransient()) {
             long home = Eye.threadIno();
             Throwable[] thrown = new Throwable[2];
@@ -162,7 +171,8 @@ class EnterTest {
             EnteredNetns inner = Netns.enterTransient();
             long innerIno = Eye.threadIno();
             Throwable wrong = catchThrowable(outer::close);
-            assertThat(wrong).isInstanceOf(IllegalStateException.class)
+            assertThat(wrong)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("close nested stays first");
             assertThat(Eye.threadIno()).as("still in the inner namespace").isEqualTo(innerIno);
             inner.close();

@@ -81,7 +81,9 @@ class ExecuteTest {
                 throw boom;
             }));
             assertThat(voidForm).isSameAs(boom);
-            assertThat(boom.getSuppressed()).as("nothing was added to the work's exception").isEmpty();
+            assertThat(boom.getSuppressed())
+                    .as("nothing was added to the work's exception")
+                    .isEmpty();
             assertThat(calls).hasValue(2);
             assertThat(Eye.threadIno()).isEqualTo(home);
             assertThat(Eye.threadsIn(ns.ino())).isEmpty();
@@ -114,7 +116,8 @@ class ExecuteTest {
     @Test
     void nestedCallsSeeTheirOwnNamespace() {
         long home = Eye.threadIno();
-        try (NsFd outer = Netns.newTransient(); NsFd inner = Netns.newTransient()) {
+        try (NsFd outer = Netns.newTransient();
+                NsFd inner = Netns.newTransient()) {
             long[] seen = Netns.execute(outer, () -> {
                 long before = Eye.threadIno();
                 long in = Netns.execute(inner, () -> {
@@ -154,28 +157,33 @@ class ExecuteTest {
             CountDownLatch started = new CountDownLatch(1);
             AtomicReference<Object> outcome = new AtomicReference<>();
             AtomicReference<Boolean> callerInterrupted = new AtomicReference<>();
-            Thread caller = new Thread(() -> {
-                outcome.set(Netns.execute(ns, () -> {
-                    started.countDown();
-                    try {
-                        Thread.sleep(30_000);
-                        return "slept";
-                    } catch (InterruptedException e) {
-                        return "interrupted in " + Eye.threadIno();
-                    }
-                }));
-                callerInterrupted.set(Thread.currentThread().isInterrupted());
-            }, "interrupted-caller");
+            Thread caller = new Thread(
+                    () -> {
+                        outcome.set(Netns.execute(ns, () -> {
+                            started.countDown();
+                            try {
+                                Thread.sleep(30_000);
+                                return "slept";
+                            } catch (InterruptedException e) {
+                                return "interrupted in " + Eye.threadIno();
+                            }
+                        }));
+                        callerInterrupted.set(Thread.currentThread().isInterrupted());
+                    },
+                    "interrupted-caller");
             caller.start();
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             caller.interrupt();
             caller.join(10_000);
             assertThat(caller.isAlive()).isFalse();
             assertThat(outcome.get()).isEqualTo("interrupted in " + ns.ino());
-            assertThat(callerInterrupted.get()).as("the caller's interrupt status is kept").isTrue();
+            assertThat(callerInterrupted.get())
+                    .as("the caller's interrupt status is kept")
+                    .isTrue();
             // the interrupt meant for that work does not reach later work
             for (int i = 0; i < 5; i++) {
-                assertThat(Netns.execute(ns, () -> Thread.currentThread().isInterrupted())).isFalse();
+                assertThat(Netns.execute(ns, () -> Thread.currentThread().isInterrupted()))
+                        .isFalse();
             }
             assertThat(Eye.threadsIn(ns.ino())).isEmpty();
         }
@@ -214,12 +222,14 @@ class ExecuteTest {
         ClassLoader before = self.getContextClassLoader();
         self.setContextClassLoader(mine);
         try (NsFd ns = Netns.newTransient()) {
-            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader())).isSameAs(mine);
+            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader()))
+                    .isSameAs(mine);
         } finally {
             self.setContextClassLoader(before);
         }
         try (NsFd ns = Netns.newTransient()) {
-            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader())).isSameAs(before);
+            assertThat(Netns.execute(ns, () -> Thread.currentThread().getContextClassLoader()))
+                    .isSameAs(before);
         }
     }
 }

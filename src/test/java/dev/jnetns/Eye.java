@@ -83,7 +83,8 @@ public final class Eye {
         for (Path task : list(TASKS)) {
             long ino;
             try {
-                ino = parseNetLink(Files.readSymbolicLink(task.resolve("ns/net")).toString());
+                ino = parseNetLink(
+                        Files.readSymbolicLink(task.resolve("ns/net")).toString());
             } catch (NoSuchFileException gone) {
                 continue; // the thread ended while we looked
             } catch (IOException e) {
@@ -103,7 +104,9 @@ public final class Eye {
      * JDK's doing, not jnetns'. Use this only where the test itself started processes inside.
      */
     public static List<String> threadsInIgnoringProcessReapers(long ino) {
-        return threadsIn(ino).stream().filter(t -> !t.contains(" process reaper ")).collect(Collectors.toList());
+        return threadsIn(ino).stream()
+                .filter(t -> !t.contains(" process reaper "))
+                .collect(Collectors.toList());
     }
 
     /**
@@ -162,7 +165,8 @@ public final class Eye {
     }
 
     private static boolean heldBySupply(Path fd) {
-        return dev.jnetns.internal.PreparedNamespaces.shared().holdsReady(Integer.parseInt(fd.getFileName().toString()));
+        return dev.jnetns.internal.PreparedNamespaces.shared()
+                .holdsReady(Integer.parseInt(fd.getFileName().toString()));
     }
 
     /**
@@ -268,7 +272,8 @@ public final class Eye {
     public static List<String> ipNetnsList() {
         Result r = run("ip", "netns", "list");
         assertThat(r.exit).as("ip netns list: %s", r.output).isZero();
-        return r.output.lines()
+        return r.output
+                .lines()
                 .filter(l -> !l.isBlank())
                 .map(l -> l.strip().split("\\s+")[0])
                 .collect(Collectors.toList());
@@ -382,13 +387,15 @@ public final class Eye {
     public static <T> T onNewThread(String name, ThrowingCallable<T> work) throws InterruptedException {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(() -> {
-            try {
-                result[0] = work.call();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        result[0] = work.call();
+                    } catch (Throwable e) {
+                        failure[0] = e;
+                    }
+                },
+                name);
         t.start();
         t.join(TimeUnit.SECONDS.toMillis(30));
         if (t.isAlive()) {

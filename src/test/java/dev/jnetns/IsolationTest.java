@@ -25,12 +25,17 @@ class IsolationTest {
             assertThat(Eye.ifnames(link.output)).containsExactly("lo");
             assertThat(Eye.flagsOf(link.output, "lo")).contains("UP", "LOOPBACK");
             // the listing is the namespace's: a process started the same way runs inside it
-            assertThat(Netns.execute(ns, Eye::childIno)).as("namespace of a process started inside").isEqualTo(ns.ino());
+            assertThat(Netns.execute(ns, Eye::childIno))
+                    .as("namespace of a process started inside")
+                    .isEqualTo(ns.ino());
             // and the eye does see another list at home: an ip started from this thread runs in the host's
             // namespace (whose links besides lo this test cannot know: rootless, there may be none)
-            assertThat(Eye.childIno()).as("namespace of a process started at home").isEqualTo(Eye.threadIno())
+            assertThat(Eye.childIno())
+                    .as("namespace of a process started at home")
+                    .isEqualTo(Eye.threadIno())
                     .isNotEqualTo(ns.ino());
-            assertThat(Eye.ifnames(Eye.run("ip", "-j", "link").output)).as("the host's list has its own lo")
+            assertThat(Eye.ifnames(Eye.run("ip", "-j", "link").output))
+                    .as("the host's list has its own lo")
                     .contains("lo");
         }
     }
@@ -47,13 +52,16 @@ class IsolationTest {
     @Test
     void theHostsLoopbackIsOutOfReach() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket server = new ServerSocket(0, 50, loopback); NsFd ns = Netns.newTransient()) {
+        try (ServerSocket server = new ServerSocket(0, 50, loopback);
+                NsFd ns = Netns.newTransient()) {
             InetSocketAddress address = new InetSocketAddress(loopback, server.getLocalPort());
-            Throwable inside = Netns.execute(ns, () -> catchThrowable(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(address, 5000);
-                }
-            }));
+            Throwable inside = Netns.execute(
+                    ns,
+                    () -> catchThrowable(() -> {
+                        try (Socket s = new Socket()) {
+                            s.connect(address, 5000);
+                        }
+                    }));
             assertThat(inside).as("connect from inside").isInstanceOf(ConnectException.class);
 
             // the same port from the host works

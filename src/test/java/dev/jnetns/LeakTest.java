@@ -46,17 +46,20 @@ class LeakTest {
         }
         // inode numbers may be reused once a namespace is gone, so "distinct" is not asserted
 
-        assertThat(Eye.openedSince(fdsBefore)).as("descriptors opened by %d rounds", ROUNDS).isEmpty();
+        assertThat(Eye.openedSince(fdsBefore))
+                .as("descriptors opened by %d rounds", ROUNDS)
+                .isEmpty();
         for (long ino : created) {
-            assertThat(Eye.fdsPointingTo(ino)).as("descriptors on net:[%d]", ino).isZero();
+            assertThat(Eye.fdsPointingTo(ino))
+                    .as("descriptors on net:[%d]", ino)
+                    .isZero();
         }
         assertThat(Eye.threadsIn(created)).as("threads in a created namespace").isEmpty();
         assertThat(Eye.threadIno()).isEqualTo(home);
 
         // every live jnetns worker is idle in the pool (retired ones from other tests end soon: wait, bounded)
         WorkerPool pool = WorkerPool.shared();
-        boolean settled = Eye.await(
-                () -> Eye.javaThreadsNamed("jnetns-worker-").size() <= pool.idleCount(), 20);
+        boolean settled = Eye.await(() -> Eye.javaThreadsNamed("jnetns-worker-").size() <= pool.idleCount(), 20);
         assertThat(settled)
                 .as("worker threads %s vs idle %d", Eye.javaThreadsNamed("jnetns-worker-"), pool.idleCount())
                 .isTrue();
@@ -146,18 +149,25 @@ class LeakTest {
             pool.shutdownNow();
         }
         // seen while they were in use, so a slow machine's keep-alive running out before this line cannot matter
-        assertThat(workers).as("workers that ran the calls at once").hasSize(callers)
+        assertThat(workers)
+                .as("workers that ran the calls at once")
+                .hasSize(callers)
                 .allSatisfy(w -> assertThat(w.getName()).startsWith("jnetns-worker-"));
-        assertThat(together.getCount()).as("callers that did not get inside together").isZero();
+        assertThat(together.getCount())
+                .as("callers that did not get inside together")
+                .isZero();
         assertThat(Eye.threadsIn(created)).isEmpty();
 
         for (Thread worker : workers) {
             worker.join(30_000);
         }
         assertThat(workers.stream().filter(Thread::isAlive).map(Thread::getName))
-                .as("workers of the calls still alive after their keep-alive").isEmpty();
+                .as("workers of the calls still alive after their keep-alive")
+                .isEmpty();
         boolean allEnded = Eye.await(
-                () -> Eye.javaThreadsNamed("jnetns-worker-").isEmpty() && WorkerPool.shared().idleCount() == 0, 30);
+                () -> Eye.javaThreadsNamed("jnetns-worker-").isEmpty()
+                        && WorkerPool.shared().idleCount() == 0,
+                30);
         assertThat(allEnded)
                 .as("worker threads left: %s", Eye.javaThreadsNamed("jnetns-worker-"))
                 .isTrue();
@@ -166,5 +176,4 @@ class LeakTest {
             assertThat(Netns.execute(ns, Eye::threadIno)).isEqualTo(ns.ino());
         }
     }
-
 }

@@ -65,7 +65,9 @@ class NamedNetnsTest {
             assertThat(Eye.ifnames(link.output)).containsExactly("lo");
             assertThat(Eye.flagsOf(link.output, "lo")).contains("UP");
             Eye.Result self = Eye.run("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net");
-            assertThat(Eye.parseNetLink(self.output)).as("ip netns exec enters our namespace").isEqualTo(ino);
+            assertThat(Eye.parseNetLink(self.output))
+                    .as("ip netns exec enters our namespace")
+                    .isEqualTo(ino);
 
             try (NsFd byName = NsFd.ofName(name)) {
                 assertThat(byName).isEqualTo(ns);
@@ -134,7 +136,8 @@ class NamedNetnsTest {
     void invalidNamesAreRejected() {
         String tooLong = "x".repeat(256);
         for (String bad : new String[] {"", "a/b", ".", "..", "/", tooLong, "nul\0byte"}) {
-            assertThatThrownBy(() -> Netns.newNamed(bad)).as("newNamed(%s)", bad)
+            assertThatThrownBy(() -> Netns.newNamed(bad))
+                    .as("newNamed(%s)", bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("namespace name");
             assertThatThrownBy(() -> Netns.deleteNamed(bad)).isInstanceOf(IllegalArgumentException.class);

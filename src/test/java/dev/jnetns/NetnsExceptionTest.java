@@ -17,7 +17,9 @@ class NetnsExceptionTest {
     @Test
     void formatWithErrno() {
         NetnsException e = new NetnsException("setns(net:[4026532177])", Errno.EPERM);
-        assertThat(e).hasMessage("setns(net:[4026532177]): EPERM (Operation not permitted)").hasNoCause();
+        assertThat(e)
+                .hasMessage("setns(net:[4026532177]): EPERM (Operation not permitted)")
+                .hasNoCause();
         assertThat(e.operation()).isEqualTo("setns(net:[4026532177])");
         assertThat(e.errno()).isEqualTo(1);
         assertThat(e.errnoName()).isEqualTo("EPERM");

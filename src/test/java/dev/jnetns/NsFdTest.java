@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The handle: opening handles, rejecting what is not a network namespace, identity, close. */
 @Timeout(60)
@@ -90,22 +90,25 @@ class NsFdTest {
     @Test
     void ofThreadAndOfPid() throws Exception {
         long pid = ProcessHandle.current().pid();
-        try (NsFd home = NsFd.current(); NsFd byPid = NsFd.ofPid(pid)) {
+        try (NsFd home = NsFd.current();
+                NsFd byPid = NsFd.ofPid(pid)) {
             assertThat(byPid).as("the main thread is home").isEqualTo(home);
         }
         try (NsFd ns = Netns.newTransient()) {
             AtomicLong tid = new AtomicLong();
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(1);
-            Thread caller = new Thread(() -> Netns.execute(ns, () -> {
-                tid.set(Eye.tid());
-                inside.countDown();
-                try {
-                    done.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }), "of-thread-caller");
+            Thread caller = new Thread(
+                    () -> Netns.execute(ns, () -> {
+                        tid.set(Eye.tid());
+                        inside.countDown();
+                        try {
+                            done.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }),
+                    "of-thread-caller");
             caller.start();
             try {
                 assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();

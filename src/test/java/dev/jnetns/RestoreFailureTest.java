@@ -29,11 +29,13 @@ class RestoreFailureTest {
         long home = Eye.threadIno();
         try (NsFd ns = Netns.newTransient()) {
             AtomicReference<Thread> failed = new AtomicReference<>();
-            NetnsException e = catchThrowableOfType(() -> Netns.execute(ns, () -> {
-                failed.set(Thread.currentThread());
-                Capabilities.dropSysAdminFromThisThread();
-                return "done";
-            }), NetnsException.class);
+            NetnsException e = catchThrowableOfType(
+                    () -> Netns.execute(ns, () -> {
+                        failed.set(Thread.currentThread());
+                        Capabilities.dropSysAdminFromThisThread();
+                        return "done";
+                    }),
+                    NetnsException.class);
 
             assertThat(e).isNotNull();
             assertThat(e.errnoName()).isEqualTo("EPERM");
@@ -52,15 +54,20 @@ class RestoreFailureTest {
 
             Thread retired = failed.get();
             retired.join(10_000);
-            assertThat(retired.isAlive()).as("the retired worker's thread ended").isFalse();
-            assertThat(Eye.threadsInAfterJoin(Set.of(ns.ino()))).as("nothing left inside once it ended").isEmpty();
+            assertThat(retired.isAlive())
+                    .as("the retired worker's thread ended")
+                    .isFalse();
+            assertThat(Eye.threadsInAfterJoin(Set.of(ns.ino())))
+                    .as("nothing left inside once it ended")
+                    .isEmpty();
 
             // the next calls (sequential and concurrent, and creating namespaces) never run on it
             Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
             assertThat(Netns.execute(ns, () -> {
-                ranOn.add(Thread.currentThread());
-                return Eye.threadIno();
-            })).isEqualTo(ns.ino());
+                        ranOn.add(Thread.currentThread());
+                        return Eye.threadIno();
+                    }))
+                    .isEqualTo(ns.ino());
             ExecutorService callers = Executors.newFixedThreadPool(4);
             try {
                 List<Future<Long>> futures = new ArrayList<>();
@@ -90,11 +97,13 @@ class RestoreFailureTest {
         try (NsFd ns = Netns.newTransient()) {
             IllegalStateException own = new IllegalStateException("the task's own failure");
             AtomicReference<Thread> failed = new AtomicReference<>();
-            NetnsException e = catchThrowableOfType(() -> Netns.execute(ns, () -> {
-                failed.set(Thread.currentThread());
-                Capabilities.dropSysAdminFromThisThread();
-                throw own;
-            }), NetnsException.class);
+            NetnsException e = catchThrowableOfType(
+                    () -> Netns.execute(ns, () -> {
+                        failed.set(Thread.currentThread());
+                        Capabilities.dropSysAdminFromThisThread();
+                        throw own;
+                    }),
+                    NetnsException.class);
             assertThat(e).hasMessageContaining("retired");
             assertThat(e.getSuppressed()).containsExactly(own);
             failed.get().join(10_000);
@@ -106,15 +115,18 @@ class RestoreFailureTest {
     @Test
     void aForcedFailureIsNotConsumedByAnotherWorkersRestore() throws Exception {
         // the fault is for the outer worker; a nested call restores another worker first and must not eat it
-        try (NsFd outer = Netns.newTransient(); NsFd inner = Netns.newTransient()) {
+        try (NsFd outer = Netns.newTransient();
+                NsFd inner = Netns.newTransient()) {
             AtomicReference<Thread> failed = new AtomicReference<>();
-            NetnsException e = catchThrowableOfType(() -> Netns.execute(outer, () -> {
-                failed.set(Thread.currentThread());
-                Capabilities.dropSysAdminFromThisThread();
-                Thread innerWorker = Netns.execute(inner, Thread::currentThread);
-                assertThat(innerWorker).isNotSameAs(Thread.currentThread());
-                return null;
-            }), NetnsException.class);
+            NetnsException e = catchThrowableOfType(
+                    () -> Netns.execute(outer, () -> {
+                        failed.set(Thread.currentThread());
+                        Capabilities.dropSysAdminFromThisThread();
+                        Thread innerWorker = Netns.execute(inner, Thread::currentThread);
+                        assertThat(innerWorker).isNotSameAs(Thread.currentThread());
+                        return null;
+                    }),
+                    NetnsException.class);
             assertThat(e).as("the outer worker's restore failed").isNotNull();
             assertThat(e.getMessage()).contains("retired", failed.get().getName());
             failed.get().join(10_000);
@@ -129,10 +141,12 @@ class RestoreFailureTest {
         WorkerPool pool = WorkerPool.shared();
         try (NsFd ns = Netns.newTransient()) {
             AtomicReference<Thread> failed = new AtomicReference<>();
-            catchThrowableOfType(() -> Netns.execute(ns, () -> {
-                failed.set(Thread.currentThread());
-                Capabilities.dropSysAdminFromThisThread();
-            }), NetnsException.class);
+            catchThrowableOfType(
+                    () -> Netns.execute(ns, () -> {
+                        failed.set(Thread.currentThread());
+                        Capabilities.dropSysAdminFromThisThread();
+                    }),
+                    NetnsException.class);
             failed.get().join(10_000);
             List<Worker> taken = new ArrayList<>();
             try {
@@ -154,25 +168,31 @@ class RestoreFailureTest {
             List<String> before = Eye.fdTargets();
             AtomicReference<dev.jnetns.link.Rtnl> opened = new AtomicReference<>();
             // a handle opened inside (an NsFd and a socket), lost to the caller when the worker cannot come home
-            NetnsException e = catchThrowableOfType(() -> Netns.execute(ns, () -> {
-                Capabilities.dropSysAdminFromThisThread();
-                dev.jnetns.link.Rtnl rtnl = dev.jnetns.link.Rtnl.openCurrent();
-                opened.set(rtnl);
-                return rtnl;
-            }), NetnsException.class);
+            NetnsException e = catchThrowableOfType(
+                    () -> Netns.execute(ns, () -> {
+                        Capabilities.dropSysAdminFromThisThread();
+                        dev.jnetns.link.Rtnl rtnl = dev.jnetns.link.Rtnl.openCurrent();
+                        opened.set(rtnl);
+                        return rtnl;
+                    }),
+                    NetnsException.class);
             assertThat(e).hasMessageContaining("retired");
             assertThat(opened.get().isOpen()).as("closed by the worker").isFalse();
-            assertThat(Eye.openedSince(before)).as("descriptors left by the lost handle").isEmpty();
+            assertThat(Eye.openedSince(before))
+                    .as("descriptors left by the lost handle")
+                    .isEmpty();
 
             // anything AutoCloseable, and a close that fails is kept with the failure
             AtomicReference<Boolean> closed = new AtomicReference<>(false);
-            NetnsException again = catchThrowableOfType(() -> Netns.execute(ns, () -> {
-                Capabilities.dropSysAdminFromThisThread();
-                return (AutoCloseable) () -> {
-                    closed.set(true);
-                    throw new IllegalStateException("close failed");
-                };
-            }), NetnsException.class);
+            NetnsException again = catchThrowableOfType(
+                    () -> Netns.execute(ns, () -> {
+                        Capabilities.dropSysAdminFromThisThread();
+                        return (AutoCloseable) () -> {
+                            closed.set(true);
+                            throw new IllegalStateException("close failed");
+                        };
+                    }),
+                    NetnsException.class);
             assertThat(closed.get()).isTrue();
             assertThat(again.getSuppressed()).extracting(Throwable::getMessage).containsExactly("close failed");
         }

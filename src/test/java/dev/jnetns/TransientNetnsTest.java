@@ -28,7 +28,10 @@ class TransientNetnsTest {
             assertThat(ns.isOpen()).isTrue();
             assertThat(ns.ino()).isNotEqualTo(before);
             assertThat(Eye.threadIno()).as("caller after newTransient").isEqualTo(before);
-            assertThat(Eye.childIno()).as("a child of the caller").isEqualTo(childBefore).isEqualTo(before);
+            assertThat(Eye.childIno())
+                    .as("a child of the caller")
+                    .isEqualTo(childBefore)
+                    .isEqualTo(before);
             // the handle's inode is the one the kernel shows for its descriptor
             assertThat(Eye.fdsPointingTo(ns.ino())).isEqualTo(1);
             // created, not entered: no thread of the JVM is inside
@@ -55,7 +58,8 @@ class TransientNetnsTest {
     void afterCloseNoThreadIsInTheClosedNamespace() throws Exception {
         long ino;
         ExecutorService callers = Executors.newFixedThreadPool(4);
-        try (NsFd ns = Netns.newTransient(); NsFd other = Netns.newTransient()) {
+        try (NsFd ns = Netns.newTransient();
+                NsFd other = Netns.newTransient()) {
             ino = ns.ino();
             // use it every way there is: execute (concurrently, nested), enter on a platform thread
             List<Future<Long>> seen = new ArrayList<>();
@@ -70,16 +74,20 @@ class TransientNetnsTest {
             for (Future<Long> f : seen) {
                 assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(ino);
             }
-            Netns.execute(other, () -> Netns.execute(ns, () -> {
-                assertThat(Eye.threadIno()).isEqualTo(ino);
-            }));
+            Netns.execute(
+                    other,
+                    () -> Netns.execute(ns, () -> {
+                        assertThat(Eye.threadIno()).isEqualTo(ino);
+                    }));
             long entered = Eye.onNewThread("enterer", () -> {
                 try (EnteredNetns e = Netns.enter(ns)) {
                     return Eye.threadIno();
                 }
             });
             assertThat(entered).isEqualTo(ino);
-            assertThat(Eye.threadsIn(ino)).as("threads inside while the handle is open").isEmpty();
+            assertThat(Eye.threadsIn(ino))
+                    .as("threads inside while the handle is open")
+                    .isEmpty();
         } finally {
             callers.shutdownNow();
         }
@@ -99,15 +107,17 @@ class TransientNetnsTest {
         try (NsFd ns = Netns.newTransient()) {
             ino = ns.ino();
             Netns.execute(ns, () -> {
-                left[0] = new Thread(() -> {
-                    leftTid.set(Eye.tid());
-                    running.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "left-inside");
+                left[0] = new Thread(
+                        () -> {
+                            leftTid.set(Eye.tid());
+                            running.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "left-inside");
                 left[0].start();
                 running.await(10, TimeUnit.SECONDS);
             });

@@ -53,7 +53,8 @@ public final class BenchTable {
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",");
             String name = cells[0].replace("\"", "");
-            jnetns.put(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), Double.parseDouble(cells[4]));
+            jnetns.put(
+                    name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), Double.parseDouble(cells[4]));
         }
     }
 
@@ -95,7 +96,12 @@ public final class BenchTable {
         vs("T1 the same, prepared off", "preparedOff.transientNetns.perTest", "netns-lo", null, 0);
         vs("T2 fixture through the API", "FixtureBench.fixture", "fixture", "<=", 1.15);
         vs("T2 fixture through the API, prepared off", "FixtureBench.fixturePreparedOff", "fixture", null, 0);
-        vs("T2 fixture through the API, vs C with `lo` up as jnetns has it", "FixtureBench.fixture", "fixture-lo", null, 0);
+        vs(
+                "T2 fixture through the API, vs C with `lo` up as jnetns has it",
+                "FixtureBench.fixture",
+                "fixture-lo",
+                null,
+                0);
         vs("T2 fixture through the API, vs Go (vishvananda/netlink)", "FixtureBench.fixture", "go-fixture", null, 0);
         vs("T2 fixture through `@Veth`, per test", "vethFixture.perTest", "fixture", "<=", 1.15);
         vs("T2 the same, prepared off", "preparedOff.vethFixture.perTest", "fixture", null, 0);
@@ -103,37 +109,76 @@ public final class BenchTable {
         faster("T2 iproute2 / API fixture", "FixtureBench.fixture");
         faster("T2 iproute2 / `@Veth` fixture", "vethFixture.perTest");
         double ip = base("iproute2-fixture");
-        row("T2 (for scale) iproute2 / C `fixture`", "", "iproute2 " + fmt(ip) + " us", fmt(ip / base("fixture")) + "x faster",
-                "", "");
+        row(
+                "T2 (for scale) iproute2 / C `fixture`",
+                "",
+                "iproute2 " + fmt(ip) + " us",
+                fmt(ip / base("fixture")) + "x faster",
+                "",
+                "");
         vs("T3 added latency, tests of ~1 ms busy work", "transientNetnsWith1msWork.perTest", "netns-lo", "<=", 0.5);
         vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWork.perTest", "netns-lo", null, 0);
-        vs("T3 added latency, tests waiting ~1 ms (CPU left free)", "transientNetnsWith1msWait.perTest", "netns-lo", "<=", 0.5);
+        vs(
+                "T3 added latency, tests waiting ~1 ms (CPU left free)",
+                "transientNetnsWith1msWait.perTest",
+                "netns-lo",
+                "<=",
+                0.5);
         vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWait.perTest", "netns-lo", null, 0);
         row("T3 prepared namespaces found ready", fmt(fig("prepared.hitRate")) + " %", "", "", "", "");
         double nsParallel = 2 * base("netns-lo") / base("c-parallel-netns-lo");
-        row("T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1", fmt(nsParallel) + "x throughput", "", "", "",
+        row(
+                "T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1",
+                fmt(nsParallel) + "x throughput",
+                "",
+                "",
+                "",
                 nsParallel < 1.6 ? "the kernel serialises namespace creation" : "");
         double close = fig("FixtureBench.fixture");
         double delete = fig("FixtureBench.fixtureDeletingLinks");
-        row("T4 fixture torn down by RTM_DELLINK, then close", fmt(delete) + " us", "closing only: " + fmt(close) + " us",
-                ratio(delete / close), "closing cheaper", verdict(delete > close));
+        row(
+                "T4 fixture torn down by RTM_DELLINK, then close",
+                fmt(delete) + " us",
+                "closing only: " + fmt(close) + " us",
+                ratio(delete / close),
+                "closing cheaper",
+                verdict(delete > close));
         double last = fig("soak.lastOverFirst");
-        row("T5 10,000 tests: last 1,000 / first 1,000", fmt(fig("soak.lastBatchPerTest")) + " us",
-                "first: " + fmt(fig("soak.firstBatchPerTest")) + " us", ratio(last), "<= 1.10", verdict(last <= 1.10));
+        row(
+                "T5 10,000 tests: last 1,000 / first 1,000",
+                fmt(fig("soak.lastBatchPerTest")) + " us",
+                "first: " + fmt(fig("soak.firstBatchPerTest")) + " us",
+                ratio(last),
+                "<= 1.10",
+                verdict(last <= 1.10));
         same("T5 descriptors before / after", "soak.fdsBefore", "soak.fdsAfter");
         same("T5 threads before / after", "soak.threadsBefore", "soak.threadsAfter");
         double heap = fig("soak.heapEndOverStart");
-        row("T5 heap after full GC, last / first batch", fmt(fig("soak.heapAfterLastBatch")) + " KiB",
-                fmt(fig("soak.heapAfterFirstBatch")) + " KiB", ratio(heap), "<= 1.10", verdict(heap <= 1.10));
+        row(
+                "T5 heap after full GC, last / first batch",
+                fmt(fig("soak.heapAfterLastBatch")) + " KiB",
+                fmt(fig("soak.heapAfterFirstBatch")) + " KiB",
+                ratio(heap),
+                "<= 1.10",
+                verdict(heap <= 1.10));
         double speedup = fig("parallel.speedup");
         double cSpeedup = 2 * base("fixture") / base("c-parallel-fixture");
         boolean pass = speedup >= 1.6;
-        row("T6 `@Veth` fixture, JUnit parallel (2 threads, up to " + fmt(fig("parallel.maxConcurrentTests"))
-                + " tests at once) vs sequential", fmt(speedup) + "x throughput",
-                "C `fixture`, 2 processes: " + fmt(cSpeedup) + "x", "", ">= 1.6, or kernel serialises",
+        row(
+                "T6 `@Veth` fixture, JUnit parallel (2 threads, up to " + fmt(fig("parallel.maxConcurrentTests"))
+                        + " tests at once) vs sequential",
+                fmt(speedup) + "x throughput",
+                "C `fixture`, 2 processes: " + fmt(cSpeedup) + "x",
+                "",
+                ">= 1.6, or kernel serialises",
                 pass ? "PASS" : cSpeedup < 1.6 ? "kernel-bound (C: " + fmt(cSpeedup) + "x)" : "MISS");
         out.append("\nBaselines (median us; before / after the jnetns figures): ");
-        baselines.forEach((name, v) -> out.append(name).append(' ').append(fmt(v[0])).append(" / ").append(fmt(v[1])).append("; "));
+        baselines.forEach((name, v) -> out.append(name)
+                .append(' ')
+                .append(fmt(v[0]))
+                .append(" / ")
+                .append(fmt(v[1]))
+                .append("; "));
         out.append('\n');
         return out.toString();
     }
@@ -150,8 +195,13 @@ public final class BenchTable {
         double b = base(baseline);
         double ratio = value / b;
         String lang = baseline.startsWith("go-") ? "Go" : "C";
-        row(label, fmt(value) + " us", lang + " `" + baseline + "` " + fmt(b) + " us", ratio(ratio),
-                op == null ? "" : op + " " + target, op == null ? "" : verdict(ratio <= target));
+        row(
+                label,
+                fmt(value) + " us",
+                lang + " `" + baseline + "` " + fmt(b) + " us",
+                ratio(ratio),
+                op == null ? "" : op + " " + target,
+                op == null ? "" : verdict(ratio <= target));
     }
 
     private void faster(String label, String figure) {
@@ -160,7 +210,13 @@ public final class BenchTable {
         if (Double.isNaN(value) || Double.isNaN(ip)) {
             return;
         }
-        row(label, fmt(value) + " us", "iproute2 " + fmt(ip) + " us", fmt(ip / value) + "x faster", ">= 8", verdict(ip / value >= 8));
+        row(
+                label,
+                fmt(value) + " us",
+                "iproute2 " + fmt(ip) + " us",
+                fmt(ip / value) + "x faster",
+                ">= 8",
+                verdict(ip / value >= 8));
     }
 
     private void same(String label, String before, String after) {

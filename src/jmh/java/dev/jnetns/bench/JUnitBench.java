@@ -52,8 +52,8 @@ public final class JUnitBench {
         String mode = args.length > 0 ? args[0] : "main";
         Path file = Path.of(args.length > 1 ? args[1] : "target/bench/junit.txt");
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(
-                file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
+        try (PrintWriter out = new PrintWriter(
+                Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
             switch (mode) {
                 case "main":
                     new JUnitBench(out, "").main();
@@ -172,8 +172,8 @@ public final class JUnitBench {
         TestExecutionSummary summary = listener.getSummary();
         if (summary.getTotalFailureCount() > 0 || summary.getTestsSucceededCount() != Suites.TESTS) {
             summary.printFailuresTo(new PrintWriter(System.err, true), 10);
-            throw new IllegalStateException(testClass.getSimpleName() + ": " + summary.getTestsSucceededCount()
-                    + " of " + Suites.TESTS + " tests passed");
+            throw new IllegalStateException(testClass.getSimpleName() + ": " + summary.getTestsSucceededCount() + " of "
+                    + Suites.TESTS + " tests passed");
         }
         return micros;
     }
@@ -208,9 +208,12 @@ public final class JUnitBench {
         for (String name : names == null ? new String[0] : names) {
             Path entry = Path.of(dir, name);
             try {
-                out.add(dir.endsWith("/fd")
-                        ? name + " -> " + Files.readSymbolicLink(entry)
-                        : name + " " + Files.readString(entry.resolve("comm")).trim());
+                out.add(
+                        dir.endsWith("/fd")
+                                ? name + " -> " + Files.readSymbolicLink(entry)
+                                : name + " "
+                                        + Files.readString(entry.resolve("comm"))
+                                                .trim());
             } catch (IOException e) {
                 // gone meanwhile
             }

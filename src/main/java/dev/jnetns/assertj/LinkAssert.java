@@ -77,11 +77,13 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         long ino = actual.netnsIno();
         if (ns != null) {
             if (ns.ino() != ino) {
-                throw failure("Cannot check link \"%s\" (index %s): it was read from %s, but .in() names %s",
+                throw failure(
+                        "Cannot check link \"%s\" (index %s): it was read from %s, but .in() names %s",
                         actual.name(), actual.index(), State.netns(ino), State.netns(ns.ino()));
             }
             if (!ns.isOpen()) {
-                throw failure("Cannot check link \"%s\" (index %s): the handle given with .in() to %s is closed",
+                throw failure(
+                        "Cannot check link \"%s\" (index %s): the handle given with .in() to %s is closed",
                         actual.name(), actual.index(), State.netns(ino));
             }
             return Rtnl.open(ns);
@@ -90,7 +92,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         if (here == ino) {
             return Rtnl.openCurrent();
         }
-        throw failure("Cannot check link \"%s\" (index %s): it lives in %s, but the calling thread is in %s;"
+        throw failure(
+                "Cannot check link \"%s\" (index %s): it lives in %s, but the calling thread is in %s;"
                         + " use assertThat(link).in(ns), ns an open NsFd of %s, to say where it lives",
                 actual.name(), actual.index(), State.netns(ino), State.netns(here), State.netns(ino));
     }
@@ -101,8 +104,10 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
             return rtnl.link(actual.index());
         } catch (NetnsException e) {
             if (e.errno() == Errno.ENODEV) {
-                throw failure("Expecting link \"%s\" (index %s) in %s to exist, but it is gone (deleted, or moved to"
-                        + " another namespace)", actual.name(), actual.index(), State.netns(actual.netnsIno()));
+                throw failure(
+                        "Expecting link \"%s\" (index %s) in %s to exist, but it is gone (deleted, or moved to"
+                                + " another namespace)",
+                        actual.name(), actual.index(), State.netns(actual.netnsIno()));
             }
             throw e;
         }
@@ -154,7 +159,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
     public LinkAssert isOperationallyUp() {
         Link now = now();
         if (!now.isOperationallyUp()) {
-            throw failure("Expecting link %s to be operationally up (up, operstate UP or UNKNOWN), but it is %s with"
+            throw failure(
+                    "Expecting link %s to be operationally up (up, operstate UP or UNKNOWN), but it is %s with"
                             + " operstate %s (%s)",
                     label(now), now.isUp() ? "up" : "down", now.operState(), State.upState(now));
         }
@@ -169,7 +175,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
     public LinkAssert isPromiscuous() {
         Link now = now();
         if (!now.isPromiscuous()) {
-            throw failure("Expecting link %s to be promiscuous, but it is not (flags: %s)",
+            throw failure(
+                    "Expecting link %s to be promiscuous, but it is not (flags: %s)",
                     label(now), State.flags(now.flags()));
         }
         return myself;
@@ -186,8 +193,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
     public LinkAssert hasMtu(int mtu) {
         Link now = now();
         if (now.mtu() != mtu) {
-            throw failureWithActualExpected(now.mtu(), mtu, "Expecting link %s to have MTU %s, but it has MTU %s",
-                    label(now), mtu, now.mtu());
+            throw failureWithActualExpected(
+                    now.mtu(), mtu, "Expecting link %s to have MTU %s, but it has MTU %s", label(now), mtu, now.mtu());
         }
         return myself;
     }
@@ -202,9 +209,14 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Objects.requireNonNull(name, "name");
         Link now = now();
         if (!now.name().equals(name)) {
-            throw failureWithActualExpected(now.name(), name,
+            throw failureWithActualExpected(
+                    now.name(),
+                    name,
                     "Expecting link (index %s) in %s to be named \"%s\", but it is named \"%s\"",
-                    now.index(), State.netns(now.netnsIno()), name, now.name());
+                    now.index(),
+                    State.netns(now.netnsIno()),
+                    name,
+                    now.name());
         }
         return myself;
     }
@@ -219,8 +231,13 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Objects.requireNonNull(kind, "kind");
         Link now = now();
         if (!kind.equals(now.kind())) {
-            throw failureWithActualExpected(now.kind(), kind, "Expecting link %s to be of kind \"%s\", but %s",
-                    label(now), kind, now.kind() == null
+            throw failureWithActualExpected(
+                    now.kind(),
+                    kind,
+                    "Expecting link %s to be of kind \"%s\", but %s",
+                    label(now),
+                    kind,
+                    now.kind() == null
                             ? "it has no kind (as lo or a physical NIC)"
                             : "it is of kind \"" + now.kind() + "\"");
         }
@@ -238,8 +255,13 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Link now = now();
         String expected = mac.toLowerCase(Locale.ROOT);
         if (!expected.equals(now.mac())) {
-            throw failureWithActualExpected(now.mac(), expected, "Expecting link %s to have MAC %s, but %s",
-                    label(now), expected, now.mac() == null ? "it has none" : "it has " + now.mac());
+            throw failureWithActualExpected(
+                    now.mac(),
+                    expected,
+                    "Expecting link %s to have MAC %s, but %s",
+                    label(now),
+                    expected,
+                    now.mac() == null ? "it has none" : "it has " + now.mac());
         }
         return myself;
     }
@@ -254,8 +276,13 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Objects.requireNonNull(alias, "alias");
         Link now = now();
         if (!alias.equals(now.alias())) {
-            throw failureWithActualExpected(now.alias(), alias, "Expecting link %s to have alias \"%s\", but %s",
-                    label(now), alias, now.alias() == null ? "it has none" : "it has \"" + now.alias() + "\"");
+            throw failureWithActualExpected(
+                    now.alias(),
+                    alias,
+                    "Expecting link %s to have alias \"%s\", but %s",
+                    label(now),
+                    alias,
+                    now.alias() == null ? "it has none" : "it has \"" + now.alias() + "\"");
         }
         return myself;
     }
@@ -279,7 +306,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Link now = state.link();
         List<Address> addresses = state.addresses();
         if (addresses.stream().noneMatch(a -> State.samePrefix(a.prefix(), expected))) {
-            throw failure("Expecting link %s to have address %s, but it has %s",
+            throw failure(
+                    "Expecting link %s to have address %s, but it has %s",
                     label(now), expected, State.prefixes(addresses));
         }
         return myself;
@@ -301,7 +329,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Link now = state.link();
         List<Address> addresses = state.addresses();
         if (addresses.stream().anyMatch(a -> State.samePrefix(a.prefix(), unexpected))) {
-            throw failure("Expecting link %s not to have address %s, but it has %s",
+            throw failure(
+                    "Expecting link %s not to have address %s, but it has %s",
                     label(now), unexpected, State.prefixes(addresses));
         }
         return myself;
@@ -320,7 +349,8 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
         Objects.requireNonNull(master, "master");
         isNotNull();
         if (master.netnsIno() != actual.netnsIno()) {
-            throw failure("Expecting link \"%s\" in %s to be enslaved to \"%s\", but that master was read from %s:"
+            throw failure(
+                    "Expecting link \"%s\" in %s to be enslaved to \"%s\", but that master was read from %s:"
                             + " a master is always in its port's namespace",
                     actual.name(), State.netns(actual.netnsIno()), master.name(), State.netns(master.netnsIno()));
         }
@@ -329,11 +359,14 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
             if (now.masterIndex() == master.index()) {
                 return null;
             }
-            return new String[] {label(now), now.masterIndex() == 0 ? "it has no master" : "its master is "
-                    + masterName(rtnl, now.masterIndex())};
+            return new String[] {
+                label(now),
+                now.masterIndex() == 0 ? "it has no master" : "its master is " + masterName(rtnl, now.masterIndex())
+            };
         });
         if (found != null) {
-            throw failure("Expecting link %s to be enslaved to \"%s\" (index %s), but %s",
+            throw failure(
+                    "Expecting link %s to be enslaved to \"%s\" (index %s), but %s",
                     found[0], master.name(), master.index(), found[1]);
         }
         return myself;

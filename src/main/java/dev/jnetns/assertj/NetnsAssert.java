@@ -93,7 +93,8 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
         List<Link> links = read(Rtnl::links);
         Optional<Link> found = links.stream().filter(l -> l.name().equals(name)).findFirst();
         if (found.isPresent()) {
-            throw failure("Expecting %s not to have link \"%s\" but it has: %s (all links: %s)",
+            throw failure(
+                    "Expecting %s not to have link \"%s\" but it has: %s (all links: %s)",
                     name(), name, found.get(), linkNames(links));
         }
         return myself;
@@ -114,7 +115,8 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
             missing.removeAll(actualNames);
             List<String> unexpected = new ArrayList<>(actualNames);
             unexpected.removeAll(expected);
-            throw failure("Expecting %s to have only links %s but it has %s (missing: %s, unexpected: %s)",
+            throw failure(
+                    "Expecting %s to have only links %s but it has %s (missing: %s, unexpected: %s)",
                     name(), expected, actualNames, missing, unexpected);
         }
         return myself;
@@ -132,7 +134,8 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
     public LinkAssert link(String name) {
         Objects.requireNonNull(name, "name");
         List<Link> links = read(Rtnl::links);
-        Link link = links.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
+        Link link =
+                links.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
         if (link == null) {
             throw failure("Expecting %s to have link \"%s\" but it has %s", name(), name, linkNames(links));
         }
@@ -186,8 +189,9 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
             return State.routes(routes, names);
         });
         if (found != null) {
-            throw failure("Expecting %s to have a route to %s but its routes are %s", name(),
-                    expected.prefixLength() == 0 ? expected + " (default)" : expected, found);
+            throw failure(
+                    "Expecting %s to have a route to %s but its routes are %s",
+                    name(), expected.prefixLength() == 0 ? expected + " (default)" : expected, found);
         }
         return myself;
     }

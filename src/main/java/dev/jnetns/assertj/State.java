@@ -22,8 +22,8 @@ final class State {
 
     /** {@code IFF_*} bits and names in the order {@code ip link} prints them (it leaves out RUNNING). */
     private static final int[] FLAG_BITS = {
-        0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x20, 0x4, 0x8000, 0x4000, 0x2000, 0x800, 0x400, 0x1,
-        0x10000, 0x20000, 0x40000
+        0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x20, 0x4, 0x8000, 0x4000, 0x2000, 0x800, 0x400, 0x1, 0x10000,
+        0x20000, 0x40000
     };
 
     private static final String[] FLAG_NAMES = {
@@ -112,7 +112,8 @@ final class State {
 
     /** A route as {@code ip route} prints it, e.g. {@code default via 10.1.0.2 dev a0}. */
     static String route(Route r, Map<Integer, String> names) {
-        StringBuilder s = new StringBuilder(r.isDefault() ? "default" : r.destination().toString());
+        StringBuilder s =
+                new StringBuilder(r.isDefault() ? "default" : r.destination().toString());
         if (r.isDefault() && r.destination().isIpv6()) {
             s.append(" (::/0)");
         }

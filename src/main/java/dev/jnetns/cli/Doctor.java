@@ -1,10 +1,9 @@
 package dev.jnetns.cli;
 
 import dev.jnetns.Netns;
-import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.Privileges;
+import dev.jnetns.internal.sys.NsFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +75,11 @@ final class Doctor {
         double ms = (System.nanoTime() - start) / 1e6;
         long after = NsFiles.currentIno();
         if (inside != created || after != home) {
-            throw new IllegalStateException("worker saw net:[" + inside + "] for net:[" + created + "], caller now in net:["
-                    + after + "]");
+            throw new IllegalStateException(
+                    "worker saw net:[" + inside + "] for net:[" + created + "], caller now in net:[" + after + "]");
         }
-        return String.format("ok: created net:[%d], a thread inside saw it, caller stayed in net:[%d] (%.2f ms)",
-                created, home, ms);
+        return String.format(
+                "ok: created net:[%d], a thread inside saw it, caller stayed in net:[%d] (%.2f ms)", created, home, ms);
     }
 
     private void check(String name, boolean fatal, Supplier<String> check) {
@@ -119,7 +118,9 @@ final class Doctor {
 
     private static String userNamespace() {
         String map = read("/proc/self/uid_map").trim().replaceAll("\\s+", " ");
-        return map.equals("0 0 4294967295") ? "initial (uid_map " + map + ")" : "own user namespace (uid_map " + map + ")";
+        return map.equals("0 0 4294967295")
+                ? "initial (uid_map " + map + ")"
+                : "own user namespace (uid_map " + map + ")";
     }
 
     private static String uids() {

@@ -33,7 +33,8 @@ final class KernelProbe {
 
     /** An rtnetlink round trip: list the links of a fresh namespace. */
     static String rtnetlink() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             List<Link> links = rtnl.links();
             return "ok: a fresh namespace has " + names(links);
         }
@@ -43,17 +44,26 @@ final class KernelProbe {
     static String linkKinds() {
         List<String> yes = new ArrayList<>();
         List<String> no = new ArrayList<>();
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
-            Link parent = rtnl.createVeth(LinkSpec.veth("probe0").peer("probe1")).local();
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link parent =
+                    rtnl.createVeth(LinkSpec.veth("probe0").peer("probe1")).local();
             probe(yes, no, "veth", () -> rtnl.createVeth(LinkSpec.veth()));
             probe(yes, no, "bridge", () -> rtnl.create(LinkSpec.bridge(null)));
             probe(yes, no, "vxlan", () -> rtnl.create(LinkSpec.vxlan(null, 42).device(parent)));
             probe(yes, no, "macvlan", () -> rtnl.create(LinkSpec.macvlan(null, parent)));
             probe(yes, no, "tap", () -> rtnl.create(LinkSpec.tap(null)));
             probe(yes, no, "dummy", () -> rtnl.create(LinkSpec.dummy(null)));
-            probe(yes, no, "vlan", () -> rtnl.create(LinkSpec.of("vlan", null).parent(parent)
-                    .infoData(IFLA_VLAN_ID, u16(7))));
-            probe(yes, no, "ipvlan", () -> rtnl.create(LinkSpec.of("ipvlan", null).parent(parent)));
+            probe(
+                    yes,
+                    no,
+                    "vlan",
+                    () -> rtnl.create(LinkSpec.of("vlan", null).parent(parent).infoData(IFLA_VLAN_ID, u16(7))));
+            probe(
+                    yes,
+                    no,
+                    "ipvlan",
+                    () -> rtnl.create(LinkSpec.of("ipvlan", null).parent(parent)));
             probe(yes, no, "wireguard", () -> rtnl.create(LinkSpec.of("wireguard", null)));
             probe(yes, no, "gretap", () -> rtnl.create(LinkSpec.of("gretap", null)));
         }
@@ -64,7 +74,8 @@ final class KernelProbe {
     static String qdiscs() {
         List<String> yes = new ArrayList<>();
         List<String> no = new ArrayList<>();
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("q0").peer("q1"));
             probe(yes, no, "tbf", () -> {
                 rtnl.addQdisc(pair.local(), QdiscSpec.tbf(1_000_000, 10_000, Duration.ofMillis(50)));
@@ -97,7 +108,9 @@ final class KernelProbe {
         long start = System.nanoTime();
         Thread server = null;
         ServerSocket listener = null;
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl ra = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a)) {
             VethPair pair = ra.createVeth(LinkSpec.veth("echo-a").peer("echo-b").peerNetns(b));
             ra.addAddress(pair.local(), "10.199.0.1/30");
             ra.setUp(pair.local());
@@ -109,14 +122,16 @@ final class KernelProbe {
             ServerSocket bound = Netns.execute(b, () -> new ServerSocket(7, 1, InetAddress.getByName("10.199.0.2")));
             listener = bound;
             CompletableFuture<Void> echoed = new CompletableFuture<>();
-            server = new Thread(() -> {
-                try {
-                    echoOnce(bound);
-                    echoed.complete(null);
-                } catch (RuntimeException e) {
-                    echoed.completeExceptionally(e);
-                }
-            }, "doctor-echo");
+            server = new Thread(
+                    () -> {
+                        try {
+                            echoOnce(bound);
+                            echoed.complete(null);
+                        } catch (RuntimeException e) {
+                            echoed.completeExceptionally(e);
+                        }
+                    },
+                    "doctor-echo");
             server.setDaemon(true);
             server.start();
             String reply = Netns.execute(a, () -> {
@@ -132,9 +147,15 @@ final class KernelProbe {
             if (!reply.equals("jnetns\n")) {
                 throw new IllegalStateException("the echo answered \"" + reply.trim() + "\"");
             }
-            return String.format("ok: %s (net:[%d]) 10.199.0.1 -> %s (net:[%d]) 10.199.0.2, echoed;"
-                            + " fixture %.2f ms, echo %.2f ms", pair.local().name(), a.ino(), pair.peer().name(),
-                    b.ino(), (fixture - start) / 1e6, (done - fixture) / 1e6);
+            return String.format(
+                    "ok: %s (net:[%d]) 10.199.0.1 -> %s (net:[%d]) 10.199.0.2, echoed;"
+                            + " fixture %.2f ms, echo %.2f ms",
+                    pair.local().name(),
+                    a.ino(),
+                    pair.peer().name(),
+                    b.ino(),
+                    (fixture - start) / 1e6,
+                    (done - fixture) / 1e6);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -163,7 +184,9 @@ final class KernelProbe {
     }
 
     private static void echoOnce(ServerSocket listener) {
-        try (listener; Socket s = listener.accept(); InputStream in = s.getInputStream();
+        try (listener;
+                Socket s = listener.accept();
+                InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream()) {
             s.setSoTimeout(5000);
             out.write(in.readNBytes(7));
@@ -190,7 +213,10 @@ final class KernelProbe {
     }
 
     private static byte[] u16(int value) {
-        return ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) value).array();
+        return ByteBuffer.allocate(2)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) value)
+                .array();
     }
 
     private static String names(List<Link> links) {

@@ -1,8 +1,8 @@
 package dev.jnetns.internal;
-import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.internal.sys.Loopback;
 
 import dev.jnetns.internal.netlink.NetlinkSocket;
+import dev.jnetns.internal.sys.Loopback;
+import dev.jnetns.internal.sys.NsFiles;
 
 /**
  * A network namespace jnetns has just made: a descriptor of it and a rtnetlink socket opened inside it while

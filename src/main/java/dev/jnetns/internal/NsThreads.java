@@ -50,8 +50,11 @@ public final class NsThreads {
                     continue;
                 }
                 try {
-                    if (target.equals(Files.readSymbolicLink(task.resolve("ns/net")).toString())) {
-                        found.add(new Found(tid, javaName(Files.readString(task.resolve("comm")).trim())));
+                    if (target.equals(
+                            Files.readSymbolicLink(task.resolve("ns/net")).toString())) {
+                        found.add(new Found(
+                                tid,
+                                javaName(Files.readString(task.resolve("comm")).trim())));
                     }
                 } catch (IOException e) {
                     // the thread ended while we looked
@@ -66,7 +69,8 @@ public final class NsThreads {
     /** The kernel keeps 15 bytes of a thread's name; find the Java thread whose name it is the start of. */
     private static String javaName(String comm) {
         String match = null;
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> e :
+                Thread.getAllStackTraces().entrySet()) {
             String name = e.getKey().getName();
             if (name.equals(comm)) {
                 return name;

@@ -1,8 +1,8 @@
 package dev.jnetns.internal;
-import dev.jnetns.internal.sys.LibC;
-import dev.jnetns.internal.sys.NsFiles;
 
 import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +20,8 @@ public final class PreparedNamespaces {
     /** System property: how many namespaces to keep ready; 0 turns preparing off. */
     public static final String PREPARED_PROPERTY = "jnetns.prepared";
 
-    private static final PreparedNamespaces SHARED =
-            new PreparedNamespaces(Integer.getInteger(PREPARED_PROPERTY, 2), Long.getLong(WorkerPool.KEEP_ALIVE_PROPERTY, 2000L));
+    private static final PreparedNamespaces SHARED = new PreparedNamespaces(
+            Integer.getInteger(PREPARED_PROPERTY, 2), Long.getLong(WorkerPool.KEEP_ALIVE_PROPERTY, 2000L));
 
     private final int depth;
     private final long keepAliveMillis;
@@ -31,6 +31,7 @@ public final class PreparedNamespaces {
     private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Until when (System.nanoTime) not to prepare, after a failure; 0 if none. */
     private volatile long retryAfter;
+
     private volatile long lastTake;
     private final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong hits = new AtomicLong();

@@ -1,7 +1,7 @@
 package dev.jnetns.internal;
+
 import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.sys.SysException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 

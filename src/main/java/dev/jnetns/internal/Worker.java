@@ -1,10 +1,10 @@
 package dev.jnetns.internal;
-import dev.jnetns.internal.sys.LibC;
-import dev.jnetns.internal.sys.Errno;
-import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.internal.sys.SysException;
 
 import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +25,7 @@ public final class Worker {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     /** How often a caller waiting for its worker checks that the worker's thread is still alive. */
     private static final long HAND_OVER_CHECK_MILLIS = 1000;
+
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Worker.class.getName());
 
     private final WorkerPool pool;
@@ -43,8 +44,8 @@ public final class Worker {
         this.thread = new Thread(null, this::loop, "jnetns-worker-" + COUNTER.incrementAndGet(), 0, false);
         this.thread.setDaemon(true);
         // A task's own failures reach its caller; this sees only what broke the worker itself.
-        this.thread.setUncaughtExceptionHandler((t, e) ->
-                LOG.log(java.util.logging.Level.WARNING, t.getName() + " ended by " + e, e));
+        this.thread.setUncaughtExceptionHandler(
+                (t, e) -> LOG.log(java.util.logging.Level.WARNING, t.getName() + " ended by " + e, e));
     }
 
     void start() {
@@ -200,7 +201,8 @@ public final class Worker {
         }
         where = NsFiles.currentIno();
         if (expectedIno != 0 && where != expectedIno) {
-            SysException wrong = new SysException("setns(" + label + ")",
+            SysException wrong = new SysException(
+                    "setns(" + label + ")",
                     "descriptor " + nsFd + " led to net:[" + where + "]: was the handle closed while in use?");
             restoreHere(wrong);
             throw wrong;

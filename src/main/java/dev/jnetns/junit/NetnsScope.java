@@ -31,6 +31,7 @@ final class NetnsScope implements AutoCloseable {
 
     /** A further namespace: its handle, how {@code lo} was made, and the parameter that made it. */
     private record Extra(NsFd ns, Netns.Lo lo, String by) {}
+
     private final List<String> leaks = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
     private boolean closed;
@@ -140,7 +141,8 @@ final class NetnsScope implements AutoCloseable {
         closed = true;
         try {
             releaseWorker(graceMillis);
-            List<NsFd> owned = new ArrayList<>(extras.values().stream().map(Extra::ns).toList());
+            List<NsFd> owned =
+                    new ArrayList<>(extras.values().stream().map(Extra::ns).toList());
             if (ownsNs && ns != null) {
                 owned.add(0, ns);
             }

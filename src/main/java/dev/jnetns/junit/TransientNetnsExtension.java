@@ -3,8 +3,8 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.Privileges;
+import dev.jnetns.internal.sys.Errno;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -121,7 +121,8 @@ final class TransientNetnsExtension
         if (leaks.isEmpty()) {
             return;
         }
-        boolean warn = choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn").equals("warn");
+        boolean warn = choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn")
+                .equals("warn");
         String text = String.join("; ", leaks) + ". Threads inherit the namespace of the thread that starts them:"
                 + " stop them (join them, shut executors down) before the test ends"
                 + (warn ? "." : ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn.");
@@ -179,8 +180,7 @@ final class TransientNetnsExtension
 
     @Override
     public void interceptDynamicTest(
-            Invocation<Void> invocation, DynamicTestInvocationContext call, ExtensionContext context)
-            throws Throwable {
+            Invocation<Void> invocation, DynamicTestInvocationContext call, ExtensionContext context) throws Throwable {
         inTestScope(invocation, context);
     }
 
@@ -225,8 +225,10 @@ final class TransientNetnsExtension
         Optional<TransientNetns> annotation = parameter.findAnnotation(TransientNetns.class);
         String name = annotation.map(TransientNetns::value).orElse("");
         if (name.isEmpty()) {
-            return codeNamespace(parameter, context, "NsFd parameter " + describe(parameter)
-                    + " receives the namespace the code runs in");
+            return codeNamespace(
+                    parameter,
+                    context,
+                    "NsFd parameter " + describe(parameter) + " receives the namespace the code runs in");
         }
         return furtherNamespace(parameter, context, name, annotation.get().lo());
     }
@@ -276,7 +278,8 @@ final class TransientNetnsExtension
     }
 
     static String describe(ParameterContext parameter) {
-        return "'" + parameter.getParameter().getName() + "' of " + parameter.getDeclaringExecutable().getName();
+        return "'" + parameter.getParameter().getName() + "' of "
+                + parameter.getDeclaringExecutable().getName();
     }
 
     // ---- configuration
@@ -338,9 +341,13 @@ final class TransientNetnsExtension
     private static RuntimeException explain(NetnsException e, ExtensionContext context) {
         {
             if (e.errno() == Errno.EPERM) {
-                NetnsException explained = new NetnsException(e.operation(), e.errno(), Privileges.FIX
-                        + " (or set the configuration parameter " + TransientNetns.UNPRIVILEGED_KEY
-                        + "=skip to skip such tests)", e);
+                NetnsException explained = new NetnsException(
+                        e.operation(),
+                        e.errno(),
+                        Privileges.FIX
+                                + " (or set the configuration parameter " + TransientNetns.UNPRIVILEGED_KEY
+                                + "=skip to skip such tests)",
+                        e);
                 if (skipsUnprivileged(context)) {
                     return new TestAbortedException(explained.getMessage(), e);
                 }
@@ -376,8 +383,8 @@ final class TransientNetnsExtension
         try {
             return Math.max(0, Long.parseLong(value));
         } catch (NumberFormatException e) {
-            throw new ExtensionConfigurationException(
-                    TransientNetns.LEAKED_THREADS_GRACE_KEY + " must be a number of milliseconds, was \"" + value + "\"");
+            throw new ExtensionConfigurationException(TransientNetns.LEAKED_THREADS_GRACE_KEY
+                    + " must be a number of milliseconds, was \"" + value + "\"");
         }
     }
 }

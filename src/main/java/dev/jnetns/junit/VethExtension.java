@@ -35,19 +35,21 @@ final class VethExtension implements ParameterResolver {
         }
         Veth veth = parameter.findAnnotation(Veth.class).orElseThrow();
         Request request = validate(veth, parameter);
-        NsFd local = TransientNetnsExtension.codeNamespace(parameter, context,
+        NsFd local = TransientNetnsExtension.codeNamespace(
+                parameter,
+                context,
                 "@Veth parameter " + TransientNetnsExtension.describe(parameter) + " puts its local end in the"
                         + " namespace the test runs in, so that no link is ever made in the host's");
         NsFd peer = veth.peerNetns().isEmpty()
                 ? local
-                : TransientNetnsExtension.furtherNamespace(parameter, context, veth.peerNetns(),
-                        peerLo(parameter, veth.peerNetns()));
+                : TransientNetnsExtension.furtherNamespace(
+                        parameter, context, veth.peerNetns(), peerLo(parameter, veth.peerNetns()));
         VethPair pair;
         try {
             pair = create(request, veth, local, peer);
         } catch (NetnsException e) {
-            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
-                    + ": " + e.getMessage(), e);
+            throw new ParameterResolutionException(
+                    "@Veth parameter " + TransientNetnsExtension.describe(parameter) + ": " + e.getMessage(), e);
         }
         return type == VethPair.class ? pair : pair.local();
     }
@@ -71,7 +73,8 @@ final class VethExtension implements ParameterResolver {
             } else if (asked.get().lo() != lo) {
                 throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
                         + " puts its peer in namespace \"" + name + "\", which '" + first.getName() + "' asks for with"
-                        + " lo = " + lo + " and '" + each.getName() + "' with lo = " + asked.get().lo()
+                        + " lo = " + lo + " and '" + each.getName() + "' with lo = "
+                        + asked.get().lo()
                         + ": one namespace has one lo; give them the same setting");
             }
         }
@@ -97,8 +100,8 @@ final class VethExtension implements ParameterResolver {
                 throw new IllegalArgumentException("mtu must not be negative, was " + veth.mtu());
             }
         } catch (IllegalArgumentException e) {
-            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
-                    + ": " + e.getMessage(), e);
+            throw new ParameterResolutionException(
+                    "@Veth parameter " + TransientNetnsExtension.describe(parameter) + ": " + e.getMessage(), e);
         }
         return request;
     }

@@ -58,8 +58,7 @@ final class AddressMessages {
     static InetAddress inet(int family, byte[] bytes, String where) {
         int expected = family == Nl.AF_INET ? 4 : family == Nl.AF_INET6 ? 16 : -1;
         if (bytes.length != expected) {
-            throw new NetlinkFormatException(
-                    where, "address of " + bytes.length + " bytes for family " + family);
+            throw new NetlinkFormatException(where, "address of " + bytes.length + " bytes for family " + family);
         }
         try {
             return family == Nl.AF_INET6 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);

@@ -47,9 +47,11 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         int length = max;
         if (slash >= 0) {
             String lengthText = cidr.substring(slash + 1);
-            if (lengthText.isEmpty() || lengthText.length() > 3 || !lengthText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new IllegalArgumentException("invalid CIDR \"" + cidr + "\": prefix length \"" + lengthText
-                        + "\" is not a number 0-" + max);
+            if (lengthText.isEmpty()
+                    || lengthText.length() > 3
+                    || !lengthText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException(
+                        "invalid CIDR \"" + cidr + "\": prefix length \"" + lengthText + "\" is not a number 0-" + max);
             }
             length = Integer.parseInt(lengthText);
             if (length > max) {

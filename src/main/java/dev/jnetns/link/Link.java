@@ -102,7 +102,11 @@ public record Link(
         if (kind != null) {
             s.append(" (").append(kind).append(')');
         }
-        s.append(isUp() ? " UP" : " DOWN").append(" operstate ").append(operState).append(" mtu ").append(mtu);
+        s.append(isUp() ? " UP" : " DOWN")
+                .append(" operstate ")
+                .append(operState)
+                .append(" mtu ")
+                .append(mtu);
         if (mac != null) {
             s.append(" mac ").append(mac);
         }

@@ -49,11 +49,13 @@ final class LinkMessages {
                 int data = m.beginNested(Nl.IFLA_INFO_DATA);
                 m.u32(Nl.IFLA_VXLAN_ID, spec.vni);
                 if (spec.remote != null) {
-                    m.attr(spec.remote instanceof Inet6Address ? Nl.IFLA_VXLAN_GROUP6 : Nl.IFLA_VXLAN_GROUP,
+                    m.attr(
+                            spec.remote instanceof Inet6Address ? Nl.IFLA_VXLAN_GROUP6 : Nl.IFLA_VXLAN_GROUP,
                             spec.remote.getAddress());
                 }
                 if (spec.local != null) {
-                    m.attr(spec.local instanceof Inet6Address ? Nl.IFLA_VXLAN_LOCAL6 : Nl.IFLA_VXLAN_LOCAL,
+                    m.attr(
+                            spec.local instanceof Inet6Address ? Nl.IFLA_VXLAN_LOCAL6 : Nl.IFLA_VXLAN_LOCAL,
                             spec.local.getAddress());
                 }
                 if (spec.deviceIndex != null) {

@@ -27,8 +27,8 @@ public final class LinkNames {
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
-            throw new IllegalArgumentException(
-                    "interface name \"" + name + "\" is " + bytes + " bytes long; the kernel allows at most " + MAX_BYTES);
+            throw new IllegalArgumentException("interface name \"" + name + "\" is " + bytes
+                    + " bytes long; the kernel allows at most " + MAX_BYTES);
         }
         if (name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("interface name must not be \"" + name + "\"");
@@ -36,9 +36,8 @@ public final class LinkNames {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == ':' || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0) {
-                throw new IllegalArgumentException(
-                        "interface name \"" + name + "\" contains '" + (c == 0 ? "\\0" : String.valueOf(c))
-                                + "'; '/', ':' and whitespace are not allowed");
+                throw new IllegalArgumentException("interface name \"" + name + "\" contains '"
+                        + (c == 0 ? "\\0" : String.valueOf(c)) + "'; '/', ':' and whitespace are not allowed");
             }
         }
         return name;

@@ -21,12 +21,15 @@ public record Qdisc(
 
     /** The handle as tc prints it, e.g. {@code 8001:}. */
     public String handleString() {
-        return Integer.toHexString(handle >>> 16) + ":" + ((handle & 0xffff) != 0 ? Integer.toHexString(handle & 0xffff) : "");
+        return Integer.toHexString(handle >>> 16) + ":"
+                + ((handle & 0xffff) != 0 ? Integer.toHexString(handle & 0xffff) : "");
     }
 
     @Override
     public String toString() {
         String s = kind + " " + handleString() + " on link " + linkIndex + (isRoot() ? " root" : "");
-        return kind.equals("tbf") ? s + " rate " + rateBytesPerSecond + "B/s burst " + burstBytes + "B limit " + limitBytes + "B" : s;
+        return kind.equals("tbf")
+                ? s + " rate " + rateBytesPerSecond + "B/s burst " + burstBytes + "B limit " + limitBytes + "B"
+                : s;
     }
 }

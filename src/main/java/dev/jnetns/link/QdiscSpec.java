@@ -18,8 +18,15 @@ public final class QdiscSpec {
     final double lossPercent;
     final int limit;
 
-    private QdiscSpec(String kind, long rate, long burst, Duration latency, Duration delay, Duration jitter,
-            double lossPercent, int limit) {
+    private QdiscSpec(
+            String kind,
+            long rate,
+            long burst,
+            Duration latency,
+            Duration delay,
+            Duration jitter,
+            double lossPercent,
+            int limit) {
         this.kind = kind;
         this.rate = rate;
         this.burst = burst;

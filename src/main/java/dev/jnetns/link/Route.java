@@ -100,13 +100,22 @@ public record Route(
     /** This route through {@code link}, which must be of the namespace of the handle the route is given to. */
     public Route dev(Link link) {
         Objects.requireNonNull(link, "link");
-        return new Route(destination, gateway, link.index(), scope, table, protocol, type, flags, priority,
-                link.netnsIno());
+        return new Route(
+                destination, gateway, link.index(), scope, table, protocol, type, flags, priority, link.netnsIno());
     }
 
     /** This route with {@code RTNH_F_ONLINK}: the gateway is on the link even if no prefix there covers it. */
     public Route onLink() {
-        return new Route(destination, gateway, oifIndex, scope, table, protocol, type, flags | Nl.RTNH_F_ONLINK, priority,
+        return new Route(
+                destination,
+                gateway,
+                oifIndex,
+                scope,
+                table,
+                protocol,
+                type,
+                flags | Nl.RTNH_F_ONLINK,
+                priority,
                 oifNetnsIno);
     }
 

@@ -17,9 +17,15 @@ final class RouteMessages {
         int family = dst.isIpv6() ? Nl.AF_INET6 : Nl.AF_INET;
         boolean delete = type == Nl.RTM_DELROUTE;
         int table = route.table();
-        NlBuilder m = new NlBuilder(type, nlFlags).rtmsg(family, dst.prefixLength(), table < 256 ? table : 0,
-                delete ? 0 : route.protocol(), delete ? 255 /* RT_SCOPE_NOWHERE: any */ : route.effectiveScope(),
-                delete ? 0 : route.type(), route.flags());
+        NlBuilder m = new NlBuilder(type, nlFlags)
+                .rtmsg(
+                        family,
+                        dst.prefixLength(),
+                        table < 256 ? table : 0,
+                        delete ? 0 : route.protocol(),
+                        delete ? 255 /* RT_SCOPE_NOWHERE: any */ : route.effectiveScope(),
+                        delete ? 0 : route.type(),
+                        route.flags());
         if (dst.prefixLength() > 0) {
             m.attr(Nl.RTA_DST, dst.address().getAddress());
         }
@@ -51,7 +57,9 @@ final class RouteMessages {
         NlAttrs a = m.attributes(Nl.RTMSG_LEN);
         byte[] dstBytes = a.has(Nl.RTA_DST) ? a.bytes(Nl.RTA_DST) : new byte[family == Nl.AF_INET ? 4 : 16];
         InetAddress dst = AddressMessages.inet(family, dstBytes, "rtmsg RTA_DST");
-        InetAddress gw = a.has(Nl.RTA_GATEWAY) ? AddressMessages.inet(family, a.bytes(Nl.RTA_GATEWAY), "rtmsg RTA_GATEWAY") : null;
+        InetAddress gw = a.has(Nl.RTA_GATEWAY)
+                ? AddressMessages.inet(family, a.bytes(Nl.RTA_GATEWAY), "rtmsg RTA_GATEWAY")
+                : null;
         int oif = a.has(Nl.RTA_OIF) ? a.u32(Nl.RTA_OIF) : 0;
         int priority = a.has(Nl.RTA_PRIORITY) ? a.u32(Nl.RTA_PRIORITY) : 0;
         if (a.has(Nl.RTA_TABLE)) {

@@ -1,18 +1,18 @@
 package dev.jnetns.link;
 
 import com.sun.jna.LastErrorException;
-import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.sys.Errno;
-import dev.jnetns.internal.sys.LibC;
 import dev.jnetns.internal.SpareRtnlSockets;
-import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NetlinkNatives;
+import dev.jnetns.internal.sys.NsFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,8 +153,10 @@ public final class Rtnl implements AutoCloseable {
     private void own(Link link, String op) {
         Objects.requireNonNull(link, "link");
         if (link.netnsIno() != ino) {
-            throw new NetnsException(op, "link \"" + link.name() + "\" (index " + link.index() + ") was read from net:["
-                    + link.netnsIno() + "], but " + label + " works in net:[" + ino + "]");
+            throw new NetnsException(
+                    op,
+                    "link \"" + link.name() + "\" (index " + link.index() + ") was read from net:[" + link.netnsIno()
+                            + "], but " + label + " works in net:[" + ino + "]");
         }
     }
 
@@ -193,7 +195,11 @@ public final class Rtnl implements AutoCloseable {
         LinkNames.check(name);
         String op = "RTM_GETLINK " + q(name);
         check(op);
-        return single(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, name), op);
+        return single(
+                new NlBuilder(Nl.RTM_GETLINK, 0)
+                        .ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0)
+                        .string(Nl.IFLA_IFNAME, name),
+                op);
     }
 
     /**
@@ -252,8 +258,8 @@ public final class Rtnl implements AutoCloseable {
                 return link;
             }
         }
-        throw new NetnsException("RTM_GETLINK alias " + q(alias), Errno.ENODEV,
-                "no link in net:[" + ino + "] has this alias", null);
+        throw new NetnsException(
+                "RTM_GETLINK alias " + q(alias), Errno.ENODEV, "no link in net:[" + ino + "] has this alias", null);
     }
 
     /**
@@ -355,9 +361,11 @@ public final class Rtnl implements AutoCloseable {
         if (up) {
             String op = "RTM_SETLINK " + q(name) + " up";
             check(op);
-            request(new NlBuilder(Nl.RTM_SETLINK, 0)
-                    .ifinfomsg(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP)
-                    .string(Nl.IFLA_IFNAME, name), op);
+            request(
+                    new NlBuilder(Nl.RTM_SETLINK, 0)
+                            .ifinfomsg(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP)
+                            .string(Nl.IFLA_IFNAME, name),
+                    op);
         }
         return link(name);
     }
@@ -381,12 +389,16 @@ public final class Rtnl implements AutoCloseable {
         boolean randomName = spec.name == null;
         boolean randomPeer = veth && spec.peerName == null;
         if (spec.parentIndex != null && spec.parentNetnsIno != ino) {
-            throw new NetnsException("RTM_NEWLINK " + spec.kind, "parent link (index " + spec.parentIndex
-                    + ") was read from net:[" + spec.parentNetnsIno + "], but " + label + " works in net:[" + ino + "]");
+            throw new NetnsException(
+                    "RTM_NEWLINK " + spec.kind,
+                    "parent link (index " + spec.parentIndex + ") was read from net:[" + spec.parentNetnsIno + "], but "
+                            + label + " works in net:[" + ino + "]");
         }
         if (spec.deviceIndex != null && spec.deviceNetnsIno != ino) {
-            throw new NetnsException("RTM_NEWLINK " + spec.kind, "underlying device (index " + spec.deviceIndex
-                    + ") was read from net:[" + spec.deviceNetnsIno + "], but " + label + " works in net:[" + ino + "]");
+            throw new NetnsException(
+                    "RTM_NEWLINK " + spec.kind,
+                    "underlying device (index " + spec.deviceIndex + ") was read from net:[" + spec.deviceNetnsIno
+                            + "], but " + label + " works in net:[" + ino + "]");
         }
         for (int attempt = 1; ; attempt++) {
             String name = randomName ? randomName(spec.namePrefix) : spec.name;
@@ -490,7 +502,8 @@ public final class Rtnl implements AutoCloseable {
             throw new NetnsException(op, Errno.EINVAL, "link is of kind " + link.kind() + ", not a tap (tun)", null);
         }
         // an AutoCloseable result: closed by the worker if it cannot come home, since nobody would receive it
-        return Netns.<TapDevice, RuntimeException>execute(ns, () -> new TapDevice(link, TapDevice.attach(link.name(), op)));
+        return Netns.<TapDevice, RuntimeException>execute(
+                ns, () -> new TapDevice(link, TapDevice.attach(link.name(), op)));
     }
 
     // ---------------------------------------------------------------- links: changing
@@ -626,7 +639,8 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_SETLINK " + q(link.name()) + " netns net:[" + target.ino() + "]";
         check(op);
         own(link, op);
-        NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0)
+        NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0)
+                .ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0)
                 .u32(Nl.IFLA_NET_NS_FD, target.fd());
         request(m, op);
         return inNetns(target, r -> r.link(link.name()));
@@ -665,9 +679,11 @@ public final class Rtnl implements AutoCloseable {
                 return now;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new NetnsException(op, "not operationally up after " + timeout + ": last seen operstate "
-                        + now.operState() + (now.isUp() ? ", administratively up" : ", administratively DOWN")
-                        + (now.isLowerUp() ? "" : ", no carrier") + " (" + now + ")");
+                throw new NetnsException(
+                        op,
+                        "not operationally up after " + timeout + ": last seen operstate "
+                                + now.operState() + (now.isUp() ? ", administratively up" : ", administratively DOWN")
+                                + (now.isLowerUp() ? "" : ", no carrier") + " (" + now + ")");
             }
             try {
                 Thread.sleep(pause);
@@ -758,7 +774,10 @@ public final class Rtnl implements AutoCloseable {
     public List<Address> addresses() {
         String op = "RTM_GETADDR dump";
         check(op);
-        return dump(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(Nl.AF_UNSPEC, 0, 0, 0, 0), Nl.RTM_NEWADDR, op,
+        return dump(
+                new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(Nl.AF_UNSPEC, 0, 0, 0, 0),
+                Nl.RTM_NEWADDR,
+                op,
                 AddressMessages::decode);
     }
 
@@ -799,8 +818,10 @@ public final class Rtnl implements AutoCloseable {
         String op = Nl.typeName(type) + " " + route;
         check(op);
         if (route.oifNetnsIno() != 0 && route.oifNetnsIno() != ino) {
-            throw new NetnsException(op, "its link (index " + route.oifIndex() + ") was read from net:["
-                    + route.oifNetnsIno() + "], but " + label + " works in net:[" + ino + "]");
+            throw new NetnsException(
+                    op,
+                    "its link (index " + route.oifIndex() + ") was read from net:[" + route.oifNetnsIno() + "], but "
+                            + label + " works in net:[" + ino + "]");
         }
         request(RouteMessages.encode(type, nlFlags, route), op);
     }
@@ -814,8 +835,11 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_GETROUTE dump";
         check(op);
         List<Route> out = new ArrayList<>();
-        for (Route r : dump(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0),
-                Nl.RTM_NEWROUTE, op, RouteMessages::decode)) {
+        for (Route r : dump(
+                new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(Nl.AF_UNSPEC, 0, 0, 0, 0, 0, 0),
+                Nl.RTM_NEWROUTE,
+                op,
+                RouteMessages::decode)) {
             if (r != null && r.table() == Route.TABLE_MAIN) {
                 out.add(r.readFrom(ino));
             }
@@ -876,7 +900,10 @@ public final class Rtnl implements AutoCloseable {
     public List<Qdisc> qdiscs() {
         String op = "RTM_GETQDISC dump";
         check(op);
-        return dump(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(Nl.AF_UNSPEC, 0, 0, 0), Nl.RTM_NEWQDISC, op,
+        return dump(
+                new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(Nl.AF_UNSPEC, 0, 0, 0),
+                Nl.RTM_NEWQDISC,
+                op,
                 QdiscMessages::decode);
     }
 

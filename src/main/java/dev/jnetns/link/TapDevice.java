@@ -3,8 +3,8 @@ package dev.jnetns.link;
 import com.sun.jna.LastErrorException;
 import dev.jnetns.NetnsException;
 import dev.jnetns.internal.sys.LibC;
-import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.NetlinkNatives;
+import dev.jnetns.internal.sys.NsFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +50,12 @@ public final class TapDevice implements AutoCloseable {
     public int read(byte[] buffer, Duration timeout) {
         Objects.requireNonNull(buffer, "buffer");
         int f = fdOrFail("read");
-        byte[] pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(f).putShort(NetlinkNatives.POLLIN)
-                .putShort((short) 0).array();
+        byte[] pfd = ByteBuffer.allocate(8)
+                .order(ByteOrder.nativeOrder())
+                .putInt(f)
+                .putShort(NetlinkNatives.POLLIN)
+                .putShort((short) 0)
+                .array();
         long millis = Math.max(0, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try {
             int ready = NetlinkNatives.poll(pfd, 1, (int) millis);
@@ -116,8 +120,8 @@ public final class TapDevice implements AutoCloseable {
         byte[] ifreq = new byte[TUN_IFREQ_SIZE];
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
-        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder())
-                .putShort(16, (short) (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
+        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, (short)
+                (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
         try {
             LibC.ioctl(fd, NetlinkNatives.TUNSETIFF, ifreq);
             return fd;

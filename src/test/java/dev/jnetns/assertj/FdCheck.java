@@ -35,8 +35,11 @@ abstract class FdCheck {
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {
             try {
-                out.add(dev.jnetns.Eye.markPreparedSpare(fd, Files.readSymbolicLink(Path.of("/proc/self/fd", fd))
-                        .toString().replaceFirst(" \\(deleted\\)$", "")));
+                out.add(dev.jnetns.Eye.markPreparedSpare(
+                        fd,
+                        Files.readSymbolicLink(Path.of("/proc/self/fd", fd))
+                                .toString()
+                                .replaceFirst(" \\(deleted\\)$", "")));
             } catch (IOException gone) {
                 // the listing's own descriptor, closed by now
             }
@@ -85,11 +88,14 @@ abstract class FdCheck {
             pause();
             after = settled();
         }
-        assertThat(nonNamespaces(after)).as("descriptors (not namespaces) after %s", what)
+        assertThat(nonNamespaces(after))
+                .as("descriptors (not namespaces) after %s", what)
                 .isEqualTo(nonNamespaces(earlier));
         int slack = preparedDepth();
-        assertThat(namespaces(after)).as("namespace descriptors after %s (before: %s, after: %s)", what,
-                        namespaces(earlier), namespaces(after))
+        assertThat(namespaces(after))
+                .as(
+                        "namespace descriptors after %s (before: %s, after: %s)",
+                        what, namespaces(earlier), namespaces(after))
                 .isBetween(namespaces(earlier) - slack, namespaces(earlier) + slack);
     }
 
@@ -104,7 +110,8 @@ abstract class FdCheck {
     @BeforeAll
     static void countFds() {
         // warm up what opens descriptors once per JVM (JNA, the worker pool)
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.links();
         }
         before = settled();

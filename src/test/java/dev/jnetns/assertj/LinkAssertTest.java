@@ -131,8 +131,8 @@ class LinkAssertTest extends FdCheck {
                 .hasMessageContaining("Expecting " + a0() + " to be of kind \"bridge\", but it is of kind \"veth\"");
         assertThatThrownBy(() -> assertThat(f.ra.link("lo")).in(f.a).hasKind("veth"))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Expecting link \"lo\" in " + f.aName()
-                        + " to be of kind \"veth\", but it has no kind");
+                .hasMessageContaining(
+                        "Expecting link \"lo\" in " + f.aName() + " to be of kind \"veth\", but it has no kind");
     }
 
     @Test
@@ -157,15 +157,18 @@ class LinkAssertTest extends FdCheck {
                 .hasMessageContaining("Expecting " + a0() + " to have alias \"downlink\", but it has \"uplink\"");
         assertThatThrownBy(() -> assertThat(f.br0).in(f.a).hasAlias("uplink"))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Expecting link \"br0\" in " + f.aName()
-                        + " to have alias \"uplink\", but it has none");
+                .hasMessageContaining(
+                        "Expecting link \"br0\" in " + f.aName() + " to have alias \"uplink\", but it has none");
     }
 
     // ---------------------------------------------------------------- addresses
 
     @Test
     void hasAddressComparesAddressAndPrefixLength() {
-        assertThat(f.a0).in(f.a).hasAddress("10.1.0.1/24").hasAddress("fd00:1::1/64")
+        assertThat(f.a0)
+                .in(f.a)
+                .hasAddress("10.1.0.1/24")
+                .hasAddress("fd00:1::1/64")
                 .hasAddress("FD00:1:0::1/64");
         assertThat(f.b0).in(f.b).hasAddress("10.1.0.2/24");
         assertThatThrownBy(() -> assertThat(f.a0).in(f.a).hasAddress("10.1.0.1/16"))
@@ -177,8 +180,8 @@ class LinkAssertTest extends FdCheck {
                 .hasMessageContaining("to have address fd00:1::2/64, but it has [10.1.0.1/24, fd00:1::1/64");
         assertThatThrownBy(() -> assertThat(f.d0).in(f.a).hasAddress("10.1.0.1/24"))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Expecting link \"d0\" in " + f.aName()
-                        + " to have address 10.1.0.1/24, but it has []");
+                .hasMessageContaining(
+                        "Expecting link \"d0\" in " + f.aName() + " to have address 10.1.0.1/24, but it has []");
     }
 
     @Test
@@ -190,7 +193,11 @@ class LinkAssertTest extends FdCheck {
 
     @Test
     void hasNoAddress() {
-        assertThat(f.a0).in(f.a).hasNoAddress("10.1.0.2/24").hasNoAddress("10.1.0.1/16").hasNoAddress("fd00:1::1/128");
+        assertThat(f.a0)
+                .in(f.a)
+                .hasNoAddress("10.1.0.2/24")
+                .hasNoAddress("10.1.0.1/16")
+                .hasNoAddress("fd00:1::1/128");
         assertThatThrownBy(() -> assertThat(f.a0).in(f.a).hasNoAddress("10.1.0.1/24"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Expecting " + a0() + " not to have address 10.1.0.1/24, but it has [10.1.0.1/24,"
@@ -300,7 +307,8 @@ class LinkAssertTest extends FdCheck {
 
     @Test
     void aMovedLinkIsGoneFromWhereItWasRead() {
-        try (NsFd c = Netns.newTransient(); Rtnl rc = Rtnl.open(c)) {
+        try (NsFd c = Netns.newTransient();
+                Rtnl rc = Rtnl.open(c)) {
             Link before = f.ra.createVeth(LinkSpec.veth("mv0").peer("mv1")).local();
             Link after = f.ra.moveTo(before, c);
             assertThatThrownBy(() -> assertThat(before).in(f.a).hasName("mv0"))
@@ -322,7 +330,8 @@ class LinkAssertTest extends FdCheck {
 
     @Test
     void theDescriptionIsInTheMessage() {
-        assertThatThrownBy(() -> assertThat(f.a0).in(f.a).as("the uplink of %s", "a").hasMtu(9000))
+        assertThatThrownBy(() ->
+                        assertThat(f.a0).in(f.a).as("the uplink of %s", "a").hasMtu(9000))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("[the uplink of a]")
                 .hasMessageContaining("to have MTU 9000, but it has MTU 1500");
@@ -333,7 +342,10 @@ class LinkAssertTest extends FdCheck {
 
     @Test
     void overridingTheMessageWorks() {
-        assertThatThrownBy(() -> assertThat(f.a0).in(f.a).withFailMessage("custom %s", "text").hasMtu(1))
+        assertThatThrownBy(() -> assertThat(f.a0)
+                        .in(f.a)
+                        .withFailMessage("custom %s", "text")
+                        .hasMtu(1))
                 .isInstanceOf(AssertionError.class)
                 .hasMessage("custom text");
     }

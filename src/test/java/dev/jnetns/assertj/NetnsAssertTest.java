@@ -63,8 +63,12 @@ class NetnsAssertTest extends FdCheck {
 
     @Test
     void hasRouteTo() {
-        assertThat(f.a).hasRouteTo("0.0.0.0/0").hasRouteTo("::/0").hasRouteTo("10.9.0.0/16")
-                .hasRouteTo("10.1.0.0/24").hasRouteTo("fd00:1::/64");
+        assertThat(f.a)
+                .hasRouteTo("0.0.0.0/0")
+                .hasRouteTo("::/0")
+                .hasRouteTo("10.9.0.0/16")
+                .hasRouteTo("10.1.0.0/24")
+                .hasRouteTo("fd00:1::/64");
         assertThat(f.b).hasRouteTo("10.1.0.0/24");
         assertThatThrownBy(() -> assertThat(f.a).hasRouteTo("10.8.0.0/16"))
                 .isInstanceOf(AssertionError.class)
@@ -98,7 +102,10 @@ class NetnsAssertTest extends FdCheck {
 
     @Test
     void hasAddressOnAnyLink() {
-        assertThat(f.a).hasAddress("10.1.0.1/24").hasAddress("fd00:1::1/64").hasAddress("127.0.0.1/8")
+        assertThat(f.a)
+                .hasAddress("10.1.0.1/24")
+                .hasAddress("fd00:1::1/64")
+                .hasAddress("127.0.0.1/8")
                 .hasAddress("::1/128");
         assertThat(f.b).hasAddress("10.1.0.2/24");
         assertThatThrownBy(() -> assertThat(f.b).hasAddress("10.1.0.1/24"))
@@ -117,7 +124,8 @@ class NetnsAssertTest extends FdCheck {
         assertThat(f.b).link("b0").hasAddress("10.1.0.2/24");
         assertThatThrownBy(() -> assertThat(f.a).link("a0").hasMtu(9000))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("Expecting link \"a0\" in " + f.aName() + " to have MTU 9000, but it has MTU 1500");
+                .hasMessageContaining(
+                        "Expecting link \"a0\" in " + f.aName() + " to have MTU 9000, but it has MTU 1500");
         assertThatThrownBy(() -> assertThat(f.b).link("a0"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Expecting " + f.bName() + " to have link \"a0\" but it has [lo, b0]");

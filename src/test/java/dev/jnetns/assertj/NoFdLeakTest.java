@@ -24,13 +24,27 @@ class NoFdLeakTest extends FdCheck {
         try (Fixture f = new Fixture()) {
             List<String> before = settled();
             for (int i = 0; i < 30; i++) {
-                assertThat(f.a0).in(f.a).isUp().isOperationallyUp().hasMtu(1500).hasName("a0").hasKind("veth")
-                        .hasMac(f.a0.mac()).hasAlias("uplink").hasAddress("10.1.0.1/24").hasNoAddress("10.1.0.9/24")
+                assertThat(f.a0)
+                        .in(f.a)
+                        .isUp()
+                        .isOperationallyUp()
+                        .hasMtu(1500)
+                        .hasName("a0")
+                        .hasKind("veth")
+                        .hasMac(f.a0.mac())
+                        .hasAlias("uplink")
+                        .hasAddress("10.1.0.1/24")
+                        .hasNoAddress("10.1.0.9/24")
                         .hasNoMaster();
                 assertThat(f.p0).in(f.a).isEnslavedTo(f.br0);
                 assertThat(f.p1).in(f.a).isPromiscuous();
-                assertThat(f.a).hasLink("a0").doesNotHaveLink("x0").hasRouteTo("0.0.0.0/0").hasAddress("10.1.0.1/24")
-                        .link("a0").isUp();
+                assertThat(f.a)
+                        .hasLink("a0")
+                        .doesNotHaveLink("x0")
+                        .hasRouteTo("0.0.0.0/0")
+                        .hasAddress("10.1.0.1/24")
+                        .link("a0")
+                        .isUp();
                 assertThat(f.b).hasOnlyLinks("lo", "b0");
                 swallow(() -> assertThat(f.a0).in(f.a).isDown());
                 swallow(() -> assertThat(f.a0).in(f.a).hasAddress("10.9.9.9/8"));
@@ -45,9 +59,13 @@ class NoFdLeakTest extends FdCheck {
                     swallow(() -> assertThat(f.a0).hasMtu(1));
                 });
                 SoftAssertions softly = new SoftAssertions();
-                softly.proxy(LinkAssert.class, Link.class, f.a0).in(f.a).isDown().hasMtu(1);
+                softly.proxy(LinkAssert.class, Link.class, f.a0)
+                        .in(f.a)
+                        .isDown()
+                        .hasMtu(1);
             }
-            Link gone = f.ra.createVeth(dev.jnetns.link.LinkSpec.veth("g0").peer("g1")).local();
+            Link gone = f.ra.createVeth(dev.jnetns.link.LinkSpec.veth("g0").peer("g1"))
+                    .local();
             f.ra.delete(gone);
             swallow(() -> assertThat(gone).in(f.a).isUp());
             assertSameFdsAs(before, "30 rounds of checks");

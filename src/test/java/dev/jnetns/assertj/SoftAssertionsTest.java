@@ -29,11 +29,15 @@ class SoftAssertionsTest extends FdCheck {
     @Test
     void assertJsSoftAssertionsCollectTwoLinkFailures() {
         SoftAssertions softly = new SoftAssertions();
-        softly.proxy(LinkAssert.class, Link.class, f.a0).in(f.a).isDown().hasMtu(9000).hasAlias("uplink");
+        softly.proxy(LinkAssert.class, Link.class, f.a0)
+                .in(f.a)
+                .isDown()
+                .hasMtu(9000)
+                .hasAlias("uplink");
         List<Throwable> errors = softly.errorsCollected();
         assertThat(errors).hasSize(2);
-        assertThat(errors.get(0)).hasMessageContaining("Expecting link \"a0\" in " + f.aName()
-                + " to be down, but it is up");
+        assertThat(errors.get(0))
+                .hasMessageContaining("Expecting link \"a0\" in " + f.aName() + " to be down, but it is up");
         assertThat(errors.get(1)).hasMessageContaining("to have MTU 9000, but it has MTU 1500");
         assertThatThrownBy(softly::assertAll)
                 .isInstanceOf(AssertionError.class)
@@ -55,7 +59,11 @@ class SoftAssertionsTest extends FdCheck {
     @Test
     void netnsSoftAssertionsCollectFailuresOfBothKinds() {
         assertThatThrownBy(() -> NetnsSoftAssertions.assertSoftly(softly -> {
-                    softly.assertThat(f.p0).in(f.a).as("bridge port").hasNoMaster().isUp();
+                    softly.assertThat(f.p0)
+                            .in(f.a)
+                            .as("bridge port")
+                            .hasNoMaster()
+                            .isUp();
                     softly.assertThat(f.a).hasLink("a0").hasOnlyLinks("lo", "a0");
                 }))
                 .isInstanceOf(AssertJMultipleFailuresError.class)
@@ -79,7 +87,8 @@ class SoftAssertionsTest extends FdCheck {
         NetnsSoftAssertions softly = new NetnsSoftAssertions();
         softly.assertThat(f.b0).isUp();
         softly.assertThat(f.b0).in(f.b).isUp();
-        assertThat(softly.errorsCollected()).singleElement().satisfies(e -> assertThat(e)
-                .hasMessageContaining("use assertThat(link).in(ns)"));
+        assertThat(softly.errorsCollected())
+                .singleElement()
+                .satisfies(e -> assertThat(e).hasMessageContaining("use assertThat(link).in(ns)"));
     }
 }

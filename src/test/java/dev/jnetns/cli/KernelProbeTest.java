@@ -19,13 +19,20 @@ class KernelProbeTest {
     void aFailedEchoClosesItsListenerAndEndsItsThread() {
         // once, working: it warms up what the JDK opens for good on first use, and must leave nothing itself
         assertThat(KernelProbe.tcpEcho()).startsWith("ok: ");
-        assertThat(Eye.javaThreadsNamed("doctor-echo")).as("echo threads after a working probe").isEmpty();
+        assertThat(Eye.javaThreadsNamed("doctor-echo"))
+                .as("echo threads after a working probe")
+                .isEmpty();
         List<String> before = Eye.fdTargets();
 
         // the client knocks on a port nobody listens on: the echo thread is left waiting in accept
-        assertThatThrownBy(() -> KernelProbe.tcpEcho(8)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> KernelProbe.tcpEcho(8))
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("Connection refused");
-        assertThat(Eye.javaThreadsNamed("doctor-echo")).as("echo threads after a failed probe").isEmpty();
-        assertThat(Eye.openedSince(before)).as("descriptors left open by the failed probe").isEmpty();
+        assertThat(Eye.javaThreadsNamed("doctor-echo"))
+                .as("echo threads after a failed probe")
+                .isEmpty();
+        assertThat(Eye.openedSince(before))
+                .as("descriptors left open by the failed probe")
+                .isEmpty();
     }
 }

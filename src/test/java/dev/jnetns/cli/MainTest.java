@@ -27,7 +27,8 @@ class MainTest {
 
     @Test
     void demoRoundTrip() throws Exception {
-        String home = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        String home =
+                Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
@@ -38,7 +39,8 @@ class MainTest {
         assertThat(text).contains("round trip OK").doesNotContain("FAILED");
         assertThat(text).contains("this thread:            " + home);
         assertThat(text).contains("this thread afterwards:  " + home);
-        assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString()).isEqualTo(home);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString())
+                .isEqualTo(home);
     }
 
     @Test
@@ -109,13 +111,18 @@ class MainTest {
         }
         String text = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text).isZero();
-        assertThat(text).contains("CAP_SYS_ADMIN          yes", "kernel                 "
-                + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        assertThat(text)
+                .contains(
+                        "CAP_SYS_ADMIN          yes",
+                        "kernel                 "
+                                + Files.readString(Path.of("/proc/sys/kernel/osrelease"))
+                                        .trim());
         assertThat(text).contains("namespace round trip   ok", "rtnetlink              ok: a fresh namespace has [lo]");
         // kinds this kernel has and lacks, each by the kernel's own answer
         assertThat(text).containsPattern("link kinds +yes: veth, bridge");
         assertThat(text).containsPattern("qdiscs +yes: tbf");
-        assertKindsRow(row(text, "link kinds"),
+        assertKindsRow(
+                row(text, "link kinds"),
                 List.of("veth", "bridge", "vxlan", "macvlan", "tap", "dummy", "vlan", "ipvlan", "wireguard", "gretap"));
         assertKindsRow(row(text, "qdiscs"), List.of("tbf", "netem"));
         assertThat(text).containsPattern("veth TCP echo +ok: .*echoed; fixture [0-9.]+ ms, echo [0-9.]+ ms");
@@ -140,17 +147,21 @@ class MainTest {
     private static void assertKindsRow(String result, List<String> probed) {
         Matcher row = Pattern.compile("yes: ([^;]*)(?:; no: (.+))?").matcher(result);
         assertThat(row.matches()).as("row %s", result).isTrue();
-        List<String> all = new ArrayList<>(row.group(1).isEmpty() ? List.of() : List.of(row.group(1).split(", ")));
+        List<String> all = new ArrayList<>(
+                row.group(1).isEmpty() ? List.of() : List.of(row.group(1).split(", ")));
         if (row.group(2) != null) {
             Matcher entry = Pattern.compile("([a-z]+) \\(([^()]*)\\)(?:; |$)").matcher(row.group(2));
             int end = 0;
             while (entry.find() && entry.start() == end) {
-                assertThat(entry.group(2)).as("the kernel's reason for %s in %s", entry.group(1), result)
+                assertThat(entry.group(2))
+                        .as("the kernel's reason for %s in %s", entry.group(1), result)
                         .matches("E[A-Z0-9]+( \\S.*)?");
                 all.add(entry.group(1));
                 end = entry.end();
             }
-            assertThat(row.group(2).substring(end)).as("what is not \"kind (reason)\" in %s", result).isEmpty();
+            assertThat(row.group(2).substring(end))
+                    .as("what is not \"kind (reason)\" in %s", result)
+                    .isEmpty();
         }
         assertThat(all).as("kinds in %s", result).containsExactlyInAnyOrderElementsOf(probed);
     }
@@ -160,8 +171,12 @@ class MainTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
         Output r = childJvmRunning("doctor", "/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin");
         assertThat(r.exit).as(r.text).isEqualTo(1);
-        assertThat(r.text).contains("CAP_SYS_ADMIN          no", "create a namespace     FAILED: unshare(CLONE_NEWNET):"
-                + " EPERM (Operation not permitted)", "unshare -Urn", "verdict: jnetns cannot work here");
+        assertThat(r.text)
+                .contains(
+                        "CAP_SYS_ADMIN          no",
+                        "create a namespace     FAILED: unshare(CLONE_NEWNET):" + " EPERM (Operation not permitted)",
+                        "unshare -Urn",
+                        "verdict: jnetns cannot work here");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.jnetns.internal;
-import dev.jnetns.internal.sys.LibC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.sys.LibC;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,9 +37,12 @@ class PreparedNamespacesTest {
     void retireSupplies() throws Exception {
         for (PreparedNamespaces supply : supplies) {
             boolean retired = Eye.await(supply::isIdle, 20);
-            assertThat(retired).as("the test's supply drained (%d ready) and its thread ended", supply.readyCount())
+            assertThat(retired)
+                    .as("the test's supply drained (%d ready) and its thread ended", supply.readyCount())
                     .isTrue();
-            assertThat(descriptorsHeldBy(supply)).as("descriptors the test's supply still holds").isEmpty();
+            assertThat(descriptorsHeldBy(supply))
+                    .as("descriptors the test's supply still holds")
+                    .isEmpty();
         }
     }
 
@@ -76,9 +79,15 @@ class PreparedNamespacesTest {
                 NsFd ns = NsFd.ofPath("/proc/self/fd/" + fresh.nsFd());
                 taken.add(ns); // held open, so no inode number can be reused meanwhile
                 try {
-                    assertThat(fresh.rtnlSocket()).as("a spare rtnetlink socket").isNotNegative();
-                    assertThat(Eye.socketNetnsIno(fresh.rtnlSocket())).as("the spare socket's namespace").isEqualTo(ns.ino());
-                    assertThat(Eye.threadsIn(Set.of(ns.ino()))).as("threads inside a prepared namespace").isEmpty();
+                    assertThat(fresh.rtnlSocket())
+                            .as("a spare rtnetlink socket")
+                            .isNotNegative();
+                    assertThat(Eye.socketNetnsIno(fresh.rtnlSocket()))
+                            .as("the spare socket's namespace")
+                            .isEqualTo(ns.ino());
+                    assertThat(Eye.threadsIn(Set.of(ns.ino())))
+                            .as("threads inside a prepared namespace")
+                            .isEmpty();
                 } finally {
                     fresh.close();
                 }
@@ -102,7 +111,9 @@ class PreparedNamespacesTest {
         Thread filler = supply.preparingThread();
         assertThat(filler).as("its preparing thread").isNotNull();
         assertThat(Eye.await(() -> supply.readyCount() == 3, 10)).isTrue();
-        assertThat(Eye.await(() -> supply.readyCount() == 0, 10)).as("drained after the keep-alive").isTrue();
+        assertThat(Eye.await(() -> supply.readyCount() == 0, 10))
+                .as("drained after the keep-alive")
+                .isTrue();
         filler.join(10_000);
         assertThat(filler.isAlive()).as("%s alive", filler).isFalse();
         assertThat(descriptorsHeldBy(supply)).isEmpty();
@@ -116,10 +127,13 @@ class PreparedNamespacesTest {
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
             for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
                 try {
-                    if (java.nio.file.Files.readString(task.resolve("comm")).trim().equals("jnetns-prepare")) {
+                    if (java.nio.file.Files.readString(task.resolve("comm"))
+                            .trim()
+                            .equals("jnetns-prepare")) {
                         String stat = java.nio.file.Files.readString(task.resolve("stat"));
                         // fields after the ")" closing the name: state is field 3, policy field 41
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String[] fields =
+                                stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         policies.add(Integer.parseInt(fields[41 - 3]));
                     }
                 } catch (java.io.IOException ended) {
@@ -127,7 +141,10 @@ class PreparedNamespacesTest {
                 }
             }
         }
-        assertThat(policies).as("scheduling policy of the jnetns-prepare threads").isNotEmpty().containsOnly(LibC.SCHED_IDLE);
+        assertThat(policies)
+                .as("scheduling policy of the jnetns-prepare threads")
+                .isNotEmpty()
+                .containsOnly(LibC.SCHED_IDLE);
     }
 
     @Test

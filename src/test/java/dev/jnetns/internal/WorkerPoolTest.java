@@ -1,14 +1,14 @@
 package dev.jnetns.internal;
 
-import dev.jnetns.Eye;
-import dev.jnetns.internal.sys.SysException;
-import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.testing.Capabilities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
+import dev.jnetns.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 class WorkerPoolTest {
 
     private static long threadIno() throws Exception {
-        String link = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        String link =
+                Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
         return Long.parseLong(link.substring(5, link.length() - 1));
     }
 
@@ -106,7 +107,9 @@ class WorkerPoolTest {
         }
         for (Thread t : threads) {
             t.join(10_000);
-            assertThat(t.isAlive()).as("%s ended after its keep-alive", t.getName()).isFalse();
+            assertThat(t.isAlive())
+                    .as("%s ended after its keep-alive", t.getName())
+                    .isFalse();
         }
         assertThat(pool.idleCount()).isZero();
     }
@@ -161,7 +164,8 @@ class WorkerPoolTest {
             Worker again = pool.acquire();
             try {
                 assertThat(again).isSameAs(w);
-                assertThat(again.run(WorkerPoolTest::threadIno)).isEqualTo(pool.home().ino());
+                assertThat(again.run(WorkerPoolTest::threadIno))
+                        .isEqualTo(pool.home().ino());
             } finally {
                 pool.release(again);
             }
@@ -205,7 +209,8 @@ class WorkerPoolTest {
                 // as if `meant` had been closed and its number reused for `other`
                 Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
                         () -> w.runIn(other.fd(), meant.ino(), "meant", () -> "ran"));
-                assertThat(refused).isInstanceOf(dev.jnetns.internal.sys.SysException.class)
+                assertThat(refused)
+                        .isInstanceOf(dev.jnetns.internal.sys.SysException.class)
                         .hasMessageContaining("led to net:[" + other.ino() + "]");
                 assertThat(w.isAway()).isFalse();
                 assertThat(w.isRetired()).isFalse();
@@ -223,13 +228,15 @@ class WorkerPoolTest {
                 // a pool whose home descriptor the task closes: the way home fails for real (EBADF), while the
                 // thread keeps the privilege to leave for an empty namespace of its own
                 int homeFd = NsFiles.openNetns("/proc/self/ns/net");
-                WorkerPool pool = new WorkerPool(new HomeNetns(homeFd, WorkerPool.shared().home().ino()), 100);
+                WorkerPool pool = new WorkerPool(
+                        new HomeNetns(homeFd, WorkerPool.shared().home().ino()), 100);
                 Worker w = pool.acquire();
                 Throwable e = catchThrowable(() -> w.runIn(ns.fd(), ns.ino(), "test", () -> {
                     NsFiles.close(homeFd);
                     return null;
                 }));
-                assertThat(e).isInstanceOf(SysException.class)
+                assertThat(e)
+                        .isInstanceOf(SysException.class)
                         .hasMessageContaining("retired")
                         .hasMessageNotContaining("stays where it is");
                 // no join: the check comes right after the call, as the JUnit extension's would

@@ -26,7 +26,9 @@ class AddressRouteTest extends FdLeakCheck {
                 String local = String.valueOf(info.get("local"));
                 // the kernel's own fe80:: address may finish DAD between the two reads: leave its state out
                 out.add(local + "/" + Ip.num(info.get("prefixlen"))
-                        + (Boolean.TRUE.equals(info.get("tentative")) && !local.startsWith("fe80") ? " tentative" : ""));
+                        + (Boolean.TRUE.equals(info.get("tentative")) && !local.startsWith("fe80")
+                                ? " tentative"
+                                : ""));
             }
         }
         return out;
@@ -43,7 +45,8 @@ class AddressRouteTest extends FdLeakCheck {
 
     @Test
     void ipv4AndIpv6AddressesAddListDelete() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link link = rtnl.createVeth(LinkSpec.veth("adr0").peer("adr1").up()).local();
             rtnl.waitUntilUp(link, Duration.ofSeconds(10));
             rtnl.addAddress(link, "10.1.0.1/24");
@@ -57,7 +60,9 @@ class AddressRouteTest extends FdLeakCheck {
             assertThat(mine(rtnl, link)).containsExactlyInAnyOrderElementsOf(seen);
             for (Address a : rtnl.addresses(link)) {
                 if (a.prefix().toString().startsWith("fd00")) {
-                    assertThat(a.isTentative()).as("NO_DAD: %s usable at once", a).isFalse();
+                    assertThat(a.isTentative())
+                            .as("NO_DAD: %s usable at once", a)
+                            .isFalse();
                     assertThat(a.flags() & 0x02).isEqualTo(0x02);
                 }
             }
@@ -91,7 +96,8 @@ class AddressRouteTest extends FdLeakCheck {
 
     @Test
     void routesAddListDelete() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link link = rtnl.createVeth(LinkSpec.veth("rt0").peer("rt1").up()).local();
             rtnl.waitUntilUp(link, Duration.ofSeconds(10));
             rtnl.addAddress(link, "10.1.0.1/24");
@@ -148,9 +154,11 @@ class AddressRouteTest extends FdLeakCheck {
             }
             List<String> myDsts = new ArrayList<>();
             for (Route x : rtnl.routes()) {
-                String d = x.isDefault() ? "default"
+                String d = x.isDefault()
+                        ? "default"
                         : x.destination().prefixLength() == (x.destination().isIpv6() ? 128 : 32)
-                                ? IpPrefix.format(x.destination().address()) : x.destination().toString();
+                                ? IpPrefix.format(x.destination().address())
+                                : x.destination().toString();
                 myDsts.add(d);
             }
             assertThat(myDsts).containsExactlyInAnyOrderElementsOf(ipDsts);

@@ -3,14 +3,14 @@ package dev.jnetns.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Each kind of bad input gives a clear exception, and nothing half-made is left behind (checked with ip). */
 class BadInputTest extends FdLeakCheck {
@@ -18,11 +18,13 @@ class BadInputTest extends FdLeakCheck {
     @ParameterizedTest
     @ValueSource(strings = {"sixteen-bytes-xx", "", "a/b", "a b", "a:b", "tab\tname", ".", "..", "näme-is-16-byte"})
     void invalidNamesAreRejectedBeforeAnySyscall(String name) {
-        assertThatThrownBy(() -> LinkSpec.veth(name)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LinkSpec.veth(name))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("interface name");
         assertThatThrownBy(() -> LinkSpec.veth("ok0").peer(name)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LinkSpec.bridge(name)).isInstanceOf(IllegalArgumentException.class);
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link lo = rtnl.link("lo");
             assertThatThrownBy(() -> rtnl.rename(lo, name)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> rtnl.link(name)).isInstanceOf(IllegalArgumentException.class);
@@ -32,7 +34,8 @@ class BadInputTest extends FdLeakCheck {
 
     @Test
     void fifteenBytesIsFineSixteenIsNot() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             assertThatThrownBy(() -> LinkSpec.veth("abcdefghijklmnop"))
                     .hasMessageContaining("16 bytes long; the kernel allows at most 15");
             Link l = rtnl.create(LinkSpec.bridge("abcdefghijklmno"));
@@ -43,12 +46,14 @@ class BadInputTest extends FdLeakCheck {
 
     @Test
     void duplicateNamesGiveEexistAndLeaveNothingBehind() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.createVeth(LinkSpec.veth("dup0").peer("dup1"));
             assertThatThrownBy(() -> rtnl.createVeth(LinkSpec.veth("dup0").peer("other1")))
                     .isInstanceOf(NetnsException.class)
                     .hasMessage("RTM_NEWLINK veth \"dup0\" peer \"other1\": EEXIST (File exists)")
-                    .extracting(e -> ((NetnsException) e).errnoName()).isEqualTo("EEXIST");
+                    .extracting(e -> ((NetnsException) e).errnoName())
+                    .isEqualTo("EEXIST");
             // the peer's name clashing: the local end must not be left behind either
             assertThatThrownBy(() -> rtnl.createVeth(LinkSpec.veth("fresh0").peer("dup1")))
                     .isInstanceOf(NetnsException.class)
@@ -61,13 +66,31 @@ class BadInputTest extends FdLeakCheck {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10.1.0.1/33", "10.1.0/24", "10.1.0.256/24", "fd00::1/129", "example.com/24", "10.1.0.1/",
-        "/24", "fd00:::1/64", "1.2.3.4/-1", "fd00::1%eth0/64", "1:2:3:4:5:6:7:8:9/64", "localhost", "10.1.0.1/24x", "",
-        "0x0a.1.0.1/8", "fd00::g/64"})
+    @ValueSource(
+            strings = {
+                "10.1.0.1/33",
+                "10.1.0/24",
+                "10.1.0.256/24",
+                "fd00::1/129",
+                "example.com/24",
+                "10.1.0.1/",
+                "/24",
+                "fd00:::1/64",
+                "1.2.3.4/-1",
+                "fd00::1%eth0/64",
+                "1:2:3:4:5:6:7:8:9/64",
+                "localhost",
+                "10.1.0.1/24x",
+                "",
+                "0x0a.1.0.1/8",
+                "fd00::g/64"
+            })
     void invalidCidrsAreRejected(String cidr) {
-        assertThatThrownBy(() -> IpPrefix.parse(cidr)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> IpPrefix.parse(cidr))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(cidr.isEmpty() ? "empty" : "\"" + cidr + "\"");
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link lo = rtnl.link("lo");
             assertThatThrownBy(() -> rtnl.addAddress(lo, cidr)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> Route.to(cidr)).isInstanceOf(IllegalArgumentException.class);
@@ -89,13 +112,14 @@ class BadInputTest extends FdLeakCheck {
 
     @Test
     void unknownLinksGiveEnodevNamingThem() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             assertThatThrownBy(() -> rtnl.link("nosuch0"))
                     .isInstanceOf(NetnsException.class)
                     .hasMessageStartingWith("RTM_GETLINK \"nosuch0\": ENODEV (No such device)")
-                    .extracting(e -> ((NetnsException) e).errno()).isEqualTo(19);
-            assertThatThrownBy(() -> rtnl.link(4242))
-                    .hasMessageStartingWith("RTM_GETLINK index 4242: ENODEV");
+                    .extracting(e -> ((NetnsException) e).errno())
+                    .isEqualTo(19);
+            assertThatThrownBy(() -> rtnl.link(4242)).hasMessageStartingWith("RTM_GETLINK index 4242: ENODEV");
             assertThatThrownBy(() -> rtnl.linkByAlias("nobody"))
                     .hasMessageStartingWith("RTM_GETLINK alias \"nobody\": ENODEV");
             assertThat(rtnl.findLink("nosuch0")).isEmpty();
@@ -104,7 +128,8 @@ class BadInputTest extends FdLeakCheck {
 
     @Test
     void kernelRefusalsCarryTheExtendedAckText() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link veth = rtnl.createVeth(LinkSpec.veth("big0").peer("big1")).local();
             assertThatThrownBy(() -> rtnl.setMtu(veth, 70000))
                     .isInstanceOf(NetnsException.class)
@@ -112,7 +137,8 @@ class BadInputTest extends FdLeakCheck {
                     .hasMessageContaining("maximum");
             assertThat(Ip.num(Ip.link(ns, "big0").get("mtu"))).isEqualTo(1500);
             // a gateway that no route reaches
-            assertThatThrownBy(() -> rtnl.addRoute(Route.to("10.5.0.0/16").via("10.99.0.1").dev(veth)))
+            assertThatThrownBy(() -> rtnl.addRoute(
+                            Route.to("10.5.0.0/16").via("10.99.0.1").dev(veth)))
                     .isInstanceOf(NetnsException.class)
                     .hasMessageStartingWith("RTM_NEWROUTE 10.5.0.0/16 via 10.99.0.1")
                     .hasMessageContaining("ENETUNREACH");
@@ -130,7 +156,8 @@ class BadInputTest extends FdLeakCheck {
         rtnl.close(); // idempotent
         assertThat(rtnl.isOpen()).isFalse();
         assertThat(rtnl.toString()).isEqualTo(label + " (closed)");
-        assertThatThrownBy(rtnl::links).isInstanceOf(NetnsException.class)
+        assertThatThrownBy(rtnl::links)
+                .isInstanceOf(NetnsException.class)
                 .hasMessage("RTM_GETLINK dump: " + label + " is closed");
         assertThatThrownBy(() -> rtnl.setUp(lo)).hasMessageContaining(label + " is closed");
         assertThatThrownBy(() -> rtnl.create(LinkSpec.bridge("br0"))).hasMessageContaining(label + " is closed");
@@ -138,7 +165,9 @@ class BadInputTest extends FdLeakCheck {
         assertThatThrownBy(() -> rtnl.addAddress(lo, "10.0.0.1/8")).hasMessageContaining(label + " is closed");
         assertThat(Ip.linkNames(ns)).containsExactly("lo");
         ns.close();
-        assertThatThrownBy(() -> Rtnl.open(ns)).isInstanceOf(NetnsException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> Rtnl.open(ns))
+                .isInstanceOf(NetnsException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -151,22 +180,26 @@ class BadInputTest extends FdLeakCheck {
             Link theirs = pair.peer();
             assertThatThrownBy(() -> ra.delete(theirs))
                     .isInstanceOf(NetnsException.class)
-                    .hasMessageContaining("link \"theirs0\" (index " + theirs.index() + ") was read from net:[" + b.ino()
-                            + "], but Rtnl(net:[" + a.ino() + "]) works in net:[" + a.ino() + "]");
+                    .hasMessageContaining("link \"theirs0\" (index " + theirs.index() + ") was read from net:["
+                            + b.ino() + "], but Rtnl(net:[" + a.ino() + "]) works in net:[" + a.ino() + "]");
             assertThatThrownBy(() -> ra.setMtu(theirs, 1400)).isInstanceOf(NetnsException.class);
             assertThatThrownBy(() -> ra.addAddress(theirs, "10.3.0.1/24")).isInstanceOf(NetnsException.class);
-            assertThatThrownBy(() -> ra.create(LinkSpec.macvlan("mv0", theirs))).isInstanceOf(NetnsException.class)
+            assertThatThrownBy(() -> ra.create(LinkSpec.macvlan("mv0", theirs)))
+                    .isInstanceOf(NetnsException.class)
                     .hasMessageContaining("parent link");
             assertThatThrownBy(() -> ra.setMaster(pair.local(), theirs)).isInstanceOf(NetnsException.class);
             // a route or a VXLAN carries the link's index alone: the handle must still know whose index it is
             assertThatThrownBy(() -> ra.addRoute(Route.to("10.9.0.0/24").dev(theirs)))
                     .isInstanceOf(NetnsException.class)
-                    .hasMessageContaining("its link (index " + theirs.index() + ") was read from net:[" + b.ino() + "]");
-            assertThatThrownBy(() -> ra.create(LinkSpec.vxlan("vx0", 42).remote("10.3.0.9").device(theirs)))
+                    .hasMessageContaining(
+                            "its link (index " + theirs.index() + ") was read from net:[" + b.ino() + "]");
+            assertThatThrownBy(() -> ra.create(
+                            LinkSpec.vxlan("vx0", 42).remote("10.3.0.9").device(theirs)))
                     .isInstanceOf(NetnsException.class)
-                    .hasMessageContaining("underlying device (index " + theirs.index() + ") was read from net:["
-                            + b.ino() + "]");
-            assertThat(Ip.run(a, "ip", "-j", "route", "show", "10.9.0.0/24").trim()).isIn("", "[]");
+                    .hasMessageContaining(
+                            "underlying device (index " + theirs.index() + ") was read from net:[" + b.ino() + "]");
+            assertThat(Ip.run(a, "ip", "-j", "route", "show", "10.9.0.0/24").trim())
+                    .isIn("", "[]");
             Map<String, Object> seen = Ip.link(b, "theirs0");
             assertThat(Ip.num(seen.get("mtu"))).isEqualTo(1500);
             assertThat(Ip.linkNames(a)).containsExactlyInAnyOrder("lo", "mine0");

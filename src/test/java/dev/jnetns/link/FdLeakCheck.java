@@ -43,8 +43,12 @@ abstract class FdLeakCheck {
         String[] names = new File("/proc/self/fd").list();
         for (String fd : names == null ? new String[0] : names) {
             try {
-                out.put(fd, dev.jnetns.Eye.markPreparedSpare(fd,
-                        Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString()));
+                out.put(
+                        fd,
+                        dev.jnetns.Eye.markPreparedSpare(
+                                fd,
+                                Files.readSymbolicLink(Path.of("/proc/self/fd", fd))
+                                        .toString()));
             } catch (IOException gone) {
                 // the directory's own descriptor, closed by now
             }
@@ -75,7 +79,8 @@ abstract class FdLeakCheck {
     static void countFds() {
         // warm up what opens descriptors once per JVM (JNA, the worker pool, process spawning, and the JDK,
         // which keeps one socket open for good after its first DatagramSocket)
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.links();
             Ip.linkNames(ns);
             Netns.execute(ns, () -> {
@@ -128,8 +133,12 @@ abstract class FdLeakCheck {
             }
             pause();
         }
-        assertThat(opened).as("descriptors (not namespaces) left open by the class").isEmpty();
-        assertThat(closed).as("descriptors (not namespaces) that were open before the class and are gone").isEmpty();
+        assertThat(opened)
+                .as("descriptors (not namespaces) left open by the class")
+                .isEmpty();
+        assertThat(closed)
+                .as("descriptors (not namespaces) that were open before the class and are gone")
+                .isEmpty();
         int slack = preparedDepth();
         assertThat(of(after, true).size())
                 .as("namespace descriptors after the class (before: %s, after: %s)", of(before, true), of(after, true))

@@ -23,7 +23,8 @@ class HandleTest extends FdLeakCheck {
 
     @Test
     void aFreshNamespaceListsOnlyLoPlusWhatTheTestMade() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             List<Link> links = rtnl.links();
             assertThat(names(links)).containsExactly("lo");
             Link lo = links.get(0);
@@ -38,7 +39,9 @@ class HandleTest extends FdLeakCheck {
             assertThat(rtnl.netnsIno()).isEqualTo(ns.ino());
 
             rtnl.createVeth(LinkSpec.veth("one0").peer("one1"));
-            assertThat(names(rtnl.links())).containsExactly("lo", "one1", "one0").isEqualTo(Ip.linkNames(ns));
+            assertThat(names(rtnl.links()))
+                    .containsExactly("lo", "one1", "one0")
+                    .isEqualTo(Ip.linkNames(ns));
         }
     }
 
@@ -48,7 +51,8 @@ class HandleTest extends FdLeakCheck {
         try (NsFd here = NsFd.current()) {
             hostIno = here.ino();
         }
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             assertThat(rtnl.netnsIno()).isNotEqualTo(hostIno);
             rtnl.createVeth(LinkSpec.veth("bound0").peer("bound1"));
             List<String> expected = Ip.linkNames(ns);
@@ -104,14 +108,17 @@ class HandleTest extends FdLeakCheck {
 
     @Test
     void largeDumpsSpanSeveralDatagramsAndAreReadWhole() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             for (int i = 0; i < 40; i++) {
                 rtnl.createVeth(LinkSpec.veth("big" + i).peer("peer" + i));
             }
             try (dev.jnetns.internal.netlink.NetlinkSocket s =
                     Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("large dump"))) {
-                List<byte[]> datagrams = s.dumpRaw(new dev.jnetns.internal.netlink.NlBuilder(
-                        dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump");
+                List<byte[]> datagrams = s.dumpRaw(
+                        new dev.jnetns.internal.netlink.NlBuilder(dev.jnetns.internal.netlink.Nl.RTM_GETLINK, 0)
+                                .ifinfomsg(0, 0, 0, 0),
+                        "RTM_GETLINK dump");
                 assertThat(datagrams).as("a multi-part dump").hasSizeGreaterThan(1);
             }
             List<String> mine = names(rtnl.links());
@@ -125,7 +132,9 @@ class HandleTest extends FdLeakCheck {
         // 300 addresses make a dump of several parts while a thread adds and deletes another address. A kernel
         // that flags such a dump NLM_F_DUMP_INTR has it repeated (that branch: DumpRetryTest); this one (6.18)
         // was seen flagging none in 95,000 dumps, so what is checked here is that no dump comes back torn.
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns); Rtnl churn = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns);
+                Rtnl churn = Rtnl.open(ns)) {
             Link many = rtnl.create(LinkSpec.bridge("many0"));
             for (int i = 0; i < 300; i++) {
                 rtnl.addAddress(many, "10.20." + (i / 250) + "." + (i % 250 + 1) + "/16");
@@ -155,12 +164,17 @@ class HandleTest extends FdLeakCheck {
                     Netns.execute(ns, () -> dev.jnetns.internal.netlink.NetlinkSocket.open("churn"))) {
                 while (dumps < 300 && churnFailed.get() == null) {
                     List<String> seen = new ArrayList<>();
-                    int parts = s.dumpRaw(new dev.jnetns.internal.netlink.NlBuilder(
-                            dev.jnetns.internal.netlink.Nl.RTM_GETADDR, 0).ifaddrmsg(0, 0, 0, 0, 0), "RTM_GETADDR dump")
+                    int parts = s.dumpRaw(
+                                    new dev.jnetns.internal.netlink.NlBuilder(
+                                                    dev.jnetns.internal.netlink.Nl.RTM_GETADDR, 0)
+                                            .ifaddrmsg(0, 0, 0, 0, 0),
+                                    "RTM_GETADDR dump")
                             .size();
                     assertThat(parts).as("a multi-part dump").isGreaterThan(1);
-                    for (dev.jnetns.internal.netlink.NlMessage m : s.dump(new dev.jnetns.internal.netlink.NlBuilder(
-                            dev.jnetns.internal.netlink.Nl.RTM_GETADDR, 0).ifaddrmsg(0, 0, 0, 0, 0), "RTM_GETADDR dump")) {
+                    for (dev.jnetns.internal.netlink.NlMessage m : s.dump(
+                            new dev.jnetns.internal.netlink.NlBuilder(dev.jnetns.internal.netlink.Nl.RTM_GETADDR, 0)
+                                    .ifaddrmsg(0, 0, 0, 0, 0),
+                            "RTM_GETADDR dump")) {
                         Address a = AddressMessages.decode(m);
                         if (a != null && a.linkIndex() != other.index()) {
                             seen.add(a.toString());
@@ -195,7 +209,8 @@ class HandleTest extends FdLeakCheck {
 
     @Test
     void oneHandleServesManyThreadsAtOnce() throws Exception {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.createVeth(LinkSpec.veth("par0").peer("par1"));
             List<String> expected = names(rtnl.links());
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -208,7 +223,8 @@ class HandleTest extends FdLeakCheck {
                             if (!names(rtnl.links()).containsAll(expected)) {
                                 return false;
                             }
-                            if (rtnl.link("par0").index() <= 0 || rtnl.addresses().isEmpty()) {
+                            if (rtnl.link("par0").index() <= 0
+                                    || rtnl.addresses().isEmpty()) {
                                 return false;
                             }
                         }

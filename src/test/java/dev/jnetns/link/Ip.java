@@ -37,7 +37,8 @@ final class Ip {
             String out;
             String err;
             // closed here, not left to the JDK's process reaper, so the descriptor count is exact afterwards
-            try (InputStream stdout = p.getInputStream(); InputStream stderr = p.getErrorStream()) {
+            try (InputStream stdout = p.getInputStream();
+                    InputStream stderr = p.getErrorStream()) {
                 out = drain(stdout);
                 err = drain(stderr);
             }

@@ -152,16 +152,27 @@ final class Json {
                 char e = peek();
                 pos++;
                 switch (e) {
-                    case 'n': out.append('\n'); break;
-                    case 't': out.append('\t'); break;
-                    case 'r': out.append('\r'); break;
-                    case 'b': out.append('\b'); break;
-                    case 'f': out.append('\f'); break;
+                    case 'n':
+                        out.append('\n');
+                        break;
+                    case 't':
+                        out.append('\t');
+                        break;
+                    case 'r':
+                        out.append('\r');
+                        break;
+                    case 'b':
+                        out.append('\b');
+                        break;
+                    case 'f':
+                        out.append('\f');
+                        break;
                     case 'u':
                         out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
                         pos += 4;
                         break;
-                    default: out.append(e);
+                    default:
+                        out.append(e);
                 }
             } else {
                 out.append(c);

@@ -3,8 +3,8 @@ package dev.jnetns.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,7 +21,8 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void upDownNameMacMtuAliasPromisc() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("set0").peer("set1"));
             Link link = pair.local();
             assertThat(link.isUp()).isFalse();
@@ -70,15 +71,18 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void masterAndNoMaster() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link bridge = rtnl.create(LinkSpec.bridge("br0").up());
             assertThat(bridge.kind()).isEqualTo("bridge");
-            assertThat(Ip.<String>get(Ip.link(ns, "br0"), "linkinfo", "info_kind")).isEqualTo("bridge");
+            assertThat(Ip.<String>get(Ip.link(ns, "br0"), "linkinfo", "info_kind"))
+                    .isEqualTo("bridge");
             Link port = rtnl.createVeth(LinkSpec.veth("port0").peer("port1")).local();
             port = rtnl.setMaster(port, bridge);
             assertThat(port.masterIndex()).isEqualTo(bridge.index());
             assertThat(Ip.link(ns, "port0").get("master")).isEqualTo("br0");
-            assertThat(Ip.<String>get(Ip.link(ns, "port0"), "linkinfo", "info_slave_kind")).isEqualTo("bridge");
+            assertThat(Ip.<String>get(Ip.link(ns, "port0"), "linkinfo", "info_slave_kind"))
+                    .isEqualTo("bridge");
             port = rtnl.setNoMaster(port);
             assertThat(port.masterIndex()).isZero();
             assertThat(port.hasMaster()).isFalse();
@@ -88,7 +92,9 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void moveToAnotherNamespace() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("mov0").peer("mov1"));
             Link moved = rtnl.moveTo(pair.peer(), b);
             assertThat(moved.name()).isEqualTo("mov1");
@@ -101,7 +107,9 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void waitUntilUpSeesCarrierAndTimesOutWithTheLastState() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("wait0").peer("wait1").peerNetns(b));
             Link local = rtnl.setUp(pair.local());
             // the peer is down: no carrier, so never operationally up
@@ -121,10 +129,15 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void vxlanWithVniPortRemoteAndDevice() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
-            Link underlay = rtnl.createVeth(LinkSpec.veth("under0").peer("under1")).local();
-            Link vx = rtnl.create(
-                    LinkSpec.vxlan("vx0", 4242).remote("10.7.0.2").local("10.7.0.1").port(4789).device(underlay));
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link underlay =
+                    rtnl.createVeth(LinkSpec.veth("under0").peer("under1")).local();
+            Link vx = rtnl.create(LinkSpec.vxlan("vx0", 4242)
+                    .remote("10.7.0.2")
+                    .local("10.7.0.1")
+                    .port(4789)
+                    .device(underlay));
             assertThat(vx.kind()).isEqualTo("vxlan");
             Map<String, Object> seen = Ip.link(ns, "vx0");
             assertThat(Ip.<String>get(seen, "linkinfo", "info_kind")).isEqualTo("vxlan");
@@ -138,8 +151,10 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void vxlanOverIpv6AndWithAMulticastGroup() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
-            rtnl.create(LinkSpec.vxlan("vx6", 6).remote("fd00::2").local("fd00::1").port(4790));
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.create(
+                    LinkSpec.vxlan("vx6", 6).remote("fd00::2").local("fd00::1").port(4790));
             Map<String, Object> seen = Ip.link(ns, "vx6");
             assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "remote6")).isEqualTo("fd00::2");
             assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "local6")).isEqualTo("fd00::1");
@@ -156,9 +171,12 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void macvlanOnAParentHereCreatedInAnotherNamespace() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             Link parent = rtnl.createVeth(LinkSpec.veth("par0").peer("par1")).local();
-            Link mv = rtnl.create(LinkSpec.macvlan("mv0", parent).mode(MacvlanMode.BRIDGE).netns(b));
+            Link mv = rtnl.create(
+                    LinkSpec.macvlan("mv0", parent).mode(MacvlanMode.BRIDGE).netns(b));
             assertThat(mv.netnsIno()).isEqualTo(b.ino());
             assertThat(mv.kind()).isEqualTo("macvlan");
             Map<String, Object> seen = Ip.link(b, "mv0");
@@ -166,7 +184,8 @@ class LinkSettingsTest extends FdLeakCheck {
             assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "mode")).isEqualTo("bridge");
             assertThat(Ip.link(a, "mv0")).isNull();
             Link private0 = rtnl.create(LinkSpec.macvlan("mv1", parent).mode(MacvlanMode.PRIVATE));
-            assertThat(Ip.<String>get(Ip.link(a, "mv1"), "linkinfo", "info_data", "mode")).isEqualTo("private");
+            assertThat(Ip.<String>get(Ip.link(a, "mv1"), "linkinfo", "info_data", "mode"))
+                    .isEqualTo("private");
             assertThat(Ip.link(a, "mv1").get("link")).isEqualTo("par0");
             assertThat(private0.netnsIno()).isEqualTo(a.ino());
         }
@@ -174,28 +193,39 @@ class LinkSettingsTest extends FdLeakCheck {
 
     @Test
     void genericKindWithRawInfoData() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             // IFLA_BR_MAX_AGE (3), a u32 in centiseconds (the default is 2000)
-            byte[] maxAge = ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(2500).array();
+            byte[] maxAge = ByteBuffer.allocate(4)
+                    .order(java.nio.ByteOrder.nativeOrder())
+                    .putInt(2500)
+                    .array();
             Link br = rtnl.create(LinkSpec.of("bridge", "gbr0").infoData(3, maxAge));
             assertThat(br.kind()).isEqualTo("bridge");
-            assertThat(Ip.num(Ip.get(Ip.link(ns, "gbr0"), "linkinfo", "info_data", "max_age"))).isEqualTo(2500);
+            assertThat(Ip.num(Ip.get(Ip.link(ns, "gbr0"), "linkinfo", "info_data", "max_age")))
+                    .isEqualTo(2500);
             Link plain = rtnl.create(LinkSpec.bridge("gbr1"));
-            assertThat(Ip.num(Ip.get(Ip.link(ns, "gbr1"), "linkinfo", "info_data", "max_age"))).isEqualTo(2000);
+            assertThat(Ip.num(Ip.get(Ip.link(ns, "gbr1"), "linkinfo", "info_data", "max_age")))
+                    .isEqualTo(2000);
             assertThat(plain.name()).isEqualTo("gbr1");
         }
     }
 
     @Test
     void persistentTapCarriesFramesBothWays() throws Exception {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link tap;
             try {
-                tap = rtnl.create(LinkSpec.tap("tap0").mtu(1400).mac("02:00:00:00:00:01").up());
+                tap = rtnl.create(
+                        LinkSpec.tap("tap0").mtu(1400).mac("02:00:00:00:00:01").up());
             } catch (dev.jnetns.NetnsException e) {
                 // rootless: /dev/net/tun is root's (mode 0600 on some machines); skip with the kernel's answer
-                org.junit.jupiter.api.Assumptions.assumeFalse(e.getMessage().startsWith("open(/dev/net/tun)")
-                        && (e.errnoName().equals("EACCES") || e.errnoName().equals("EPERM")), e.getMessage());
+                org.junit.jupiter.api.Assumptions.assumeFalse(
+                        e.getMessage().startsWith("open(/dev/net/tun)")
+                                && (e.errnoName().equals("EACCES")
+                                        || e.errnoName().equals("EPERM")),
+                        e.getMessage());
                 throw e;
             }
             assertThat(tap.kind()).isEqualTo("tun");
@@ -211,8 +241,8 @@ class LinkSettingsTest extends FdLeakCheck {
                 Netns.execute(ns, () -> {
                     try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
                         byte[] data = {1, 2, 3};
-                        s.send(new java.net.DatagramPacket(data, data.length,
-                                java.net.InetAddress.getByAddress(new byte[] {10, 9, 0, 2}), 9));
+                        s.send(new java.net.DatagramPacket(
+                                data, data.length, java.net.InetAddress.getByAddress(new byte[] {10, 9, 0, 2}), 9));
                     }
                 });
                 byte[] frame = null;
@@ -228,7 +258,8 @@ class LinkSettingsTest extends FdLeakCheck {
 
                 long rxBefore = rxPackets(ns, "tap0");
                 byte[] out = new byte[60];
-                ByteBuffer.wrap(out).put(new byte[] {-1, -1, -1, -1, -1, -1, 2, 0, 0, 0, 0, 9, (byte) 0x88, (byte) 0xb5});
+                ByteBuffer.wrap(out)
+                        .put(new byte[] {-1, -1, -1, -1, -1, -1, 2, 0, 0, 0, 0, 9, (byte) 0x88, (byte) 0xb5});
                 dev.write(out);
                 assertThat(rxPackets(ns, "tap0")).isEqualTo(rxBefore + 1);
             }

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class NetlinkCodecTest extends FdLeakCheck {
     /** Real dumps: RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETQDISC datagrams, by type. */
     private static final List<byte[]> LINKS = new ArrayList<>();
+
     private static final List<byte[]> ADDRS = new ArrayList<>();
     private static final List<byte[]> ROUTES = new ArrayList<>();
     private static final List<byte[]> QDISCS = new ArrayList<>();
@@ -41,7 +42,8 @@ class NetlinkCodecTest extends FdLeakCheck {
 
     @BeforeAll
     static void captureRealReplies() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link br = rtnl.create(LinkSpec.bridge("cbr0").up());
             VethPair pair = rtnl.createVeth(LinkSpec.veth("cv0").peer("cv1").up());
             rtnl.setMaster(pair.peer(), br);
@@ -113,11 +115,16 @@ class NetlinkCodecTest extends FdLeakCheck {
 
     private static int familyHeaderSize(int type) {
         switch (type) {
-            case Nl.RTM_NEWLINK: return Nl.IFINFOMSG_LEN;
-            case Nl.RTM_NEWADDR: return Nl.IFADDRMSG_LEN;
-            case Nl.RTM_NEWROUTE: return Nl.RTMSG_LEN;
-            case Nl.RTM_NEWQDISC: return Nl.TCMSG_LEN;
-            default: return -1;
+            case Nl.RTM_NEWLINK:
+                return Nl.IFINFOMSG_LEN;
+            case Nl.RTM_NEWADDR:
+                return Nl.IFADDRMSG_LEN;
+            case Nl.RTM_NEWROUTE:
+                return Nl.RTMSG_LEN;
+            case Nl.RTM_NEWQDISC:
+                return Nl.TCMSG_LEN;
+            default:
+                return -1;
         }
     }
 
@@ -132,8 +139,10 @@ class NetlinkCodecTest extends FdLeakCheck {
                 }
             }
         }
-        assertThat(decoded).extracting(Link::name).containsExactlyElementsOf(
-                linksSeenByRtnl.stream().map(Link::name).toList());
+        assertThat(decoded)
+                .extracting(Link::name)
+                .containsExactlyElementsOf(
+                        linksSeenByRtnl.stream().map(Link::name).toList());
         assertThat(decoded).extracting(Link::name).contains("lo", "cbr0", "cv0", "cv1", "cvx0");
         int messages = 0;
         for (byte[] d : all()) {
@@ -156,13 +165,16 @@ class NetlinkCodecTest extends FdLeakCheck {
                 try {
                     parsed = NlMessage.parseAll(prefix, k);
                 } catch (NetlinkFormatException e) {
-                    assertThat(boundaries).as("prefix %d of %d rejected: %s", k, d.length, e.getMessage())
+                    assertThat(boundaries)
+                            .as("prefix %d of %d rejected: %s", k, d.length, e.getMessage())
                             .doesNotContain(k);
                     assertThat(e.getMessage()).startsWith("netlink parse ").contains("malformed");
                     rejected++;
                     continue;
                 }
-                assertThat(boundaries).as("prefix %d of %d accepted", k, d.length).contains(k);
+                assertThat(boundaries)
+                        .as("prefix %d of %d accepted", k, d.length)
+                        .contains(k);
                 for (NlMessage m : parsed) {
                     decode(m); // whole messages: must decode
                 }
@@ -191,7 +203,8 @@ class NetlinkCodecTest extends FdLeakCheck {
                 valid.add(attrs);
                 int a = attrs;
                 while (a < len) {
-                    int alen = ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder()).getShort(a) & 0xffff;
+                    int alen =
+                            ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder()).getShort(a) & 0xffff;
                     for (int end = a + alen; end <= Math.min(len, a + Nl.align(alen)); end++) {
                         valid.add(end);
                     }
@@ -204,11 +217,14 @@ class NetlinkCodecTest extends FdLeakCheck {
                     assertThat(parsed).hasSize(1);
                     try {
                         decode(parsed.get(0));
-                        assertThat(valid).as("%s cut at %d of %d decoded", parsed.get(0), k, len).contains(k);
+                        assertThat(valid)
+                                .as("%s cut at %d of %d decoded", parsed.get(0), k, len)
+                                .contains(k);
                     } catch (NetlinkFormatException e) {
                         if (valid.contains(k)) {
                             // well-formed but without an attribute the decoder needs (e.g. an address's IFA_LOCAL)
-                            assertThat(e.getMessage()).as("%s cut at %d of %d", parsed.get(0), k, len)
+                            assertThat(e.getMessage())
+                                    .as("%s cut at %d of %d", parsed.get(0), k, len)
                                     .endsWith("malformed: missing");
                         }
                     }
@@ -268,69 +284,101 @@ class NetlinkCodecTest extends FdLeakCheck {
     }
 
     private static byte[] header(int len, int type) {
-        return ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putInt(len).putShort((short) type)
-                .putShort((short) 0).putInt(1).putInt(0).array();
+        return ByteBuffer.allocate(16)
+                .order(ByteOrder.nativeOrder())
+                .putInt(len)
+                .putShort((short) type)
+                .putShort((short) 0)
+                .putInt(1)
+                .putInt(0)
+                .array();
     }
 
     @Test
     void handMadeMalformedMessagesAreRejected() {
         assertThatThrownBy(() -> NlMessage.parseAll(header(0, 16), 16))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("nlmsg_len 0 < header size 16");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("nlmsg_len 0 < header size 16");
         assertThatThrownBy(() -> NlMessage.parseAll(header(15, 16), 16))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("nlmsg_len 15");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("nlmsg_len 15");
         assertThatThrownBy(() -> NlMessage.parseAll(header(64, 16), 16))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("past the end");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("past the end");
         assertThatThrownBy(() -> NlMessage.parseAll(header(-1, 16), 16))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("past the end");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("past the end");
         assertThatThrownBy(() -> NlMessage.parseAll(new byte[10], 10))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("a header needs 16");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("a header needs 16");
         assertThatThrownBy(() -> NlMessage.parseAll(new byte[10], 11))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("outside buffer");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("outside buffer");
         assertThat(NlMessage.parseAll(new byte[0], 0)).isEmpty();
 
         // a message too short for its family header
         byte[] shortLink = Arrays.copyOf(header(20, Nl.RTM_NEWLINK), 20);
         NlMessage m = NlMessage.parseAll(shortLink, 20).get(0);
-        assertThatThrownBy(() -> Link.decode(m, 1)).isInstanceOf(NetlinkFormatException.class)
+        assertThatThrownBy(() -> Link.decode(m, 1))
+                .isInstanceOf(NetlinkFormatException.class)
                 .hasMessageContaining("ifinfomsg");
 
         // attributes: zero length (the endless-loop trap), too short, past the end, stray bytes
         assertThatThrownBy(() -> NlAttrs.parse(bytes(0, 0, 1, 0), 0, 4, "t"))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("nla_len 0 < 4");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("nla_len 0 < 4");
         assertThatThrownBy(() -> NlAttrs.parse(bytes(3, 0, 1, 0), 0, 4, "t"))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("nla_len 3 < 4");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("nla_len 3 < 4");
         assertThatThrownBy(() -> NlAttrs.parse(bytes(12, 0, 1, 0, 0, 0, 0, 0), 0, 8, "t"))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("runs past its parent");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("runs past its parent");
         assertThatThrownBy(() -> NlAttrs.parse(bytes(4, 0, 1, 0, 9, 9), 0, 6, "t"))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("2 stray bytes");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("2 stray bytes");
         assertThatThrownBy(() -> NlAttrs.parse(new byte[4], 2, 4, "t"))
-                .isInstanceOf(NetlinkFormatException.class).hasMessageContaining("outside buffer");
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("outside buffer");
 
         // a nested attribute whose child runs past the parent (but not past the buffer)
         byte[] nested = bytes(8, 0, 18, 0x80, /* child */ 12, 0, 1, 0, /* after */ 0, 0, 0, 0, 0, 0, 0, 0);
         NlAttrs outer = NlAttrs.parse(nested, 0, 8, "t");
         assertThat(outer.has(18)).isTrue();
-        assertThatThrownBy(() -> outer.nested(18)).isInstanceOf(NetlinkFormatException.class)
+        assertThatThrownBy(() -> outer.nested(18))
+                .isInstanceOf(NetlinkFormatException.class)
                 .hasMessageContaining("runs past its parent");
 
         // accessors check sizes
         NlAttrs two = NlAttrs.parse(bytes(6, 0, 4, 0, 1, 2, 0, 0), 0, 8, "t");
-        assertThatThrownBy(() -> two.u32(4)).isInstanceOf(NetlinkFormatException.class)
+        assertThatThrownBy(() -> two.u32(4))
+                .isInstanceOf(NetlinkFormatException.class)
                 .hasMessageContaining("2 bytes of payload, needs 4");
-        assertThat(two.u16(4)).isEqualTo(ByteBuffer.wrap(bytes(1, 2)).order(ByteOrder.nativeOrder()).getShort() & 0xffff);
-        assertThatThrownBy(() -> two.u8(5)).isInstanceOf(NetlinkFormatException.class).hasMessageContaining("missing");
+        assertThat(two.u16(4))
+                .isEqualTo(ByteBuffer.wrap(bytes(1, 2))
+                                .order(ByteOrder.nativeOrder())
+                                .getShort()
+                        & 0xffff);
+        assertThatThrownBy(() -> two.u8(5))
+                .isInstanceOf(NetlinkFormatException.class)
+                .hasMessageContaining("missing");
     }
 
     @Test
     void extendedAckTextIsFoundAndInconsistentErrorsRejected() {
         // NLMSG_ERROR, capped, with NLMSGERR_ATTR_MSG "Unknown device type"
         byte[] text = "Unknown device type\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(16 + 4 + 16 + 4 + Nl.align(text.length)).order(ByteOrder.nativeOrder());
-        b.putInt(b.capacity()).putShort((short) Nl.NLMSG_ERROR).putShort((short) (Nl.NLM_F_CAPPED | Nl.NLM_F_ACK_TLVS))
-                .putInt(7).putInt(0);
+        ByteBuffer b =
+                ByteBuffer.allocate(16 + 4 + 16 + 4 + Nl.align(text.length)).order(ByteOrder.nativeOrder());
+        b.putInt(b.capacity())
+                .putShort((short) Nl.NLMSG_ERROR)
+                .putShort((short) (Nl.NLM_F_CAPPED | Nl.NLM_F_ACK_TLVS))
+                .putInt(7)
+                .putInt(0);
         b.putInt(-95);
         b.put(header(64, Nl.RTM_NEWLINK)); // the original header; its payload is left out (capped)
-        b.putShort((short) (4 + text.length)).putShort((short) Nl.NLMSGERR_ATTR_MSG).put(text);
+        b.putShort((short) (4 + text.length))
+                .putShort((short) Nl.NLMSGERR_ATTR_MSG)
+                .put(text);
         byte[] msg = b.array();
         NlMessage m = NlMessage.parseAll(msg, msg.length).get(0);
         assertThat(m.errorCode()).isEqualTo(-95);
@@ -339,7 +387,8 @@ class NetlinkCodecTest extends FdLeakCheck {
         // not capped: then the original message's claimed 64 bytes would have to be there
         ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder()).putShort(6, (short) Nl.NLM_F_ACK_TLVS);
         NlMessage uncapped = NlMessage.parseAll(msg, msg.length).get(0);
-        assertThatThrownBy(uncapped::extAckMessage).isInstanceOf(NetlinkFormatException.class)
+        assertThatThrownBy(uncapped::extAckMessage)
+                .isInstanceOf(NetlinkFormatException.class)
                 .hasMessageContaining("original message length 64");
     }
 
@@ -382,8 +431,10 @@ class NetlinkCodecTest extends FdLeakCheck {
     @Test
     void anAttributeTooLongForNlaLenIsRefusedNamingIt() {
         // nla_len is 16 bits: header (4) and payload together at most 65535 bytes
-        byte[] msg = new NlBuilder(Nl.RTM_SETLINK, 0).ifinfomsg(0, 1, 0, 0)
-                .attr(Nl.IFLA_IFALIAS, new byte[65531]).build(1);
+        byte[] msg = new NlBuilder(Nl.RTM_SETLINK, 0)
+                .ifinfomsg(0, 1, 0, 0)
+                .attr(Nl.IFLA_IFALIAS, new byte[65531])
+                .build(1);
         NlAttrs attrs = NlMessage.parseAll(msg, msg.length).get(0).attributes(Nl.IFINFOMSG_LEN);
         assertThat(attrs.bytes(Nl.IFLA_IFALIAS)).hasSize(65531);
 
@@ -395,14 +446,18 @@ class NetlinkCodecTest extends FdLeakCheck {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attribute type " + Nl.IFLA_IFNAME + ": a payload of 65532 bytes");
         assertThatThrownBy(() -> new NlBuilder(Nl.RTM_SETLINK, 0).attr(Nl.IFLA_IFALIAS, new byte[70000]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("70000");
     }
 
     @Test
     void anAddressOfAFamilyOtherThanIpIsSkippedAndTheRestOfTheDumpKept() {
         // an MCTP address (AF_MCTP 45, a one-byte endpoint id) as a kernel with MCTP links lists it in RTM_GETADDR
-        byte[] mctp = new NlBuilder(Nl.RTM_NEWADDR, 0).ifaddrmsg(45, 0, 0, 0, 1)
-                .attr(Nl.IFA_LOCAL, new byte[] {8}).attr(Nl.IFA_ADDRESS, new byte[] {8}).build(1);
+        byte[] mctp = new NlBuilder(Nl.RTM_NEWADDR, 0)
+                .ifaddrmsg(45, 0, 0, 0, 1)
+                .attr(Nl.IFA_LOCAL, new byte[] {8})
+                .attr(Nl.IFA_ADDRESS, new byte[] {8})
+                .build(1);
         NlMessage odd = NlMessage.parseAll(mctp, mctp.length).get(0);
         assertThat(AddressMessages.decode(odd)).isNull();
 
@@ -417,7 +472,9 @@ class NetlinkCodecTest extends FdLeakCheck {
         mixed.add(mixed.size() / 2, odd);
         mixed.add(mixed.size() - 1, odd); // before NLMSG_DONE
         List<Address> kept = Rtnl.decodeAll(mixed, Nl.RTM_NEWADDR, AddressMessages::decode);
-        assertThat(kept).doesNotContainNull().map(Address::toString)
+        assertThat(kept)
+                .doesNotContainNull()
+                .map(Address::toString)
                 .containsExactlyElementsOf(alone.stream().map(Address::toString).toList());
     }
 }

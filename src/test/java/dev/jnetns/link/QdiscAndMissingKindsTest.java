@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +33,8 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
 
     @Test
     void tbfAddReplaceListDelete() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link link = rtnl.createVeth(LinkSpec.veth("tbf0").peer("tbf1").up()).local();
             rtnl.addQdisc(link, QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(400)));
             Map<String, Object> q = rootQdisc(ns, "tbf0");
@@ -75,9 +76,13 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
 
     @Test
     void netemWorksOrSkipsWithTheKernelsReason() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link link = rtnl.createVeth(LinkSpec.veth("nem0").peer("nem1").up()).local();
-            QdiscSpec netem = QdiscSpec.netem().delay(Duration.ofMillis(10)).jitter(Duration.ofMillis(2)).loss(1);
+            QdiscSpec netem = QdiscSpec.netem()
+                    .delay(Duration.ofMillis(10))
+                    .jitter(Duration.ofMillis(2))
+                    .loss(1);
             try {
                 rtnl.addQdisc(link, netem);
             } catch (NetnsException e) {
@@ -85,7 +90,11 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
                 assertThat(e.getMessage()).startsWith("RTM_NEWQDISC add netem root on \"nem0\": ");
                 assertThat(e.errno()).isIn(2, 95); // ENOENT, EOPNOTSUPP
                 assertThat(e.getMessage()).containsIgnoringCase("unknown");
-                assertThat(rootQdisc(ns, "nem0") == null ? "" : rootQdisc(ns, "nem0").get("kind")).isNotEqualTo("netem");
+                assertThat(
+                                rootQdisc(ns, "nem0") == null
+                                        ? ""
+                                        : rootQdisc(ns, "nem0").get("kind"))
+                        .isNotEqualTo("netem");
                 Assumptions.abort("this kernel has no netem: " + e.getMessage());
             }
             Map<String, Object> q = rootQdisc(ns, "nem0");
@@ -103,9 +112,15 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
         assertThat(q.get("kind")).as("%s", q).isEqualTo("netem");
         assertThat(Ip.<Object>get(q, "options", "limit")).as("limit in %s", q).isNotNull();
         assertThat(Ip.num(Ip.get(q, "options", "limit"))).as("limit in %s", q).isEqualTo(limit);
-        assertThat(fraction(q, "options", "delay", "delay")).as("delay in %s", q).isCloseTo(delay, within(1e-6));
-        assertThat(fraction(q, "options", "delay", "jitter")).as("jitter in %s", q).isCloseTo(jitter, within(1e-6));
-        assertThat(fraction(q, "options", "loss-random", "loss")).as("loss in %s", q).isCloseTo(loss, within(1e-6));
+        assertThat(fraction(q, "options", "delay", "delay"))
+                .as("delay in %s", q)
+                .isCloseTo(delay, within(1e-6));
+        assertThat(fraction(q, "options", "delay", "jitter"))
+                .as("jitter in %s", q)
+                .isCloseTo(jitter, within(1e-6));
+        assertThat(fraction(q, "options", "loss-random", "loss"))
+                .as("loss in %s", q)
+                .isCloseTo(loss, within(1e-6));
     }
 
     private static double fraction(Map<String, Object> q, String... path) {
@@ -116,25 +131,32 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
 
     /** Creates a link of a kind this kernel may lack: checks it if it works, else skips with the kernel's text. */
     private void kindWorksOrSkips(String kind, Function<Rtnl, LinkSpec> spec) {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             Link created;
             try {
                 created = rtnl.create(spec.apply(rtnl));
             } catch (NetnsException e) {
                 assertThat(e.errnoName()).as(e.getMessage()).isEqualTo("EOPNOTSUPP");
-                assertThat(e.getMessage()).startsWith("RTM_NEWLINK " + kind + " \"").contains("Unknown device type");
+                assertThat(e.getMessage())
+                        .startsWith("RTM_NEWLINK " + kind + " \"")
+                        .contains("Unknown device type");
                 List<String> names = Ip.linkNames(ns);
                 assertThat(names).as("nothing half-made").doesNotContain("k0");
                 Assumptions.abort("this kernel cannot create " + kind + ": " + e.getMessage());
                 return;
             }
             assertThat(created.kind()).isEqualTo(kind);
-            assertThat(Ip.<String>get(Ip.link(ns, created.name()), "linkinfo", "info_kind")).isEqualTo(kind);
+            assertThat(Ip.<String>get(Ip.link(ns, created.name()), "linkinfo", "info_kind"))
+                    .isEqualTo(kind);
         }
     }
 
     private static byte[] u16(int v) {
-        return ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array();
+        return ByteBuffer.allocate(2)
+                .order(ByteOrder.nativeOrder())
+                .putShort((short) v)
+                .array();
     }
 
     @Test
@@ -144,15 +166,19 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
 
     @Test
     void vlan() {
-        kindWorksOrSkips("vlan", r -> LinkSpec.of("vlan", "k0")
-                .parent(r.createVeth(LinkSpec.veth("vl0").peer("vl1")).local())
-                .infoData(1, u16(5))); // IFLA_VLAN_ID
+        kindWorksOrSkips(
+                "vlan",
+                r -> LinkSpec.of("vlan", "k0")
+                        .parent(r.createVeth(LinkSpec.veth("vl0").peer("vl1")).local())
+                        .infoData(1, u16(5))); // IFLA_VLAN_ID
     }
 
     @Test
     void ipvlan() {
-        kindWorksOrSkips("ipvlan", r -> LinkSpec.of("ipvlan", "k0")
-                .parent(r.createVeth(LinkSpec.veth("ip0").peer("ip1")).local()));
+        kindWorksOrSkips(
+                "ipvlan",
+                r -> LinkSpec.of("ipvlan", "k0")
+                        .parent(r.createVeth(LinkSpec.veth("ip0").peer("ip1")).local()));
     }
 
     @Test
@@ -162,7 +188,7 @@ class QdiscAndMissingKindsTest extends FdLeakCheck {
 
     @Test
     void gretap() {
-        kindWorksOrSkips("gretap", r -> LinkSpec.of("gretap", "k0")
-                .infoData(7, new byte[] {1, 2, 3, 4})); // IFLA_GRE_REMOTE
+        kindWorksOrSkips(
+                "gretap", r -> LinkSpec.of("gretap", "k0").infoData(7, new byte[] {1, 2, 3, 4})); // IFLA_GRE_REMOTE
     }
 }

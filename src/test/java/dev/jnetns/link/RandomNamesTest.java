@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.jnetns.NetnsException;
 import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,7 +53,8 @@ class RandomNamesTest extends FdLeakCheck {
             }
         }
         // 12 bytes in 6 characters leave only 3 digits
-        assertThatThrownBy(() -> LinkNames.random("日本語abc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LinkNames.random("日本語abc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fewer than 4 random digits");
         // 9 bytes in 3 characters: 6 digits, not 12
         assertThat(LinkNames.random("日本語", new Draws("abcdef"))).isEqualTo("日本語abcdef");
@@ -61,7 +62,8 @@ class RandomNamesTest extends FdLeakCheck {
 
     @Test
     void theKernelTakesARandomNameWithANonAsciiPrefix() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             String name = LinkNames.random("brü");
             Link bridge = rtnl.create(LinkSpec.bridge(name));
             assertThat(bridge.name()).isEqualTo(name);
@@ -71,7 +73,8 @@ class RandomNamesTest extends FdLeakCheck {
 
     @Test
     void aRandomNameThatIsTakenIsDrawnAgain() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             String taken = "br" + hex('0', 13);
             rtnl.create(LinkSpec.bridge(taken));
             Draws draws = new Draws(hex('0', 13), hex('1', 13));
@@ -81,14 +84,17 @@ class RandomNamesTest extends FdLeakCheck {
             assertThat(draws.drawn.get()).as("two names drawn").isEqualTo(26);
             // nothing half-made: the first, clashing attempt left nothing behind
             assertThat(Ip.linkNames(ns)).containsExactly("lo", taken, made.name());
-            assertThat(Ip.<String>get(Ip.link(ns, taken), "linkinfo", "info_kind")).isEqualTo("bridge");
+            assertThat(Ip.<String>get(Ip.link(ns, taken), "linkinfo", "info_kind"))
+                    .isEqualTo("bridge");
         }
     }
 
     @Test
     void aVethWhosePeerNameIsTakenInThePeersNamespaceIsDrawnAgain() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient();
-                Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a);
+                Rtnl rb = Rtnl.open(b)) {
             String taken = "veth" + hex('c', 11);
             rb.create(LinkSpec.bridge(taken));
             // local, then peer: the first peer clashes in b
@@ -105,12 +111,13 @@ class RandomNamesTest extends FdLeakCheck {
 
     @Test
     void aFixedLocalNameThatIsTakenFailsAtOnceThoughThePeerNameIsRandom() {
-        try (NsFd ns = Netns.newTransient(); Rtnl rtnl = Rtnl.open(ns)) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
             rtnl.create(LinkSpec.bridge("taken0"));
             Draws draws = new Draws();
             rtnl.nameDigits = draws;
-            NetnsException e = catchThrowableOfType(() -> rtnl.createVeth(LinkSpec.veth("taken0")),
-                    NetnsException.class);
+            NetnsException e =
+                    catchThrowableOfType(() -> rtnl.createVeth(LinkSpec.veth("taken0")), NetnsException.class);
             assertThat(e.errnoName()).isEqualTo("EEXIST");
             assertThat(e.getMessage()).startsWith("RTM_NEWLINK veth \"taken0\" peer \"veth");
             assertThat(draws.drawn.get()).as("one peer name drawn, not 16").isEqualTo(11);
@@ -120,8 +127,10 @@ class RandomNamesTest extends FdLeakCheck {
 
     @Test
     void aFixedPeerNameThatIsTakenFailsAtOnceThoughTheLocalNameIsRandom() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient();
-                Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a);
+                Rtnl rb = Rtnl.open(b)) {
             rb.create(LinkSpec.bridge("takenp"));
             Draws draws = new Draws();
             ra.nameDigits = draws;

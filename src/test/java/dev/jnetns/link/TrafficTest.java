@@ -14,7 +14,6 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +75,8 @@ class TrafficTest extends FdLeakCheck {
     }
 
     private static VethPair joined(NsFd a, NsFd b, String addrA, String addrB) {
-        try (Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+        try (Rtnl ra = Rtnl.open(a);
+                Rtnl rb = Rtnl.open(b)) {
             VethPair pair = ra.createVeth(LinkSpec.veth().peerNetns(b).up());
             ra.addAddress(pair.local(), addrA, AddressOption.NO_DAD);
             rb.addAddress(pair.peer(), addrB, AddressOption.NO_DAD);
@@ -107,8 +107,8 @@ class TrafficTest extends FdLeakCheck {
                 return "unreachable";
             }
             Map<String, Object> route = Json.parseArray(r.output).get(0);
-            return "dev " + route.get("dev") + " gateway " + route.get("gateway") + " prefsrc "
-                    + route.get("prefsrc") + " type " + route.get("type");
+            return "dev " + route.get("dev") + " gateway " + route.get("gateway") + " prefsrc " + route.get("prefsrc")
+                    + " type " + route.get("type");
         }
     }
 
@@ -120,21 +120,26 @@ class TrafficTest extends FdLeakCheck {
      */
     private static void assertHostCannotReach(String address, HostView before) throws IOException {
         assertThatThrownBy(() -> new ServerSocket(0, 1, IpPrefix.parseAddress(address)).close())
-                .isInstanceOf(java.net.BindException.class).hasMessageContaining("Cannot assign requested address");
+                .isInstanceOf(java.net.BindException.class)
+                .hasMessageContaining("Cannot assign requested address");
         HostView now = HostView.now(address);
         assertThat(now.links()).as("the host's links").containsExactlyElementsOf(before.links());
         String route = now.routes().get(address);
-        assertThat(route).as("the host's route to %s, as before the test", address)
+        assertThat(route)
+                .as("the host's route to %s, as before the test", address)
                 .isEqualTo(before.routes().get(address));
         if (!route.equals("unreachable")) {
-            assertThat(route.split(" ")[1]).as("the host's route to %s: %s", address, route).isIn(before.links());
+            assertThat(route.split(" ")[1])
+                    .as("the host's route to %s: %s", address, route)
+                    .isIn(before.links());
         }
     }
 
     @Test
     void tcpAndUdpCrossAVethAndTheHostCannotReachEither() throws Exception {
         HostView host = HostView.now("10.1.0.1", "10.1.0.2");
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient()) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient()) {
             joined(a, b, "10.1.0.1/24", "10.1.0.2/24");
             try (ServerSocket server = listen(b, "10.1.0.2")) {
                 Future<String> served = echoOnce(server);
@@ -153,27 +158,29 @@ class TrafficTest extends FdLeakCheck {
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("back");
             }
 
-            try (DatagramSocket receiver = Netns.execute(b, () -> new DatagramSocket(0, IpPrefix.parseAddress("10.1.0.2")))) {
+            try (DatagramSocket receiver =
+                    Netns.execute(b, () -> new DatagramSocket(0, IpPrefix.parseAddress("10.1.0.2")))) {
                 receiver.setSoTimeout(5000);
                 byte[] payload = "datagram".getBytes(StandardCharsets.UTF_8);
                 Netns.execute(a, () -> {
                     try (DatagramSocket sender = new DatagramSocket()) {
-                        sender.send(new DatagramPacket(payload, payload.length,
-                                IpPrefix.parseAddress("10.1.0.2"), receiver.getLocalPort()));
+                        sender.send(new DatagramPacket(
+                                payload, payload.length, IpPrefix.parseAddress("10.1.0.2"), receiver.getLocalPort()));
                     }
                 });
                 DatagramPacket got = new DatagramPacket(new byte[64], 64);
                 receiver.receive(got);
-                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8)).isEqualTo("datagram");
+                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8))
+                        .isEqualTo("datagram");
                 assertThat(got.getAddress()).isEqualTo(IpPrefix.parseAddress("10.1.0.1"));
-
             }
         }
     }
 
     @Test
     void tcpOverIpv6WithoutDad() throws Exception {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient()) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient()) {
             joined(a, b, "fd00:1::1/64", "fd00:1::2/64");
             try (ServerSocket server = listen(b, "fd00:1::2")) { // binding at once: the address is not tentative
                 Future<String> served = echoOnce(server);
@@ -192,8 +199,10 @@ class TrafficTest extends FdLeakCheck {
                 Rtnl ra = Rtnl.open(a);
                 Rtnl rb = Rtnl.open(b)) {
             Link bridge = rc.create(LinkSpec.bridge("br0").up());
-            VethPair toA = rc.createVeth(LinkSpec.veth("pa").peer("a0").peerNetns(a).up());
-            VethPair toB = rc.createVeth(LinkSpec.veth("pb").peer("b0").peerNetns(b).up());
+            VethPair toA =
+                    rc.createVeth(LinkSpec.veth("pa").peer("a0").peerNetns(a).up());
+            VethPair toB =
+                    rc.createVeth(LinkSpec.veth("pb").peer("b0").peerNetns(b).up());
             Link pa = rc.setMaster(toA.local(), bridge);
             Link pb = rc.setMaster(toB.local(), bridge);
             assertThat(pa.masterIndex()).isEqualTo(bridge.index());
@@ -209,7 +218,8 @@ class TrafficTest extends FdLeakCheck {
             rb.waitUntilUp(toB.peer(), Duration.ofSeconds(10));
             try (ServerSocket server = listen(b, "10.2.0.2")) {
                 Future<String> served = echoOnce(server);
-                assertThat(talk(a, "10.2.0.2", server.getLocalPort(), "bridged")).isEqualTo("BRIDGED");
+                assertThat(talk(a, "10.2.0.2", server.getLocalPort(), "bridged"))
+                        .isEqualTo("BRIDGED");
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("bridged");
             }
             // and the bridge really is in the path: without it, no way across
@@ -223,17 +233,23 @@ class TrafficTest extends FdLeakCheck {
             NetnsAssertions.assertThat(pb).in(c).isEnslavedTo(bridge);
             try (ServerSocket server = listen(b, "10.2.0.2")) {
                 assertThatThrownBy(() -> Netns.execute(a, () -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(IpPrefix.parseAddress("10.2.0.2"), server.getLocalPort()), 500);
-                    }
-                })).isInstanceOf(IOException.class);
+                            try (Socket s = new Socket()) {
+                                s.connect(
+                                        new InetSocketAddress(IpPrefix.parseAddress("10.2.0.2"), server.getLocalPort()),
+                                        500);
+                            }
+                        }))
+                        .isInstanceOf(IOException.class);
             }
         }
     }
 
     @Test
     void aDefaultRouteViaTheVethCarriesTrafficBeyondTheSubnet() throws Exception {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl ra = Rtnl.open(a); Rtnl rb = Rtnl.open(b)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a);
+                Rtnl rb = Rtnl.open(b)) {
             VethPair pair = joined(a, b, "10.1.0.1/24", "10.1.0.2/24");
             // b also owns 10.99.0.1, on its loopback: outside a's subnet
             rb.addAddress(rb.link("lo"), "10.99.0.1/32");
@@ -249,7 +265,8 @@ class TrafficTest extends FdLeakCheck {
                     assertThat(r.get("dev")).isEqualTo(pair.local().name());
                 });
                 Future<String> served = echoOnce(server);
-                assertThat(talk(a, "10.99.0.1", server.getLocalPort(), "routed")).isEqualTo("ROUTED");
+                assertThat(talk(a, "10.99.0.1", server.getLocalPort(), "routed"))
+                        .isEqualTo("ROUTED");
                 assertThat(served.get(10, TimeUnit.SECONDS)).isEqualTo("routed");
             }
         }

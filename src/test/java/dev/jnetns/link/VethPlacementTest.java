@@ -23,7 +23,8 @@ class VethPlacementTest extends FdLeakCheck {
 
     @Test
     void bothEndsHere() {
-        try (NsFd a = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("here0").peer("here1").mtu(1400));
             assertVeth(a, pair.local(), "here0");
             assertVeth(a, pair.peer(), "here1");
@@ -37,20 +38,27 @@ class VethPlacementTest extends FdLeakCheck {
 
     @Test
     void peerInAnotherNamespace() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
-            VethPair pair = rtnl.createVeth(LinkSpec.veth("loc0").peer("rem0").peerNetns(b).up());
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
+            VethPair pair = rtnl.createVeth(
+                    LinkSpec.veth("loc0").peer("rem0").peerNetns(b).up());
             assertVeth(a, pair.local(), "loc0");
             assertVeth(b, pair.peer(), "rem0");
             assertThat(Ip.linkNames(a)).containsExactlyInAnyOrder("lo", "loc0");
             assertThat(Ip.linkNames(b)).containsExactlyInAnyOrder("lo", "rem0");
-            assertThat(Ip.<java.util.List<String>>get(Ip.link(a, "loc0"), "flags")).contains("UP");
-            assertThat(Ip.<java.util.List<String>>get(Ip.link(b, "rem0"), "flags")).contains("UP");
+            assertThat(Ip.<java.util.List<String>>get(Ip.link(a, "loc0"), "flags"))
+                    .contains("UP");
+            assertThat(Ip.<java.util.List<String>>get(Ip.link(b, "rem0"), "flags"))
+                    .contains("UP");
         }
     }
 
     @Test
     void bothEndsInOneOtherNamespace() {
-        try (NsFd here = Netns.newTransient(); NsFd other = Netns.newTransient(); Rtnl rtnl = Rtnl.open(here)) {
+        try (NsFd here = Netns.newTransient();
+                NsFd other = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(here)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("far0").peer("far1").netns(other));
             assertVeth(other, pair.local(), "far0");
             assertVeth(other, pair.peer(), "far1");
@@ -65,7 +73,8 @@ class VethPlacementTest extends FdLeakCheck {
                 NsFd x = Netns.newTransient();
                 NsFd y = Netns.newTransient();
                 Rtnl rtnl = Rtnl.open(here)) {
-            VethPair pair = rtnl.createVeth(LinkSpec.veth("x0").peer("y0").netns(x).peerNetns(y));
+            VethPair pair =
+                    rtnl.createVeth(LinkSpec.veth("x0").peer("y0").netns(x).peerNetns(y));
             assertVeth(x, pair.local(), "x0");
             assertVeth(y, pair.peer(), "y0");
             assertThat(Ip.linkNames(here)).containsExactly("lo");
@@ -76,7 +85,9 @@ class VethPlacementTest extends FdLeakCheck {
 
     @Test
     void deletingOneEndRemovesBoth() {
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("del0").peer("del1").peerNetns(b));
             assertThat(Ip.linkNames(b)).contains("del1");
             rtnl.delete(pair.local());
@@ -88,7 +99,8 @@ class VethPlacementTest extends FdLeakCheck {
 
     @Test
     void randomNamesFitAndDiffer() {
-        try (NsFd a = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair one = rtnl.createVeth(LinkSpec.veth());
             VethPair two = rtnl.createVeth(LinkSpec.veth());
             for (Link l : new Link[] {one.local(), one.peer(), two.local(), two.peer()}) {

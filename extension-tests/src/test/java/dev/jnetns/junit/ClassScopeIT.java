@@ -27,7 +27,10 @@ class ClassScopeIT {
     }
 
     static List<Long> inos(String prefix) {
-        return SEEN.stream().filter(s -> s.what().startsWith(prefix)).map(Seen::ino).collect(Collectors.toList());
+        return SEEN.stream()
+                .filter(s -> s.what().startsWith(prefix))
+                .map(Seen::ino)
+                .collect(Collectors.toList());
     }
 
     @TransientNetns(scope = TransientNetns.Scope.CLASS)
@@ -59,11 +62,14 @@ class ClassScopeIT {
     @Test
     void aClassWideNamespaceIsSharedByAllAndByBeforeAllAndAfterAll() {
         SEEN.clear();
-        Kit.run(SharedByTheClass.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.run(SharedByTheClass.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(2).failed(0));
         List<Long> all = SEEN.stream().map(Seen::ino).distinct().collect(Collectors.toList());
         assertThat(all).hasSize(1).doesNotContain(Kit.threadNs()).containsExactly(SharedByTheClass.beforeAllParameter);
-        assertThat(SEEN).extracting(Seen::what).contains("beforeAll", "test two", "afterAll",
-                "test one " + SharedByTheClass.beforeAllParameter);
+        assertThat(SEEN)
+                .extracting(Seen::what)
+                .contains("beforeAll", "test two", "afterAll", "test one " + SharedByTheClass.beforeAllParameter);
         assertThat(SEEN).allSatisfy(s -> assertThat(s.thread()).startsWith("jnetns-worker-"));
         assertThat(Kit.fdsOn(all.get(0))).isZero();
         assertThat(Kit.threadsIn(all.get(0))).isEmpty();
@@ -88,7 +94,9 @@ class ClassScopeIT {
     @Test
     void nestedClassesInheritTheAnnotation() {
         SEEN.clear();
-        Kit.run(Outer.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.run(Outer.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(2).failed(0));
         assertThat(inos("outer")).hasSize(1).doesNotContain(Kit.threadNs());
         assertThat(inos("inner")).hasSize(1).doesNotContain(Kit.threadNs());
         assertThat(SEEN).allSatisfy(s -> assertThat(s.thread()).startsWith("jnetns-worker-"));
@@ -107,7 +115,9 @@ class ClassScopeIT {
     @Test
     void subclassesInheritTheAnnotation() {
         SEEN.clear();
-        Kit.run(Sub.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.run(Sub.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).failed(0));
         assertThat(inos("sub")).hasSize(1).doesNotContain(Kit.threadNs());
     }
 
@@ -132,7 +142,9 @@ class ClassScopeIT {
     @Test
     void itWorksAsAMetaAnnotation() {
         SEEN.clear();
-        Kit.run(WithMetaAnnotation.class).testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.run(WithMetaAnnotation.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(2).failed(0));
         assertThat(inos("meta")).hasSize(1).doesNotContain(Kit.threadNs());
         assertThat(inos("plain")).containsExactly(Kit.threadNs());
     }

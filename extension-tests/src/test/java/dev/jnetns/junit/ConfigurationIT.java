@@ -23,7 +23,9 @@ class ConfigurationIT {
         ran = false;
         EngineExecutionResults results = Kit.run(Fixture.class, TransientNetns.UNPRIVILEGED_KEY + "=skipp");
         assertThat(ran).as("the test ran").isFalse();
-        assertThat(messages(results)).singleElement().asString()
+        assertThat(messages(results))
+                .singleElement()
+                .asString()
                 .endsWith("jnetns.unprivileged must be fail or skip, was \"skipp\"");
     }
 
@@ -31,24 +33,32 @@ class ConfigurationIT {
     void aMisspelledLeakedThreadsSettingFailsClearly() {
         ran = false;
         EngineExecutionResults results = Kit.run(Fixture.class, TransientNetns.LEAKED_THREADS_KEY + "=warning");
-        assertThat(messages(results)).singleElement().asString()
+        assertThat(messages(results))
+                .singleElement()
+                .asString()
                 .endsWith("jnetns.leakedThreads must be fail or warn, was \"warning\"");
         assertThat(ran).as("the test ran").isFalse();
     }
 
     @Test
     void theDocumentedValuesAreAccepted() {
-        for (String config : List.of(TransientNetns.UNPRIVILEGED_KEY + "=skip", TransientNetns.UNPRIVILEGED_KEY + "=fail",
-                TransientNetns.LEAKED_THREADS_KEY + "=warn", TransientNetns.LEAKED_THREADS_KEY + "= fail ")) {
+        for (String config : List.of(
+                TransientNetns.UNPRIVILEGED_KEY + "=skip",
+                TransientNetns.UNPRIVILEGED_KEY + "=fail",
+                TransientNetns.LEAKED_THREADS_KEY + "=warn",
+                TransientNetns.LEAKED_THREADS_KEY + "= fail ")) {
             ran = false;
-            Kit.run(Fixture.class, config).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+            Kit.run(Fixture.class, config)
+                    .testEvents()
+                    .assertStatistics(s -> s.succeeded(1).failed(0));
             assertThat(ran).as(config).isTrue();
         }
     }
 
     private static List<String> messages(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow())
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .orElseThrow())
                 .map(r -> r.getThrowable().map(Throwable::getMessage).orElse(""))
                 .toList();
     }

@@ -47,7 +47,12 @@ class LifecycleIT {
             }
         }
         String test = info.getTestMethod().map(m -> m.getName()).orElse("?") + " " + info.getDisplayName();
-        SEEN.add(new Seen(test, phase, Kit.threadNs(), ns == null ? -1 : ns.ino(), Thread.currentThread().getName()));
+        SEEN.add(new Seen(
+                test,
+                phase,
+                Kit.threadNs(),
+                ns == null ? -1 : ns.ino(),
+                Thread.currentThread().getName()));
     }
 
     @TransientNetns
@@ -100,16 +105,21 @@ class LifecycleIT {
 
         EngineExecutionResults results = Kit.run(EveryKindOfTest.class);
 
-        results.testEvents().assertStatistics(stats -> stats.started(10).succeeded(10).failed(0));
+        results.testEvents()
+                .assertStatistics(stats -> stats.started(10).succeeded(10).failed(0));
         Map<String, List<Seen>> byTest = SEEN.stream().collect(Collectors.groupingBy(Seen::test));
         // plain, another, 3 parameterized, 3 repeated, 1 factory (whose dynamic tests share its namespace)
         assertThat(byTest).hasSize(9);
         for (Map.Entry<String, List<Seen>> test : byTest.entrySet()) {
             List<Seen> seen = test.getValue();
             Set<Long> inos = seen.stream().map(Seen::procIno).collect(Collectors.toSet());
-            assertThat(inos).as("namespaces seen by the phases of %s", test.getKey()).hasSize(1);
+            assertThat(inos)
+                    .as("namespaces seen by the phases of %s", test.getKey())
+                    .hasSize(1);
             long ino = inos.iterator().next();
-            assertThat(ino).as("%s runs outside the host's namespace", test.getKey()).isNotEqualTo(host);
+            assertThat(ino)
+                    .as("%s runs outside the host's namespace", test.getKey())
+                    .isNotEqualTo(host);
             assertThat(seen).allSatisfy(s -> {
                 assertThat(s.paramIno()).as("NsFd parameter of %s", s).isEqualTo(ino);
                 assertThat(s.thread()).as("thread of %s", s).startsWith("jnetns-worker-");
@@ -131,10 +141,12 @@ class LifecycleIT {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
             assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList()).isTrue();
+                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+                    .isTrue();
         }
         assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList()).isTrue();
+                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList())
+                .isTrue();
     }
 
     private static void closeKept() throws IOException {

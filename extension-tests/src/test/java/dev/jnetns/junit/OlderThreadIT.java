@@ -20,6 +20,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 class OlderThreadIT {
     /** Started before any test, as a suite-wide pool would be. */
     static ExecutorService pool;
+
     static final AtomicReference<EnteredNetns> STAY = new AtomicReference<>();
 
     @TransientNetns
@@ -36,10 +37,11 @@ class OlderThreadIT {
         @Test
         void test(NsFd ns) throws Exception {
             pool.submit(() -> {
-                try (EnteredNetns stay = Netns.enter(ns)) {
-                    assertThat(Kit.threadNs()).isEqualTo(ns.ino());
-                }
-            }).get(10, TimeUnit.SECONDS);
+                        try (EnteredNetns stay = Netns.enter(ns)) {
+                            assertThat(Kit.threadNs()).isEqualTo(ns.ino());
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -47,12 +49,15 @@ class OlderThreadIT {
     void anOlderThreadLeftInsideIsReportedByName() throws Exception {
         pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "old-pool-thread"));
         try {
-            pool.submit(() -> { }).get(); // the thread exists before the test starts
+            pool.submit(() -> {}).get(); // the thread exists before the test starts
             EngineExecutionResults results = Kit.run(LeavesAnOldThreadInside.class);
             results.testEvents().assertStatistics(s -> s.started(1).failed(1));
             String message = results.testEvents().failed().stream()
-                    .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow())
-                    .map(r -> r.getThrowable().orElseThrow().getMessage()).findFirst().orElseThrow();
+                    .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                            .orElseThrow())
+                    .map(r -> r.getThrowable().orElseThrow().getMessage())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(message).contains("still running inside").contains("old-pool-thread");
         } finally {
             Future<?> back = pool.submit(() -> STAY.getAndSet(null).close()); // home, on its own thread
@@ -66,8 +71,10 @@ class OlderThreadIT {
     void anOlderThreadThatLeavesIsNotReported() throws Exception {
         pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "old-pool-thread"));
         try {
-            pool.submit(() -> { }).get();
-            Kit.run(OldThreadLeavesInTime.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+            pool.submit(() -> {}).get();
+            Kit.run(OldThreadLeavesInTime.class)
+                    .testEvents()
+                    .assertStatistics(s -> s.started(1).succeeded(1));
         } finally {
             pool.shutdown();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

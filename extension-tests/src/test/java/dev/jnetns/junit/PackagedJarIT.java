@@ -20,9 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagedJarIT {
     @Test
     void theLibraryComesFromTheJar() {
-        String location = Netns.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        String location =
+                Netns.class.getProtectionDomain().getCodeSource().getLocation().toString();
         assertThat(location).endsWith("/jnetns.jar");
-        assertThat(TransientNetns.class.getProtectionDomain().getCodeSource().getLocation().toString())
+        assertThat(TransientNetns.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toString())
                 .isEqualTo(location);
     }
 
@@ -30,8 +35,11 @@ class PackagedJarIT {
     void doctorPrintsTheTableAndSaysJnetnsWorksHere() throws Exception {
         Run run = java(jar(), "doctor");
         assertThat(run.code).as(run.out).isZero();
-        assertThat(run.out).startsWith("jnetns doctor")
-                .containsPattern("(?m)^  kernel +" + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip())
+        assertThat(run.out)
+                .startsWith("jnetns doctor")
+                .containsPattern("(?m)^  kernel +"
+                        + Files.readString(Path.of("/proc/sys/kernel/osrelease"))
+                                .strip())
                 .containsPattern("(?m)^  CAP_SYS_ADMIN +yes")
                 .containsPattern("(?m)^  namespace round trip +ok: created net:\\[\\d+]")
                 .containsPattern("(?m)^  link kinds +yes: veth, bridge")
@@ -59,7 +67,9 @@ class PackagedJarIT {
         Path alone = Files.copy(jar(), dir.resolve("jnetns.jar")); // no lib/jna.jar beside it
         Run run = java(alone, "doctor");
         assertThat(run.code).isEqualTo(1);
-        assertThat(run.out).contains("verdict: jnetns cannot work here").contains("com/sun/jna")
+        assertThat(run.out)
+                .contains("verdict: jnetns cannot work here")
+                .contains("com/sun/jna")
                 .contains("keep lib/jna.jar beside jnetns.jar");
         assertThat(java(alone, "nonsense").code).isEqualTo(2);
     }
@@ -69,7 +79,8 @@ class PackagedJarIT {
     }
 
     private static Path jar() throws URISyntaxException {
-        return Path.of(Netns.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(
+                Netns.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     private record Run(int code, String out) {}

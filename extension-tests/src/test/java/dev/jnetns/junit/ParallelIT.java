@@ -51,24 +51,30 @@ class ParallelIT {
 
         EngineExecutionResults results = Kit.runParallel(FiveHundred.class);
 
-        results.testEvents().assertStatistics(stats -> stats.started(500).succeeded(500).failed(0));
+        results.testEvents()
+                .assertStatistics(stats -> stats.started(500).succeeded(500).failed(0));
         assertThat(MISMATCH).isEmpty();
         assertThat(SEEN).hasSize(500);
         assertThat(SEEN.values()).doesNotContain(host);
-        assertThat(MOST_AT_ONCE.get()).as("tests inside their namespaces at once").isGreaterThan(1);
+        assertThat(MOST_AT_ONCE.get())
+                .as("tests inside their namespaces at once")
+                .isGreaterThan(1);
         assertThat(RUNNING.get()).isZero();
         assertThat(Kit.threadNs()).isEqualTo(host);
         // namespace descriptors count too (but those of namespaces jnetns keeps ready): a leaked NsFd would show
         // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
         assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList()).isTrue();
+                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList())
+                .isTrue();
         for (long ino : SEEN.values()) {
             assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList()).isTrue();
+                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+                    .isTrue();
         }
         // JUnit's pool threads and idle jnetns workers end after their keep-alive times
         assertThat(Kit.eventually(() -> Kit.threadCount() <= threadsBefore))
-                .as("threads back to %d, now %d", threadsBefore, Kit.threadCount()).isTrue();
+                .as("threads back to %d, now %d", threadsBefore, Kit.threadCount())
+                .isTrue();
         for (long ino : SEEN.values()) {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
         }

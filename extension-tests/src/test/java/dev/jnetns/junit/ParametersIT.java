@@ -29,7 +29,10 @@ class ParametersIT {
         }
 
         @Test
-        void test(NsFd self, @TransientNetns("peer") NsFd peer, @TransientNetns("peer") NsFd again,
+        void test(
+                NsFd self,
+                @TransientNetns("peer") NsFd peer,
+                @TransientNetns("peer") NsFd again,
                 @TransientNetns("other") NsFd other) {
             SEEN.put("thread", Kit.threadNs());
             SEEN.put("self", self.ino());
@@ -105,10 +108,17 @@ class ParametersIT {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(LoAcrossMethods.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("disagrees"), finishedWithFailure(
-                instanceOf(ParameterResolutionException.class),
-                message(m -> m.contains("namespace \"peer\"") && m.contains("'peer' of disagrees asks for lo = UP")
-                        && m.contains("'peer' of before had it made with lo = DOWN")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("disagrees"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("namespace \"peer\"")
+                                                && m.contains("'peer' of disagrees asks for lo = UP")
+                                                && m.contains("'peer' of before had it made with lo = DOWN")))));
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.get(SEEN, "agrees")).isNotNull();
     }
@@ -119,17 +129,22 @@ class ParametersIT {
         EngineExecutionResults results = Kit.run(NamedNamespaces.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
         assertThat(Kit.get(SEEN, "thread")).isEqualTo(Kit.get(SEEN, "self"));
-        assertThat(Kit.get(SEEN, "peer")).isEqualTo(Kit.get(SEEN, "again"))
+        assertThat(Kit.get(SEEN, "peer"))
+                .isEqualTo(Kit.get(SEEN, "again"))
                 .isEqualTo(Kit.get(SEEN, "beforeEach peer"))
                 .isNotEqualTo(Kit.get(SEEN, "self"))
                 .isNotEqualTo(Kit.get(SEEN, "other"));
         assertThat(Kit.get(SEEN, "self")).isNotEqualTo(Kit.get(SEEN, "other")).isNotEqualTo(Kit.threadNs());
         assertThat(Kit.get(SEEN, "peer open")).isEqualTo(true);
-        assertThat(((NsFd) Kit.get(SEEN, "peerFd")).isOpen()).as("closed after the test").isFalse();
+        assertThat(((NsFd) Kit.get(SEEN, "peerFd")).isOpen())
+                .as("closed after the test")
+                .isFalse();
         for (String key : new String[] {"self", "peer", "other"}) {
             long ino = (Long) SEEN.get(key);
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
-            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0)).as("no descriptor on %s", key).isTrue();
+            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
+                    .as("no descriptor on %s", key)
+                    .isTrue();
             assertThat(Kit.threadsIn(ino)).as("threads in %s", key).isEmpty();
         }
     }
@@ -144,16 +159,26 @@ class ParametersIT {
         assertThat(Kit.get(SEEN, "x")).isNotEqualTo(Kit.threadNs());
         assertThat(((NsFd) Kit.get(SEEN, "xFd")).isOpen()).isFalse();
         long x = (Long) SEEN.get("x");
-        assertThat(Kit.eventually(() -> Kit.fdsOn(x) == 0)).as("no descriptor on x").isTrue();
+        assertThat(Kit.eventually(() -> Kit.fdsOn(x) == 0))
+                .as("no descriptor on x")
+                .isTrue();
     }
 
     @Test
     void anUnnamedParameterOutsideANamespaceIsAClearError() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(UnnamedParameterOutsideANamespace.class);
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ParameterResolutionException.class),
-                message(m -> m.contains("'ns' of test") && m.contains("annotate the test method or class with @TransientNetns")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("'ns' of test")
+                                                && m.contains(
+                                                        "annotate the test method or class with @TransientNetns")))));
         assertThat(SEEN).doesNotContainKey("ran");
     }
 
@@ -161,9 +186,16 @@ class ParametersIT {
     void aParameterOfTheWrongTypeIsAClearError() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(WrongType.class);
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ParameterResolutionException.class),
-                message(m -> m.contains("must be of type dev.jnetns.NsFd, not java.lang.String")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m ->
+                                                m.contains("must be of type dev.jnetns.NsFd, not java.lang.String")))));
         assertThat(SEEN).doesNotContainKey("ran");
     }
 
@@ -171,9 +203,16 @@ class ParametersIT {
     void aNameOnAMethodIsAConfigurationError() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(NameOnAMethod.class);
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.contains("@TransientNetns(\"oops\")") && m.contains("NsFd parameters")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("@TransientNetns(\"oops\")")
+                                                && m.contains("NsFd parameters")))));
         assertThat(SEEN).doesNotContainKey("ran");
     }
 
@@ -182,6 +221,9 @@ class ParametersIT {
         SEEN.clear();
         Kit.run(LoopbackDown.class).testEvents().assertStatistics(stats -> stats.succeeded(1));
         String lo = (String) Kit.get(SEEN, "links");
-        assertThat(lo).contains("\"ifname\":\"lo\"").contains("\"operstate\":\"DOWN\"").doesNotContain("\"UP\"");
+        assertThat(lo)
+                .contains("\"ifname\":\"lo\"")
+                .contains("\"operstate\":\"DOWN\"")
+                .doesNotContain("\"UP\"");
     }
 }

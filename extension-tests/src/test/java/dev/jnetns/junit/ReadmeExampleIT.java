@@ -10,12 +10,12 @@ import dev.jnetns.link.Route;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's examples, compiled and run as written (readme/ holds them word for word, and a test checks that). */
@@ -31,7 +31,8 @@ class ReadmeExampleIT {
             // taken already: just as good
         }
         try {
-            Kit.runParallel(readme("EchoServerTest")).testEvents()
+            Kit.runParallel(readme("EchoServerTest"))
+                    .testEvents()
                     .assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         } finally {
             if (host != null) {
@@ -55,7 +56,9 @@ class ReadmeExampleIT {
     @Test
     void theRtnlExampleWorks() {
         long routes;
-        try (NsFd a = Netns.newTransient(); NsFd b = Netns.newTransient(); Rtnl rtnl = Rtnl.open(a)) {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a)) {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("va").peer("vb").peerNetns(b)); // peer placed at creation
             rtnl.addAddress(pair.local(), "10.1.0.1/24");
             rtnl.setUp(pair.local());
@@ -72,7 +75,8 @@ class ReadmeExampleIT {
     static class VethExample {
         @Test
         @TransientNetns
-        void serverIsReachableOverVeth(@TransientNetns("peer") NsFd peer,
+        void serverIsReachableOverVeth(
+                @TransientNetns("peer") NsFd peer,
                 @Veth(peerNetns = "peer", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24") VethPair veth)
                 throws Exception {
             try (ServerSocket server = new ServerSocket(7000, 50, InetAddress.getByName("10.1.0.1"))) {
@@ -87,21 +91,29 @@ class ReadmeExampleIT {
 
     @Test
     void theVethExamplePasses() {
-        Kit.run(VethExample.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        Kit.run(VethExample.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
     }
 
     @Test
     void theCompleteVethAndAssertionsExamplePasses() {
-        Kit.run(readme("VethTest")).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        Kit.run(readme("VethTest"))
+                .testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
     }
 
     @Test
     void theReadmeShowsTheRunExamplesWordForWord() throws IOException {
         String text = Files.readString(Path.of("README.md"));
         for (String name : List.of("EchoServerTest", "VethTest")) {
-            String source = Files.readString(Path.of("extension-tests/src/test/java/dev/jnetns/junit/readme", name + ".java"));
-            String example = source.substring(source.indexOf('\n', source.indexOf("word for word below this line")) + 1);
-            assertThat(text).as("README.md shows readme/%s.java as it is run", name).contains("```java\n" + example + "```");
+            String source =
+                    Files.readString(Path.of("extension-tests/src/test/java/dev/jnetns/junit/readme", name + ".java"));
+            String example =
+                    source.substring(source.indexOf('\n', source.indexOf("word for word below this line")) + 1);
+            assertThat(text)
+                    .as("README.md shows readme/%s.java as it is run", name)
+                    .contains("```java\n" + example + "```");
         }
     }
 

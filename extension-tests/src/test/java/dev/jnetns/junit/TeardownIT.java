@@ -131,13 +131,15 @@ class TeardownIT {
         @Test
         void startsAServerAndForgetsIt() {
             seen();
-            Thread t = new Thread(() -> {
-                try {
-                    RELEASE.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "leaky-server-thread");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            RELEASE.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "leaky-server-thread");
             t.setDaemon(true);
             t.start();
             leaked = t;
@@ -166,17 +168,20 @@ class TeardownIT {
             assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
             assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList()).isTrue();
+                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+                    .isTrue();
         }
         assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors of the JVM back to %d: %s", fdsBefore, Kit.fdList()).isTrue();
+                .as("descriptors of the JVM back to %d: %s", fdsBefore, Kit.fdList())
+                .isTrue();
     }
 
     @Test
     void aFailingTestLeavesNothing() {
         EngineExecutionResults results = Kit.run(Failing.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("fails"), finishedWithFailure(message("failing on purpose"))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(1, event(test("fails"), finishedWithFailure(message("failing on purpose"))));
         assertNothingLeftBehind();
     }
 
@@ -184,8 +189,13 @@ class TeardownIT {
     void aFailingTestWithAFurtherNamespaceLeavesNothing() {
         PEER.set(null);
         EngineExecutionResults results = Kit.run(FailingWithAPeer.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("failsHoldingAPeer"), finishedWithFailure(message("failing with a peer on purpose"))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("failsHoldingAPeer"),
+                                finishedWithFailure(message("failing with a peer on purpose"))));
         assertThat(INOS).as("the test's namespace and its peer").hasSize(2).doesNotHaveDuplicates();
         assertThat(PEER.get().isOpen()).as("%s open after the test", PEER.get()).isFalse();
         assertNothingLeftBehind();
@@ -195,9 +205,15 @@ class TeardownIT {
     void aThrowingAfterEachLeavesNothing() {
         testRan = false;
         EngineExecutionResults results = Kit.run(AfterEachThrows.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(instanceOf(IllegalStateException.class),
-                        message("after each failed on purpose"))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(IllegalStateException.class),
+                                        message("after each failed on purpose"))));
         assertThat(testRan).isTrue();
         assertThat(INOS).as("the test and its @AfterEach, in one namespace").hasSize(2);
         assertThat(INOS.stream().distinct()).hasSize(1);
@@ -208,8 +224,9 @@ class TeardownIT {
     void aThrowingBeforeEachLeavesNothing() {
         testRan = false;
         EngineExecutionResults results = Kit.run(BeforeEachThrows.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(message("before each failed on purpose"))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(1, event(test("test"), finishedWithFailure(message("before each failed on purpose"))));
         assertThat(testRan).isFalse();
         assertNothingLeftBehind();
     }
@@ -217,18 +234,20 @@ class TeardownIT {
     @Test
     void aTimedOutTestIsPreemptedAndLeavesNothing() {
         EngineExecutionResults results = Kit.run(TimesOut.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("sleepsTooLong"), finishedWithFailure(instanceOf(TimeoutException.class))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(1, event(test("sleepsTooLong"), finishedWithFailure(instanceOf(TimeoutException.class))));
         assertNothingLeftBehind();
     }
 
     @Test
     void aTestTimedOutOnASeparateThreadLeavesNothing() {
         EngineExecutionResults results = Kit.run(TimesOutOnSeparateThread.class);
-        results.testEvents().assertThatEvents().haveExactly(1,
-                event(test("sleepsTooLong"), finishedWithFailure()));
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("sleepsTooLong"), finishedWithFailure()));
         // the extension interrupts the abandoned test code; the worker then goes home and ends
-        assertThat(Kit.eventually(() -> INOS.stream().allMatch(ino -> Kit.threadsIn(ino).isEmpty()))).isTrue();
+        assertThat(Kit.eventually(
+                        () -> INOS.stream().allMatch(ino -> Kit.threadsIn(ino).isEmpty())))
+                .isTrue();
         assertNothingLeftBehind();
     }
 
@@ -244,10 +263,17 @@ class TeardownIT {
     @Test
     void aThreadLeftRunningInsideIsReportedByName() throws InterruptedException {
         EngineExecutionResults results = Kit.run(LeavesAThread.class);
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("startsAServerAndForgetsIt"),
-                finishedWithFailure(instanceOf(AssertionFailedError.class),
-                        message(m -> m.contains("'leaky-server-thread'") && m.contains("net:[" + INOS.peek() + "]")
-                                && m.contains(TransientNetns.LEAKED_THREADS_KEY + "=warn")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("startsAServerAndForgetsIt"),
+                                finishedWithFailure(
+                                        instanceOf(AssertionFailedError.class),
+                                        message(m -> m.contains("'leaky-server-thread'")
+                                                && m.contains("net:[" + INOS.peek() + "]")
+                                                && m.contains(TransientNetns.LEAKED_THREADS_KEY + "=warn")))));
         assertThat(Kit.threadsIn(INOS.peek())).containsExactly("leaky-server-th"); // the kernel keeps 15 bytes
         RELEASE.countDown();
         leaked.join(10_000);
@@ -259,8 +285,10 @@ class TeardownIT {
         EngineExecutionResults results = Kit.run(LeavesAThread.class, TransientNetns.LEAKED_THREADS_KEY + "=warn");
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
         List<String> entries = results.allEvents().reportingEntryPublished().stream()
-                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow()
-                        .getKeyValuePairs().toString())
+                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class)
+                        .orElseThrow()
+                        .getKeyValuePairs()
+                        .toString())
                 .toList();
         assertThat(entries).anySatisfy(e -> assertThat(e).contains("leaky-server-thread"));
         RELEASE.countDown();

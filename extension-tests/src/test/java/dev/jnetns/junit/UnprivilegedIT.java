@@ -29,20 +29,26 @@ class UnprivilegedIT {
     public static void main(String[] args) {
         EngineExecutionResults results = Kit.run(NeedsANamespace.class, args);
         for (Event event : results.testEvents().finished().list()) {
-            var result = event.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow();
+            var result = event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                    .orElseThrow();
             System.out.println("RESULT " + result.getStatus() + " "
                     + result.getThrowable().map(Throwable::getMessage).orElse(""));
         }
         // a class-level condition skips the class itself, with its tests
         for (Event event : results.allEvents().skipped().list()) {
-            System.out.println("RESULT SKIPPED " + event.getPayload(String.class).orElse(""));
+            System.out.println(
+                    "RESULT SKIPPED " + event.getPayload(String.class).orElse(""));
         }
         System.exit(0);
     }
 
     private static List<String> runWithoutCapSysAdmin(String... config) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin",
-                "--", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "setpriv",
+                "--bounding-set=-sys_admin",
+                "--inh-caps=-sys_admin",
+                "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
@@ -50,8 +56,13 @@ class UnprivilegedIT {
         command.addAll(List.of(config));
         Path out = Files.createTempFile("jnetns-unprivileged", ".txt");
         try {
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+            Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                    .as("child JVM finished")
+                    .isTrue();
             List<String> lines = Files.readAllLines(out);
             assertThat(child.exitValue()).as("child JVM: %s", lines).isZero();
             return lines.stream().filter(l -> l.startsWith("RESULT ")).toList();
@@ -64,7 +75,8 @@ class UnprivilegedIT {
     void withoutThePrivilegeTheTestFailsNamingTheFix() throws Exception {
         List<String> results = runWithoutCapSysAdmin();
         assertThat(results).hasSize(1);
-        assertThat(results.get(0)).startsWith("RESULT FAILED ")
+        assertThat(results.get(0))
+                .startsWith("RESULT FAILED ")
                 .contains("EPERM (Operation not permitted)")
                 .contains("CAP_SYS_ADMIN")
                 .contains("run as root")
@@ -76,7 +88,8 @@ class UnprivilegedIT {
     void withSkipConfiguredTheTestIsSkippedWithTheReason() throws Exception {
         List<String> results = runWithoutCapSysAdmin(TransientNetns.UNPRIVILEGED_KEY + "=skip");
         assertThat(results).hasSize(1);
-        assertThat(results.get(0)).startsWith("RESULT SKIPPED ")
+        assertThat(results.get(0))
+                .startsWith("RESULT SKIPPED ")
                 .contains("EPERM")
                 .contains("CAP_SYS_ADMIN")
                 .contains("unshare -Urn");
@@ -85,6 +98,7 @@ class UnprivilegedIT {
     @Test
     void withThePrivilegeSkipModeStillRunsTheTest() {
         Kit.run(NeedsANamespace.class, TransientNetns.UNPRIVILEGED_KEY + "=skip")
-                .testEvents().assertStatistics(stats -> stats.succeeded(1).skipped(0));
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).skipped(0));
     }
 }

@@ -47,7 +47,8 @@ class VethIT {
 
     /** The JSON object of link {@code name} in {@code ip -j link} output (links carry no nested objects). */
     static String linkJson(String json, String name) {
-        Matcher m = Pattern.compile("\\{[^{}]*\"ifname\":\"" + Pattern.quote(name) + "\"[^{}]*}").matcher(json);
+        Matcher m = Pattern.compile("\\{[^{}]*\"ifname\":\"" + Pattern.quote(name) + "\"[^{}]*}")
+                .matcher(json);
         if (!m.find()) {
             throw new AssertionError("no link " + name + " in " + json);
         }
@@ -102,13 +103,16 @@ class VethIT {
         NsFd self = (NsFd) Kit.get(SEEN, "self");
         NsFd peer = (NsFd) Kit.get(SEEN, "peer");
 
-        String local = linkJson((String) Kit.get(SEEN, "selfLinks"), veth.local().name());
-        String remote = linkJson((String) Kit.get(SEEN, "peerLinks"), veth.peer().name());
+        String local =
+                linkJson((String) Kit.get(SEEN, "selfLinks"), veth.local().name());
+        String remote =
+                linkJson((String) Kit.get(SEEN, "peerLinks"), veth.peer().name());
         assertThat(intField(local, "ifindex")).isEqualTo(veth.local().index());
         assertThat(intField(remote, "ifindex")).isEqualTo(veth.peer().index());
         assertThat(local).contains("\"UP\"").contains("\"link_type\":\"ether\"");
         assertThat(remote).contains("\"UP\"");
-        assertThat((String) Kit.get(SEEN, "selfLinks")).doesNotContain("\"ifname\":\"" + veth.peer().name() + "\"");
+        assertThat((String) Kit.get(SEEN, "selfLinks"))
+                .doesNotContain("\"ifname\":\"" + veth.peer().name() + "\"");
         assertThat((String) Kit.get(SEEN, "selfAddrs")).contains("\"local\":\"10.1.0.1\",\"prefixlen\":24");
         assertThat((String) Kit.get(SEEN, "peerAddrs")).contains("\"local\":\"10.1.0.2\",\"prefixlen\":24");
         assertThat(veth.local().netnsIno()).isEqualTo(self.ino());
@@ -120,12 +124,14 @@ class VethIT {
         // the kernel; nothing is sent): it does not own the addresses, it had only the links it had before, and
         // it routed each address as before the pair existed, out of one of those links or nowhere
         assertThat(SEEN.get("hostError")).as("the host-side thread's failure").isNull();
-        assertThat((String) Kit.get(SEEN, "hostLinks")).as("the host's links while the pair existed")
+        assertThat((String) Kit.get(SEEN, "hostLinks"))
+                .as("the host's links while the pair existed")
                 .isEqualTo(String.join(",", ifnames(hostLinksBefore)));
         for (String address : new String[] {"10.1.0.1", "10.1.0.2"}) {
             assertThat((String) Kit.get(SEEN, "hostBind " + address)).contains("Cannot assign requested address");
             String route = (String) Kit.get(SEEN, "hostRoute " + address);
-            assertThat(route).as("the host's route to %s while the pair existed", address)
+            assertThat(route)
+                    .as("the host's route to %s while the pair existed", address)
                     .isEqualTo(hostRoutesBefore.get(address));
             if (route.startsWith("dev ")) {
                 assertThat(route.split(" ")[1]).as("the device of %s", route).isIn(ifnames(hostLinksBefore));
@@ -142,7 +148,9 @@ class VethIT {
     @TransientNetns
     static class TwoNamespacesEcho {
         @Test
-        void talk(NsFd self, @TransientNetns("peer") NsFd peer,
+        void talk(
+                NsFd self,
+                @TransientNetns("peer") NsFd peer,
                 @Veth(peerNetns = "peer", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24") VethPair veth)
                 throws Exception {
             SEEN.put("self", self);
@@ -153,15 +161,18 @@ class VethIT {
             SEEN.put("selfAddrs", ipIn(self, "addr", "show"));
             SEEN.put("peerAddrs", ipIn(peer, "addr", "show"));
             try (ServerSocket server = new ServerSocket(7000, 50, InetAddress.getByName("10.1.0.1"))) {
-                Thread answer = new Thread(() -> {
-                    try (Socket s = server.accept(); InputStream in = s.getInputStream();
-                            OutputStream out = s.getOutputStream()) {
-                        in.readNBytes(5);
-                        out.write("pong".getBytes(StandardCharsets.UTF_8));
-                    } catch (IOException e) {
-                        SEEN.put("serverError", e.toString());
-                    }
-                }, "echo-server");
+                Thread answer = new Thread(
+                        () -> {
+                            try (Socket s = server.accept();
+                                    InputStream in = s.getInputStream();
+                                    OutputStream out = s.getOutputStream()) {
+                                in.readNBytes(5);
+                                out.write("pong".getBytes(StandardCharsets.UTF_8));
+                            } catch (IOException e) {
+                                SEEN.put("serverError", e.toString());
+                            }
+                        },
+                        "echo-server");
                 answer.start(); // inherits this namespace
                 String reply = Netns.execute(peer, () -> {
                     try (Socket client = new Socket()) {
@@ -197,21 +208,23 @@ class VethIT {
          */
         private static void hostAttempt() throws Exception {
             try (NsFd home = NsFd.ofPid(ProcessHandle.current().pid())) {
-                Thread mover = new Thread(() -> {
-                    try (var entered = Netns.enter(home)) {
-                        for (String address : new String[] {"10.1.0.1", "10.1.0.2"}) {
-                            SEEN.put("hostRoute " + address, routeTo(address));
-                            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-                                SEEN.put("hostBind " + address, "bound");
-                            } catch (IOException e) {
-                                SEEN.put("hostBind " + address, e.toString());
+                Thread mover = new Thread(
+                        () -> {
+                            try (var entered = Netns.enter(home)) {
+                                for (String address : new String[] {"10.1.0.1", "10.1.0.2"}) {
+                                    SEEN.put("hostRoute " + address, routeTo(address));
+                                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+                                        SEEN.put("hostBind " + address, "bound");
+                                    } catch (IOException e) {
+                                        SEEN.put("hostBind " + address, e.toString());
+                                    }
+                                }
+                                SEEN.put("hostLinks", String.join(",", ifnames(Kit.exec("ip", "-j", "link", "show"))));
+                            } catch (Throwable e) {
+                                SEEN.put("hostError", e.toString());
                             }
-                        }
-                        SEEN.put("hostLinks", String.join(",", ifnames(Kit.exec("ip", "-j", "link", "show"))));
-                    } catch (Throwable e) {
-                        SEEN.put("hostError", e.toString());
-                    }
-                }, "host-side");
+                        },
+                        "host-side");
                 mover.start();
                 mover.join();
             }
@@ -221,10 +234,12 @@ class VethIT {
     @TransientNetns
     static class Settings {
         @Test
-        void namesMtuSeveralPairsAndALinkParameter(NsFd self,
+        void namesMtuSeveralPairsAndALinkParameter(
+                NsFd self,
                 @Veth(name = "va0", peerName = "vb0", mtu = 1400) VethPair first,
                 @Veth(name = "va1", peerName = "vb1", up = false) VethPair second,
-                @Veth(address = "fd00::1/64", peerAddress = "fd00::2/64") Link alone) throws Exception {
+                @Veth(address = "fd00::1/64", peerAddress = "fd00::2/64") Link alone)
+                throws Exception {
             SEEN.put("links", Kit.exec("ip", "-j", "link", "show"));
             SEEN.put("addrs", Kit.exec("ip", "-j", "addr", "show"));
             SEEN.put("first", first);
@@ -241,7 +256,9 @@ class VethIT {
     @Test
     void namesMtuUpAndSeveralPairsAgreeWithIp() {
         SEEN.clear();
-        Kit.run(Settings.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.run(Settings.class)
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).failed(0));
         String links = (String) Kit.get(SEEN, "links");
         assertThat(intField(linkJson(links, "va0"), "mtu")).isEqualTo(1400);
         assertThat(intField(linkJson(links, "vb0"), "mtu")).isEqualTo(1400);
@@ -251,7 +268,8 @@ class VethIT {
         Link alone = (Link) Kit.get(SEEN, "alone");
         assertThat(linkJson(links, alone.name())).contains("\"UP\"");
         assertThat(intField(linkJson(links, alone.name()), "ifindex")).isEqualTo(alone.index());
-        assertThat((String) Kit.get(SEEN, "addrs")).contains("\"local\":\"fd00::1\",\"prefixlen\":64")
+        assertThat((String) Kit.get(SEEN, "addrs"))
+                .contains("\"local\":\"fd00::1\",\"prefixlen\":64")
                 .contains("\"local\":\"fd00::2\",\"prefixlen\":64");
         assertThat(Kit.get(SEEN, "v6")).isEqualTo(true);
         assertThat(((VethPair) Kit.get(SEEN, "first")).local().mtu()).isEqualTo(1400);
@@ -261,8 +279,14 @@ class VethIT {
     @TransientNetns
     static class FixedNamesInParallel {
         @RepeatedTest(20)
-        void test(@TransientNetns("b") NsFd b,
-                @Veth(name = "va", peerName = "vb", peerNetns = "b", address = "10.9.0.1/30", peerAddress = "10.9.0.2/30")
+        void test(
+                @TransientNetns("b") NsFd b,
+                @Veth(
+                                name = "va",
+                                peerName = "vb",
+                                peerNetns = "b",
+                                address = "10.9.0.1/30",
+                                peerAddress = "10.9.0.2/30")
                         VethPair veth) {
             if (!veth.local().name().equals("va") || !veth.peer().name().equals("vb")) {
                 throw new AssertionError(veth.toString());
@@ -273,7 +297,8 @@ class VethIT {
     @Test
     void theSameNamesInParallelTestsNeverCollide() {
         String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
-        Kit.runParallel(FixedNamesInParallel.class).testEvents()
+        Kit.runParallel(FixedNamesInParallel.class)
+                .testEvents()
                 .assertStatistics(stats -> stats.started(20).succeeded(20).failed(0));
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }
@@ -313,10 +338,17 @@ class VethIT {
         SEEN.clear();
         String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
         EngineExecutionResults results = Kit.run(NotInANamespace.class);
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ParameterResolutionException.class),
-                message(m -> m.contains("annotate the test method or class with @TransientNetns")
-                        && m.contains("host's")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m ->
+                                                m.contains("annotate the test method or class with @TransientNetns")
+                                                        && m.contains("host's")))));
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }
@@ -326,18 +358,37 @@ class VethIT {
         SEEN.clear();
         String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
         EngineExecutionResults results = Kit.run(BadInput.class);
-        results.testEvents().assertThatEvents()
-                .haveExactly(1, event(test("longName"), finishedWithFailure(
-                        instanceOf(ParameterResolutionException.class),
-                        message(m -> m.contains("a-name-of-16byte") && m.contains("15")))))
-                .haveExactly(1, event(test("badAddress"), finishedWithFailure(
-                        instanceOf(ParameterResolutionException.class), message(m -> m.contains("10.1.0.300/24")))))
-                .haveExactly(1, event(test("duplicate"), finishedWithFailure(
-                        instanceOf(ParameterResolutionException.class),
-                        message(m -> m.contains("EEXIST") && m.contains("dup0")))))
-                .haveExactly(1, event(test("wrongType"), finishedWithFailure(
-                        instanceOf(ParameterResolutionException.class),
-                        message(m -> m.contains("must be a dev.jnetns.link.VethPair or a dev.jnetns.link.Link")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("longName"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("a-name-of-16byte") && m.contains("15")))))
+                .haveExactly(
+                        1,
+                        event(
+                                test("badAddress"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("10.1.0.300/24")))))
+                .haveExactly(
+                        1,
+                        event(
+                                test("duplicate"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("EEXIST") && m.contains("dup0")))))
+                .haveExactly(
+                        1,
+                        event(
+                                test("wrongType"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains(
+                                                "must be a dev.jnetns.link.VethPair or a dev.jnetns.link.Link")))));
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }
@@ -345,14 +396,16 @@ class VethIT {
     @TransientNetns
     static class PeerLo {
         @Test
-        void vethFirst(@Veth(peerNetns = "peer") VethPair veth,
+        void vethFirst(
+                @Veth(peerNetns = "peer") VethPair veth,
                 @TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer) {
             SEEN.put("vethFirst", ipIn(peer, "link", "show"));
             SEEN.put("vethFirstPeerHere", veth.peer().netnsIno() == peer.ino());
         }
 
         @Test
-        void nsFdFirst(@TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer,
+        void nsFdFirst(
+                @TransientNetns(value = "peer", lo = Netns.Lo.DOWN) NsFd peer,
                 @Veth(peerNetns = "peer") VethPair veth) {
             SEEN.put("nsFdFirst", ipIn(peer, "link", "show"));
         }
@@ -363,7 +416,9 @@ class VethIT {
         }
 
         @Test
-        void disagreeing(@Veth(peerNetns = "p") VethPair veth, @TransientNetns(value = "p", lo = Netns.Lo.DOWN) NsFd down,
+        void disagreeing(
+                @Veth(peerNetns = "p") VethPair veth,
+                @TransientNetns(value = "p", lo = Netns.Lo.DOWN) NsFd down,
                 @TransientNetns("p") NsFd up) {
             SEEN.put("ran", true);
         }
@@ -382,10 +437,19 @@ class VethIT {
         assertThat(Kit.get(SEEN, "vethFirstPeerHere")).isEqualTo(true);
         assertThat(linkJson((String) Kit.get(SEEN, "byDefault"), "lo")).contains("\"UP\"");
         // two parameters that disagree on one namespace's lo: an error naming both, and nothing runs
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("disagreeing"), finishedWithFailure(
-                instanceOf(ParameterResolutionException.class),
-                message(m -> m.contains("'down'") && m.contains("'up'") && m.contains("lo = DOWN")
-                        && m.contains("lo = UP") && m.contains("\"p\"")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("disagreeing"),
+                                finishedWithFailure(
+                                        instanceOf(ParameterResolutionException.class),
+                                        message(m -> m.contains("'down'")
+                                                && m.contains("'up'")
+                                                && m.contains("lo = DOWN")
+                                                && m.contains("lo = UP")
+                                                && m.contains("\"p\"")))));
         assertThat(SEEN).doesNotContainKey("ran");
         assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
     }

@@ -1,12 +1,12 @@
 package dev.jnetns.internal.netlink;
-import dev.jnetns.internal.sys.NetlinkNatives;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.jnetns.internal.sys.Errno;
-import dev.jnetns.internal.sys.SysException;
 import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -31,7 +31,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private int seq = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     // native: a byte[] would be copied in and out by JNA on every recv (64 KiB twice each way, measured ~20 us)
     private Memory rbuf = new Memory(64 * 1024);
-    private final java.util.concurrent.atomic.AtomicLong interruptedDumps = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong interruptedDumps =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private NetlinkSocket(int fd, int portId, String label) {
         this.fd = fd;
@@ -96,11 +97,15 @@ public final class NetlinkSocket implements AutoCloseable {
             NsFiles.close(fd);
             throw NsFiles.failure("getsockname(netlink)", e);
         }
-        return new NetlinkSocket(fd, ByteBuffer.wrap(addr).order(ByteOrder.nativeOrder()).getInt(4), label);
+        return new NetlinkSocket(
+                fd, ByteBuffer.wrap(addr).order(ByteOrder.nativeOrder()).getInt(4), label);
     }
 
     private static void optionalIntOption(int fd, int option, int value) {
-        byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+        byte[] v = ByteBuffer.allocate(4)
+                .order(ByteOrder.nativeOrder())
+                .putInt(value)
+                .array();
         try {
             LibC.setsockopt(fd, LibC.SOL_NETLINK, option, v, 4);
         } catch (LastErrorException e) {
@@ -229,8 +234,11 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 interruptedDumps.incrementAndGet();
                 if (attempt >= DUMP_ATTEMPTS) {
-                    throw new SysException(operation, Errno.EINTR,
-                            "dump interrupted (NLM_F_DUMP_INTR) " + attempt + " times in a row", null);
+                    throw new SysException(
+                            operation,
+                            Errno.EINTR,
+                            "dump interrupted (NLM_F_DUMP_INTR) " + attempt + " times in a row",
+                            null);
                 }
             }
         } finally {
@@ -291,8 +299,11 @@ public final class NetlinkSocket implements AutoCloseable {
                     continue;
                 }
                 if (errno == Errno.EAGAIN) {
-                    throw new SysException(operation, Errno.ETIMEDOUT,
-                            "no answer from the kernel within " + RECV_TIMEOUT_SECONDS + " s", e);
+                    throw new SysException(
+                            operation,
+                            Errno.ETIMEDOUT,
+                            "no answer from the kernel within " + RECV_TIMEOUT_SECONDS + " s",
+                            e);
                 }
                 throw new SysException(operation, errno, "receive from the kernel failed", e);
             }

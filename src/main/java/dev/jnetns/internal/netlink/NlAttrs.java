@@ -33,7 +33,8 @@ public final class NlAttrs {
      */
     public static NlAttrs parse(byte[] buf, int offset, int length, String where) {
         if (offset < 0 || length < 0 || offset + length > buf.length) {
-            throw new NetlinkFormatException(where, "attribute region [" + offset + ", +" + length + ") outside buffer");
+            throw new NetlinkFormatException(
+                    where, "attribute region [" + offset + ", +" + length + ") outside buffer");
         }
         NlAttrs attrs = new NlAttrs(buf, where);
         ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());

@@ -20,7 +20,11 @@ public final class NlBuilder {
      */
     public NlBuilder(int type, int flags) {
         this.type = type;
-        b.putInt(0).putShort((short) type).putShort((short) (flags | Nl.NLM_F_REQUEST)).putInt(0).putInt(0);
+        b.putInt(0)
+                .putShort((short) type)
+                .putShort((short) (flags | Nl.NLM_F_REQUEST))
+                .putInt(0)
+                .putInt(0);
     }
 
     /** The message type. */
@@ -57,14 +61,23 @@ public final class NlBuilder {
     /** {@code struct ifinfomsg}. */
     public NlBuilder ifinfomsg(int family, int index, int flags, int change) {
         ensure(Nl.IFINFOMSG_LEN);
-        b.put((byte) family).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
+        b.put((byte) family)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putInt(index)
+                .putInt(flags)
+                .putInt(change);
         return this;
     }
 
     /** {@code struct ifaddrmsg}. */
     public NlBuilder ifaddrmsg(int family, int prefixLen, int flags, int scope, int index) {
         ensure(Nl.IFADDRMSG_LEN);
-        b.put((byte) family).put((byte) prefixLen).put((byte) flags).put((byte) scope).putInt(index);
+        b.put((byte) family)
+                .put((byte) prefixLen)
+                .put((byte) flags)
+                .put((byte) scope)
+                .putInt(index);
         return this;
     }
 
@@ -72,14 +85,24 @@ public final class NlBuilder {
     public NlBuilder rtmsg(int family, int dstLen, int table, int protocol, int scope, int rtType, int flags) {
         ensure(Nl.RTMSG_LEN);
         b.put((byte) family).put((byte) dstLen).put((byte) 0).put((byte) 0);
-        b.put((byte) table).put((byte) protocol).put((byte) scope).put((byte) rtType).putInt(flags);
+        b.put((byte) table)
+                .put((byte) protocol)
+                .put((byte) scope)
+                .put((byte) rtType)
+                .putInt(flags);
         return this;
     }
 
     /** {@code struct tcmsg}. */
     public NlBuilder tcmsg(int family, int ifindex, int handle, int parent) {
         ensure(Nl.TCMSG_LEN);
-        b.put((byte) family).put((byte) 0).putShort((short) 0).putInt(ifindex).putInt(handle).putInt(parent).putInt(0);
+        b.put((byte) family)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putInt(ifindex)
+                .putInt(handle)
+                .putInt(parent)
+                .putInt(0);
         return this;
     }
 
@@ -95,7 +118,9 @@ public final class NlBuilder {
                     + " bytes does not fit in nla_len (16 bits: at most " + (0xffff - Nl.NLA_HDRLEN) + " bytes)");
         }
         ensure(Nl.NLA_HDRLEN + payload.length + 4);
-        b.putShort((short) (Nl.NLA_HDRLEN + payload.length)).putShort((short) attrType).put(payload);
+        b.putShort((short) (Nl.NLA_HDRLEN + payload.length))
+                .putShort((short) attrType)
+                .put(payload);
         pad();
         return this;
     }
@@ -112,22 +137,42 @@ public final class NlBuilder {
 
     /** A 16-bit attribute in host byte order. */
     public NlBuilder u16(int attrType, int value) {
-        return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) value).array());
+        return attr(
+                attrType,
+                ByteBuffer.allocate(2)
+                        .order(ByteOrder.nativeOrder())
+                        .putShort((short) value)
+                        .array());
     }
 
     /** A 16-bit attribute in network byte order (e.g. {@code IFLA_VXLAN_PORT}). */
     public NlBuilder be16(int attrType, int value) {
-        return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.BIG_ENDIAN).putShort((short) value).array());
+        return attr(
+                attrType,
+                ByteBuffer.allocate(2)
+                        .order(ByteOrder.BIG_ENDIAN)
+                        .putShort((short) value)
+                        .array());
     }
 
     /** A 32-bit attribute in host byte order. */
     public NlBuilder u32(int attrType, int value) {
-        return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array());
+        return attr(
+                attrType,
+                ByteBuffer.allocate(4)
+                        .order(ByteOrder.nativeOrder())
+                        .putInt(value)
+                        .array());
     }
 
     /** A 64-bit attribute in host byte order. */
     public NlBuilder u64(int attrType, long value) {
-        return attr(attrType, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(value).array());
+        return attr(
+                attrType,
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.nativeOrder())
+                        .putLong(value)
+                        .array());
     }
 
     /** A NUL-terminated UTF-8 string attribute. */

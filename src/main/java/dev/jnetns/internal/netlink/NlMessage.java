@@ -123,7 +123,8 @@ public final class NlMessage {
         int start = Nl.align(headerSize);
         if (payloadLength < start) {
             throw new NetlinkFormatException(
-                    "attributes in " + Nl.typeName(type), "payload of " + payloadLength + " bytes, header needs " + start);
+                    "attributes in " + Nl.typeName(type),
+                    "payload of " + payloadLength + " bytes, header needs " + start);
         }
         return NlAttrs.parse(buf, payloadOffset + start, payloadLength - start, Nl.typeName(type));
     }

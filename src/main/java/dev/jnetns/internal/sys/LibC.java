@@ -25,6 +25,7 @@ public final class LibC {
     public static final int STATX_INO = 0x100;
     /** {@code _IO(0xb7, 0x3)}: which kind of namespace an nsfs file descriptor refers to. */
     public static final long NS_GET_NSTYPE = 0xb703L;
+
     public static final long MS_BIND = 4096;
     public static final long MS_REC = 16384;
     public static final long MS_SHARED = 1 << 20;
@@ -60,8 +61,7 @@ public final class LibC {
 
     public static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 
-    public static native int statx(int dirfd, String path, int flags, int mask, byte[] buf)
-            throws LastErrorException;
+    public static native int statx(int dirfd, String path, int flags, int mask, byte[] buf) throws LastErrorException;
 
     public static native int gettid();
 

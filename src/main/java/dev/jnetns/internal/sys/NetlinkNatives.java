@@ -15,6 +15,7 @@ public final class NetlinkNatives {
     public static final long TUNSETIFF = 0x400454caL;
     /** {@code _IOW('T', 203, int)}. */
     public static final long TUNSETPERSIST = 0x400454cbL;
+
     public static final short IFF_TAP = 0x0002;
     public static final short IFF_NO_PI = 0x1000;
 

@@ -47,23 +47,28 @@ class DumpRetryTest {
     void aDumpFlaggedInterruptedIsRepeatedAndOnlyTheWholeOneIsReturned() throws Exception {
         // attempts 1 and 2 are flagged; attempt 3 is whole: only its links come back
         try (FakeKernel kernel = new FakeKernel(attempt -> attempt <= 2)) {
-            List<NlMessage> links = kernel.socket.dump(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0),
-                    "RTM_GETLINK dump");
+            List<NlMessage> links =
+                    kernel.socket.dump(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump");
             assertThat(kernel.attempts.get()).isEqualTo(3);
             assertThat(kernel.socket.interruptedDumps()).isEqualTo(2);
-            assertThat(links).extracting(m -> m.familyHeader(16, "ifinfomsg").getInt(4))
-                    .as("ifindex of each link: attempt * 100 + part").containsExactly(301, 302, 303);
+            assertThat(links)
+                    .extracting(m -> m.familyHeader(16, "ifinfomsg").getInt(4))
+                    .as("ifindex of each link: attempt * 100 + part")
+                    .containsExactly(301, 302, 303);
         }
     }
 
     @Test
     void aDumpInterruptedTenTimesInARowFailsWithEintr() throws Exception {
         try (FakeKernel kernel = new FakeKernel(attempt -> true)) {
-            SysException e = catchThrowableOfType(() -> kernel.socket.dump(
-                    new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump"), SysException.class);
+            SysException e = catchThrowableOfType(
+                    () -> kernel.socket.dump(
+                            new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "RTM_GETLINK dump"),
+                    SysException.class);
             assertThat(e.errno()).isEqualTo(dev.jnetns.internal.sys.Errno.EINTR);
-            assertThat(e).hasMessage("RTM_GETLINK dump: EINTR (Interrupted system call): dump interrupted"
-                    + " (NLM_F_DUMP_INTR) 10 times in a row");
+            assertThat(e)
+                    .hasMessage("RTM_GETLINK dump: EINTR (Interrupted system call): dump interrupted"
+                            + " (NLM_F_DUMP_INTR) 10 times in a row");
             assertThat(kernel.attempts.get()).isEqualTo(10);
         }
     }
@@ -81,28 +86,32 @@ class DumpRetryTest {
             Sys.socketpair(AF_UNIX, SOCK_DGRAM, 0, pair);
             peer = pair[1];
             socket = NetlinkSocket.adopt(pair[0], "fake"); // port 0: an unnamed unix socket has no netlink address
-            thread = new Thread(() -> {
-                try {
-                    byte[] request = new byte[4096];
-                    while (true) {
-                        long n = Sys.recv(peer, request, request.length, 0);
-                        if (n <= 0) {
-                            return;
+            thread = new Thread(
+                    () -> {
+                        try {
+                            byte[] request = new byte[4096];
+                            while (true) {
+                                long n = Sys.recv(peer, request, request.length, 0);
+                                if (n <= 0) {
+                                    return;
+                                }
+                                int seq = ByteBuffer.wrap(request)
+                                        .order(ByteOrder.nativeOrder())
+                                        .getInt(8);
+                                int attempt = attempts.incrementAndGet();
+                                int flags = Nl.NLM_F_MULTI | (interrupted.test(attempt) ? Nl.NLM_F_DUMP_INTR : 0);
+                                for (int part = 1; part <= 3; part++) {
+                                    answer(Nl.RTM_NEWLINK, flags, seq, attempt * 100 + part);
+                                }
+                                answer(Nl.NLMSG_DONE, flags, seq, 0);
+                            }
+                        } catch (LastErrorException e) {
+                            // the pair was closed
+                        } catch (Throwable e) {
+                            failed.set(e);
                         }
-                        int seq = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder()).getInt(8);
-                        int attempt = attempts.incrementAndGet();
-                        int flags = Nl.NLM_F_MULTI | (interrupted.test(attempt) ? Nl.NLM_F_DUMP_INTR : 0);
-                        for (int part = 1; part <= 3; part++) {
-                            answer(Nl.RTM_NEWLINK, flags, seq, attempt * 100 + part);
-                        }
-                        answer(Nl.NLMSG_DONE, flags, seq, 0);
-                    }
-                } catch (LastErrorException e) {
-                    // the pair was closed
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }, "fake-kernel");
+                    },
+                    "fake-kernel");
             thread.setDaemon(true);
             thread.start();
         }

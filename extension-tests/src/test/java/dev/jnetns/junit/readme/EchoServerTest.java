@@ -15,11 +15,11 @@ import java.net.Socket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@TransientNetns                       // every test of the class gets its own fresh namespace
+@TransientNetns // every test of the class gets its own fresh namespace
 class EchoServerTest {
     ServerSocket server;
 
-    @BeforeEach                       // runs inside the test's namespace too
+    @BeforeEach // runs inside the test's namespace too
     void start() throws IOException {
         server = new ServerSocket(8080, 50, InetAddress.getLoopbackAddress()); // never collides with the host
     }

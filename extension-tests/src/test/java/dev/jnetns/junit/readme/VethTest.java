@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 @TransientNetns
 class VethTest {
     @Test
-    void serverIsReachableOverVeth(NsFd self, @TransientNetns("peer") NsFd peer,
+    void serverIsReachableOverVeth(
+            NsFd self,
+            @TransientNetns("peer") NsFd peer,
             @Veth(peerNetns = "peer", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24") VethPair veth)
             throws Exception {
         assertThat(veth.local()).isUp().hasMtu(1500).hasAddress("10.1.0.1/24");
@@ -26,21 +28,25 @@ class VethTest {
         assertThat(self).hasOnlyLinks("lo", veth.local().name()).hasRouteTo("10.1.0.0/24");
 
         try (ServerSocket server = new ServerSocket(7000, 50, InetAddress.getByName("10.1.0.1"))) {
-            Thread echo = new Thread(() -> {           // inherits this test's namespace
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    s.getOutputStream().write(in.readNBytes(4));
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread echo = new Thread(
+                    () -> { // inherits this test's namespace
+                        try (Socket s = server.accept();
+                                InputStream in = s.getInputStream()) {
+                            s.getOutputStream().write(in.readNBytes(4));
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
             echo.start();
-            byte[] reply = Netns.execute(peer, () -> {  // a client in the peer namespace
-                try (Socket client = new Socket("10.1.0.1", 7000)) {
-                    client.getOutputStream().write("ping".getBytes());
-                    return client.getInputStream().readNBytes(4);
-                }
-            });
-            echo.join();                               // no thread left behind
+            byte[] reply = Netns.execute(
+                    peer,
+                    () -> { // a client in the peer namespace
+                        try (Socket client = new Socket("10.1.0.1", 7000)) {
+                            client.getOutputStream().write("ping".getBytes());
+                            return client.getInputStream().readNBytes(4);
+                        }
+                    });
+            echo.join(); // no thread left behind
             org.assertj.core.api.Assertions.assertThat(new String(reply)).isEqualTo("ping");
         }
     }
