@@ -168,7 +168,7 @@ public final class NsFd implements AutoCloseable {
     /** Same namespace: same device and inode. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof NsFd && ((NsFd) other).ino == ino && ((NsFd) other).dev == dev;
+        return other instanceof NsFd nsFd && nsFd.ino == ino && nsFd.dev == dev;
     }
 
     @Override

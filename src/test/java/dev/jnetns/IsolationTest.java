@@ -51,7 +51,7 @@ class IsolationTest {
 
     @Test
     void theHostsLoopbackIsOutOfReach() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         try (ServerSocket server = new ServerSocket(0, 50, loopback);
                 NsFd ns = Netns.newTransient()) {
             InetSocketAddress address = new InetSocketAddress(loopback, server.getLocalPort());
@@ -77,7 +77,7 @@ class IsolationTest {
 
     @Test
     void aListenerInsideIsReachableOnlyFromInside() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         try (NsFd ns = Netns.newTransient()) {
             // a socket belongs to the namespace of the thread that created it, for life
             ServerSocket server = Netns.execute(ns, () -> new ServerSocket(0, 50, loopback));

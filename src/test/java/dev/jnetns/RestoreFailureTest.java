@@ -141,7 +141,7 @@ class RestoreFailureTest {
         WorkerPool pool = WorkerPool.shared();
         try (NsFd ns = Netns.newTransient()) {
             AtomicReference<Thread> failed = new AtomicReference<>();
-            catchThrowableOfType(
+            var unused = catchThrowableOfType(
                     () -> Netns.execute(ns, () -> {
                         failed.set(Thread.currentThread());
                         Capabilities.dropSysAdminFromThisThread();

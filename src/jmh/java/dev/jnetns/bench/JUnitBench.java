@@ -55,17 +55,10 @@ public final class JUnitBench {
         try (PrintWriter out = new PrintWriter(
                 Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
             switch (mode) {
-                case "main":
-                    new JUnitBench(out, "").main();
-                    break;
-                case "preparedOff":
-                    new JUnitBench(out, "preparedOff.").preparedOff();
-                    break;
-                case "soak":
-                    new JUnitBench(out, "").soak();
-                    break;
-                default:
-                    throw new IllegalArgumentException("mode: main, preparedOff or soak, not " + mode);
+                case "main" -> new JUnitBench(out, "").main();
+                case "preparedOff" -> new JUnitBench(out, "preparedOff.").preparedOff();
+                case "soak" -> new JUnitBench(out, "").soak();
+                default -> throw new IllegalArgumentException("mode: main, preparedOff or soak, not " + mode);
             }
         }
         System.exit(0);
@@ -171,7 +164,10 @@ public final class JUnitBench {
         double micros = (System.nanoTime() - start) / 1e3;
         TestExecutionSummary summary = listener.getSummary();
         if (summary.getTotalFailureCount() > 0 || summary.getTestsSucceededCount() != Suites.TESTS) {
-            summary.printFailuresTo(new PrintWriter(System.err, true), 10);
+            summary.printFailuresTo(
+                    new PrintWriter(
+                            new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true),
+                    10);
             throw new IllegalStateException(testClass.getSimpleName() + ": " + summary.getTestsSucceededCount() + " of "
                     + Suites.TESTS + " tests passed");
         }

@@ -105,6 +105,7 @@ final class Doctor {
      * The JDK decides once, at start-up, whether IPv6 exists: not when the JVM's first namespace has no IPv6
      * address (lo down, as right after {@code unshare -n}); then IPv6 sockets fail in every namespace.
      */
+    @SuppressWarnings("try") // opening the channel is the probe; it is closed unused
     static String jdkIpv6() {
         try (java.nio.channels.DatagramChannel c =
                 java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {

@@ -24,15 +24,14 @@ public final class Main {
 
     static int run(String command, PrintStream out, PrintStream err) {
         try {
-            switch (command) {
-                case "doctor":
-                    return Doctor.run(out);
-                case "demo":
-                    return demo(out);
-                default:
+            return switch (command) {
+                case "doctor" -> Doctor.run(out);
+                case "demo" -> demo(out);
+                default -> {
                     err.println("usage: java -jar jnetns.jar [doctor|demo]");
-                    return 2;
-            }
+                    yield 2;
+                }
+            };
         } catch (LinkageError e) {
             // JNA missing (lib/jna.jar beside the jar) or its native part not loadable
             out.println("verdict: jnetns cannot work here: " + e

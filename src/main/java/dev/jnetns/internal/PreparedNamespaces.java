@@ -205,8 +205,8 @@ public final class PreparedNamespaces {
                 throw new IllegalStateException("jnetns-prepare is not home after setns; it ends");
             }
         } catch (LastErrorException | IllegalStateException e) {
-            IllegalStateException stuck = e instanceof IllegalStateException
-                    ? (IllegalStateException) e
+            IllegalStateException stuck = e instanceof IllegalStateException alreadyStuck
+                    ? alreadyStuck
                     : new IllegalStateException("jnetns-prepare could not go home; it ends", e);
             if (failure != null) {
                 stuck.addSuppressed(failure);

@@ -166,9 +166,9 @@ public final class Worker {
     }
 
     private static void closeUnreceived(Object result, RuntimeException failure) {
-        if (result instanceof AutoCloseable) {
+        if (result instanceof AutoCloseable closeable) {
             try {
-                ((AutoCloseable) result).close();
+                closeable.close();
             } catch (Exception suppressed) {
                 failure.addSuppressed(suppressed);
             }
@@ -272,9 +272,9 @@ public final class Worker {
         } catch (RuntimeException e) {
             retired = true;
             boolean left = leaveStuckNamespace();
-            SysException failure = e instanceof LastErrorException
-                    ? NsFiles.failure("setns(net:[" + home + "])", (LastErrorException) e)
-                    : e instanceof SysException ? (SysException) e : new SysException("restore", e.toString());
+            SysException failure = e instanceof LastErrorException lastError
+                    ? NsFiles.failure("setns(net:[" + home + "])", lastError)
+                    : e instanceof SysException sys ? sys : new SysException("restore", e.toString());
             throw new SysException(
                     "restore " + thread.getName() + " to net:[" + home + "]",
                     failure.errno(),

@@ -195,6 +195,7 @@ final class NetnsScope implements AutoCloseable {
         return left;
     }
 
+    @SuppressWarnings("ReferenceEquality") // the very handle this scope holds, not an equal one
     private String name(NsFd each) {
         for (Map.Entry<String, Extra> e : extras.entrySet()) {
             if (e.getValue().ns() == each) {

@@ -154,8 +154,9 @@ public record IpPrefix(InetAddress address, int prefixLength) {
                 return null;
             }
             int v = 0;
-            for (char c : p.toCharArray()) {
-                boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            for (int k = 0; k < p.length(); k++) {
+                char c = p.charAt(k);
+                boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
                 if (!hex) {
                     return null;
                 }

@@ -31,7 +31,7 @@ final class LinkMessages {
         int linkInfo = m.beginNested(Nl.IFLA_LINKINFO);
         m.string(Nl.IFLA_INFO_KIND, spec.kind);
         switch (spec.kind) {
-            case "veth": {
+            case "veth" -> {
                 int data = m.beginNested(Nl.IFLA_INFO_DATA);
                 int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
                 m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
@@ -43,9 +43,8 @@ final class LinkMessages {
                 }
                 m.endNested(peerInfo);
                 m.endNested(data);
-                break;
             }
-            case "vxlan": {
+            case "vxlan" -> {
                 int data = m.beginNested(Nl.IFLA_INFO_DATA);
                 m.u32(Nl.IFLA_VXLAN_ID, spec.vni);
                 if (spec.remote != null) {
@@ -65,15 +64,13 @@ final class LinkMessages {
                     m.be16(Nl.IFLA_VXLAN_PORT, spec.port);
                 }
                 m.endNested(data);
-                break;
             }
-            case "macvlan": {
+            case "macvlan" -> {
                 int data = m.beginNested(Nl.IFLA_INFO_DATA);
                 m.u32(Nl.IFLA_MACVLAN_MODE, spec.mode.value);
                 m.endNested(data);
-                break;
             }
-            default:
+            default -> {
                 if (!spec.infoData.isEmpty()) {
                     int data = m.beginNested(Nl.IFLA_INFO_DATA);
                     for (Map.Entry<Integer, byte[]> e : spec.infoData.entrySet()) {
@@ -81,6 +78,7 @@ final class LinkMessages {
                     }
                     m.endNested(data);
                 }
+            }
         }
         m.endNested(linkInfo);
         return m;

@@ -9,6 +9,7 @@ import dev.jnetns.link.Link;
 import dev.jnetns.link.LinkSpec;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
+import java.util.Locale;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,7 +139,7 @@ class LinkAssertTest extends FdCheck {
     @Test
     void hasMac() {
         String mac = f.a0.mac();
-        assertThat(f.a0).in(f.a).hasMac(mac).hasMac(mac.toUpperCase());
+        assertThat(f.a0).in(f.a).hasMac(mac).hasMac(mac.toUpperCase(Locale.ROOT));
         Link changed = f.ra.createVeth(LinkSpec.veth("m0").peer("m1")).local();
         f.ra.setMac(changed, "02:00:00:00:00:42");
         assertThat(changed).in(f.a).hasMac("02:00:00:00:00:42");

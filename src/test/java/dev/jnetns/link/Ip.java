@@ -94,7 +94,8 @@ final class Ip {
         return Json.parseArray(run(ns, "tc", "-j", "qdisc", "show"));
     }
 
-    @SuppressWarnings("unchecked")
+    // the caller knows the shape of ip's JSON, so the value's type is the caller's to name
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     static <T> T get(Map<String, Object> map, String... path) {
         Object v = map;
         for (String key : path) {

@@ -57,7 +57,7 @@ final class Json {
     private Object value() {
         char c = peek();
         switch (c) {
-            case '{': {
+            case '{' -> {
                 pos++;
                 Map<String, Object> map = new LinkedHashMap<>();
                 ws();
@@ -81,7 +81,7 @@ final class Json {
                     return map;
                 }
             }
-            case '[': {
+            case '[' -> {
                 pos++;
                 List<Object> list = new ArrayList<>();
                 ws();
@@ -101,19 +101,24 @@ final class Json {
                     return list;
                 }
             }
-            case '"':
+            case '"' -> {
                 return string();
-            case 't':
+            }
+            case 't' -> {
                 literal("true");
-                return Boolean.TRUE;
-            case 'f':
+                return true;
+            }
+            case 'f' -> {
                 literal("false");
-                return Boolean.FALSE;
-            case 'n':
+                return false;
+            }
+            case 'n' -> {
                 literal("null");
                 return null;
-            default:
+            }
+            default -> {
                 return number();
+            }
         }
     }
 
@@ -152,27 +157,16 @@ final class Json {
                 char e = peek();
                 pos++;
                 switch (e) {
-                    case 'n':
-                        out.append('\n');
-                        break;
-                    case 't':
-                        out.append('\t');
-                        break;
-                    case 'r':
-                        out.append('\r');
-                        break;
-                    case 'b':
-                        out.append('\b');
-                        break;
-                    case 'f':
-                        out.append('\f');
-                        break;
-                    case 'u':
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'u' -> {
                         out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
                         pos += 4;
-                        break;
-                    default:
-                        out.append(e);
+                    }
+                    default -> out.append(e);
                 }
             } else {
                 out.append(c);

@@ -231,7 +231,7 @@ class LinkSettingsTest extends FdLeakCheck {
             assertThat(tap.kind()).isEqualTo("tun");
             Map<String, Object> seen = Ip.link(ns, "tap0");
             assertThat(Ip.<String>get(seen, "linkinfo", "info_data", "type")).isEqualTo("tap");
-            assertThat(Ip.<Object>get(seen, "linkinfo", "info_data", "pi")).isEqualTo(Boolean.FALSE);
+            assertThat(Ip.<Object>get(seen, "linkinfo", "info_data", "pi")).isEqualTo(false);
             assertThat(Ip.num(seen.get("mtu"))).isEqualTo(1400);
             assertThat(seen.get("address")).isEqualTo("02:00:00:00:00:01");
             rtnl.addAddress(tap, "10.9.0.1/24");

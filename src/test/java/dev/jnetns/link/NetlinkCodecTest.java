@@ -75,25 +75,15 @@ class NetlinkCodecTest extends FdLeakCheck {
     /** Decodes one message with the decoder for its type (and NLMSG_DONE / NLMSG_ERROR with theirs). */
     private static void decode(NlMessage m) {
         switch (m.type()) {
-            case Nl.RTM_NEWLINK:
-                Link.decode(m, 1);
-                break;
-            case Nl.RTM_NEWADDR:
-                AddressMessages.decode(m);
-                break;
-            case Nl.RTM_NEWROUTE:
-                RouteMessages.decode(m);
-                break;
-            case Nl.RTM_NEWQDISC:
-                QdiscMessages.decode(m);
-                break;
-            case Nl.NLMSG_DONE:
-            case Nl.NLMSG_ERROR:
+            case Nl.RTM_NEWLINK -> Link.decode(m, 1);
+            case Nl.RTM_NEWADDR -> AddressMessages.decode(m);
+            case Nl.RTM_NEWROUTE -> RouteMessages.decode(m);
+            case Nl.RTM_NEWQDISC -> QdiscMessages.decode(m);
+            case Nl.NLMSG_DONE, Nl.NLMSG_ERROR -> {
                 m.errorCode();
                 m.extAckMessage();
-                break;
-            default:
-                fail("unexpected message type " + m.type());
+            }
+            default -> fail("unexpected message type " + m.type());
         }
     }
 
@@ -114,18 +104,13 @@ class NetlinkCodecTest extends FdLeakCheck {
     }
 
     private static int familyHeaderSize(int type) {
-        switch (type) {
-            case Nl.RTM_NEWLINK:
-                return Nl.IFINFOMSG_LEN;
-            case Nl.RTM_NEWADDR:
-                return Nl.IFADDRMSG_LEN;
-            case Nl.RTM_NEWROUTE:
-                return Nl.RTMSG_LEN;
-            case Nl.RTM_NEWQDISC:
-                return Nl.TCMSG_LEN;
-            default:
-                return -1;
-        }
+        return switch (type) {
+            case Nl.RTM_NEWLINK -> Nl.IFINFOMSG_LEN;
+            case Nl.RTM_NEWADDR -> Nl.IFADDRMSG_LEN;
+            case Nl.RTM_NEWROUTE -> Nl.RTMSG_LEN;
+            case Nl.RTM_NEWQDISC -> Nl.TCMSG_LEN;
+            default -> -1;
+        };
     }
 
     @Test
@@ -247,17 +232,15 @@ class NetlinkCodecTest extends FdLeakCheck {
                 for (int e = 0; e < edits; e++) {
                     int pos = random.nextInt(d.length);
                     switch (random.nextInt(3)) {
-                        case 0:
-                            d[pos] = (byte) random.nextInt(256);
-                            break;
-                        case 1: // a small length where a length may sit
+                        case 0 -> d[pos] = (byte) random.nextInt(256);
+                        case 1 -> {
+                            // a small length where a length may sit
                             d[pos] = (byte) random.nextInt(5);
                             if (pos + 1 < d.length) {
                                 d[pos + 1] = 0;
                             }
-                            break;
-                        default:
-                            d[pos] = (byte) 0xff;
+                        }
+                        default -> d[pos] = (byte) 0xff;
                     }
                 }
                 int length = random.nextInt(4) == 0 ? random.nextInt(d.length + 1) : d.length;

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +51,7 @@ class TrafficTest extends FdLeakCheck {
                 byte[] buf = new byte[64];
                 int n = s.getInputStream().read(buf);
                 String got = new String(buf, 0, n, StandardCharsets.UTF_8);
-                s.getOutputStream().write(got.toUpperCase().getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().write(got.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
                 return got;
             }
         });

@@ -1,5 +1,6 @@
 package dev.jnetns.junit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
@@ -96,7 +97,7 @@ class PackagedJarIT {
         cmd.add(command);
         // started from JUnit's thread, in the host's namespace, as a user's shell would start it
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + cmd + "\n" + out);

@@ -129,35 +129,21 @@ public final class Nl {
 
     /** A message type's name for error messages, e.g. {@code RTM_NEWLINK}. */
     public static String typeName(int type) {
-        switch (type) {
-            case RTM_NEWLINK:
-                return "RTM_NEWLINK";
-            case RTM_DELLINK:
-                return "RTM_DELLINK";
-            case RTM_GETLINK:
-                return "RTM_GETLINK";
-            case RTM_SETLINK:
-                return "RTM_SETLINK";
-            case RTM_NEWADDR:
-                return "RTM_NEWADDR";
-            case RTM_DELADDR:
-                return "RTM_DELADDR";
-            case RTM_GETADDR:
-                return "RTM_GETADDR";
-            case RTM_NEWROUTE:
-                return "RTM_NEWROUTE";
-            case RTM_DELROUTE:
-                return "RTM_DELROUTE";
-            case RTM_GETROUTE:
-                return "RTM_GETROUTE";
-            case RTM_NEWQDISC:
-                return "RTM_NEWQDISC";
-            case RTM_DELQDISC:
-                return "RTM_DELQDISC";
-            case RTM_GETQDISC:
-                return "RTM_GETQDISC";
-            default:
-                return "netlink type " + type;
-        }
+        return switch (type) {
+            case RTM_NEWLINK -> "RTM_NEWLINK";
+            case RTM_DELLINK -> "RTM_DELLINK";
+            case RTM_GETLINK -> "RTM_GETLINK";
+            case RTM_SETLINK -> "RTM_SETLINK";
+            case RTM_NEWADDR -> "RTM_NEWADDR";
+            case RTM_DELADDR -> "RTM_DELADDR";
+            case RTM_GETADDR -> "RTM_GETADDR";
+            case RTM_NEWROUTE -> "RTM_NEWROUTE";
+            case RTM_DELROUTE -> "RTM_DELROUTE";
+            case RTM_GETROUTE -> "RTM_GETROUTE";
+            case RTM_NEWQDISC -> "RTM_NEWQDISC";
+            case RTM_DELQDISC -> "RTM_DELQDISC";
+            case RTM_GETQDISC -> "RTM_GETQDISC";
+            default -> "netlink type " + type;
+        };
     }
 }

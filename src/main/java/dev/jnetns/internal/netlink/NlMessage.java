@@ -63,7 +63,7 @@ public final class NlMessage {
             int seq = b.getInt(off + 8);
             int pid = b.getInt(off + 12);
             out.add(new NlMessage(type, flags, seq, pid, buf, off + Nl.NLMSG_HDRLEN, (int) len - Nl.NLMSG_HDRLEN));
-            off += (int) Math.min(Nl.align((int) len), remaining);
+            off += Math.min(Nl.align((int) len), remaining);
         }
         return out;
     }

@@ -62,24 +62,16 @@ public final class NsFiles {
     }
 
     private static String kindName(int type) {
-        switch (type) {
-            case 0x00020000:
-                return "mnt";
-            case 0x02000000:
-                return "cgroup";
-            case 0x04000000:
-                return "uts";
-            case 0x08000000:
-                return "ipc";
-            case 0x10000000:
-                return "user";
-            case 0x20000000:
-                return "pid";
-            case 0x00000080:
-                return "time";
-            default:
-                return "type 0x" + Integer.toHexString(type);
-        }
+        return switch (type) {
+            case 0x00020000 -> "mnt";
+            case 0x02000000 -> "cgroup";
+            case 0x04000000 -> "uts";
+            case 0x08000000 -> "ipc";
+            case 0x10000000 -> "user";
+            case 0x20000000 -> "pid";
+            case 0x00000080 -> "time";
+            default -> "type 0x" + Integer.toHexString(type);
+        };
     }
 
     /** {@code [device, inode]} of an open descriptor. */

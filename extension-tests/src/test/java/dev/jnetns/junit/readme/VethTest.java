@@ -2,6 +2,7 @@ package dev.jnetns.junit.readme;
 
 // The README's @Veth example, word for word below this line; ReadmeExampleIT runs it.
 import static dev.jnetns.assertj.NetnsAssertions.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
@@ -42,12 +43,12 @@ class VethTest {
                     peer,
                     () -> { // a client in the peer namespace
                         try (Socket client = new Socket("10.1.0.1", 7000)) {
-                            client.getOutputStream().write("ping".getBytes());
+                            client.getOutputStream().write("ping".getBytes(UTF_8));
                             return client.getInputStream().readNBytes(4);
                         }
                     });
             echo.join(); // no thread left behind
-            org.assertj.core.api.Assertions.assertThat(new String(reply)).isEqualTo("ping");
+            org.assertj.core.api.Assertions.assertThat(new String(reply, UTF_8)).isEqualTo("ping");
         }
     }
 }
