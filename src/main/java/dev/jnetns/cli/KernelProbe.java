@@ -16,8 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 
 /** What this kernel can do, probed in throwaway namespaces (nothing is made in the caller's). */
 final class KernelProbe {
-    private static final int IFLA_VLAN_ID = 1;
-
     private KernelProbe() {}
 
     /** An rtnetlink round trip: list the links of a fresh namespace. */
@@ -54,11 +50,7 @@ final class KernelProbe {
             probe(yes, no, "macvlan", () -> rtnl.create(LinkSpec.macvlan(null, parent)));
             probe(yes, no, "tap", () -> rtnl.create(LinkSpec.tap(null)));
             probe(yes, no, "dummy", () -> rtnl.create(LinkSpec.dummy(null)));
-            probe(
-                    yes,
-                    no,
-                    "vlan",
-                    () -> rtnl.create(LinkSpec.of("vlan", null).parent(parent).infoData(IFLA_VLAN_ID, u16(7))));
+            probe(yes, no, "vlan", () -> rtnl.create(LinkSpec.vlan(null, parent, 7)));
             probe(
                     yes,
                     no,
@@ -79,6 +71,11 @@ final class KernelProbe {
             VethPair pair = rtnl.createVeth(LinkSpec.veth("q0").peer("q1"));
             probe(yes, no, "tbf", () -> {
                 rtnl.addQdisc(pair.local(), QdiscSpec.tbf(1_000_000, 10_000, Duration.ofMillis(50)));
+                rtnl.deleteQdisc(pair.local());
+                return null;
+            });
+            probe(yes, no, "htb", () -> {
+                rtnl.addQdisc(pair.local(), QdiscSpec.htb(0x10));
                 rtnl.deleteQdisc(pair.local());
                 return null;
             });
@@ -210,13 +207,6 @@ final class KernelProbe {
             String detail = colon >= 0 ? text.substring(colon + 3) : "";
             no.add(kind + " (" + reason + (detail.isEmpty() ? "" : " " + detail) + ")");
         }
-    }
-
-    private static byte[] u16(int value) {
-        return ByteBuffer.allocate(2)
-                .order(ByteOrder.nativeOrder())
-                .putShort((short) value)
-                .array();
     }
 
     private static String names(List<Link> links) {

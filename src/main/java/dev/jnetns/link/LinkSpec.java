@@ -1,7 +1,6 @@
 package dev.jnetns.link;
 
 import dev.jnetns.NsFd;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,33 +22,20 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LinkSpec {
-    final String kind;
-    final String namePrefix;
+    final LinkKind kind;
     String name;
     Integer mtu;
     byte[] mac;
     boolean up;
     NsFd netns;
-    // veth
-    String peerName;
-    NsFd peerNetns;
-    // vxlan
-    Integer vni;
-    Integer port;
-    InetAddress remote;
-    InetAddress local;
-    Integer deviceIndex;
-    // macvlan
+    // IFLA_LINK, for kinds that sit on a parent (macvlan, vlan, ipvlan...)
     Integer parentIndex;
     long parentNetnsIno;
-    long deviceNetnsIno;
-    MacvlanMode mode;
-    // generic
+    // raw IFLA_INFO_DATA attributes, sent after the kind's typed ones
     final Map<Integer, byte[]> infoData = new LinkedHashMap<>();
 
-    private LinkSpec(String kind, String namePrefix, String name) {
+    private LinkSpec(LinkKind kind, String name) {
         this.kind = kind;
-        this.namePrefix = namePrefix;
         this.name = name == null ? null : LinkNames.check(name);
     }
 
@@ -61,7 +47,7 @@ public final class LinkSpec {
      * @throws IllegalArgumentException if the name is invalid (see {@link LinkNames#check})
      */
     public static LinkSpec veth(String name) {
-        return new LinkSpec("veth", "veth", name);
+        return new LinkSpec(new VethKind(), name);
     }
 
     /**
@@ -81,7 +67,7 @@ public final class LinkSpec {
      * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec bridge(String name) {
-        return new LinkSpec("bridge", "br", name);
+        return new LinkSpec(PlainKind.bridge(), name);
     }
 
     /**
@@ -96,9 +82,7 @@ public final class LinkSpec {
         if (vni < 0 || vni > 0xffffff) {
             throw new IllegalArgumentException("VNI " + vni + " out of range 0-16777215");
         }
-        LinkSpec spec = new LinkSpec("vxlan", "vx", name);
-        spec.vni = vni;
-        return spec;
+        return new LinkSpec(new VxlanKind(vni), name);
     }
 
     /**
@@ -113,10 +97,9 @@ public final class LinkSpec {
      */
     public static LinkSpec macvlan(String name, Link parent) {
         Objects.requireNonNull(parent, "parent");
-        LinkSpec spec = new LinkSpec("macvlan", "mv", name);
+        LinkSpec spec = new LinkSpec(new MacvlanKind(), name);
         spec.parentIndex = parent.index();
         spec.parentNetnsIno = parent.netnsIno();
-        spec.mode = MacvlanMode.BRIDGE;
         return spec;
     }
 
@@ -129,7 +112,27 @@ public final class LinkSpec {
      * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec tap(String name) {
-        return new LinkSpec("tap", "tap", name);
+        return new LinkSpec(PlainKind.tap(), name);
+    }
+
+    /**
+     * An 802.1Q VLAN link on {@code parent} (needs the kernel's 8021q driver), tagging with {@code id}.
+     *
+     * @param name the name, or {@code null} for a random {@code vlan...}
+     * @param parent the link it sits on, read from the namespace the VLAN is created in
+     * @param id the VLAN id, 1 to 4094
+     * @return the spec
+     * @throws IllegalArgumentException if the name or the id is invalid
+     */
+    public static LinkSpec vlan(String name, Link parent, int id) {
+        Objects.requireNonNull(parent, "parent");
+        if (id < 1 || id > 4094) {
+            throw new IllegalArgumentException("VLAN id " + id + " out of range 1-4094");
+        }
+        LinkSpec spec = new LinkSpec(new VlanKind(id), name);
+        spec.parentIndex = parent.index();
+        spec.parentNetnsIno = parent.netnsIno();
+        return spec;
     }
 
     /**
@@ -140,7 +143,7 @@ public final class LinkSpec {
      * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec dummy(String name) {
-        return new LinkSpec("dummy", "dummy", name);
+        return new LinkSpec(PlainKind.dummy(), name);
     }
 
     /**
@@ -159,16 +162,19 @@ public final class LinkSpec {
         }
         String prefix = kind.replaceAll("[^A-Za-z0-9]", "");
         prefix = prefix.isEmpty() ? "link" : prefix.substring(0, Math.min(prefix.length(), 6));
-        return new LinkSpec(kind, prefix, name);
+        return new LinkSpec(new PlainKind(kind, prefix, true), name);
     }
 
-    private LinkSpec require(String... kinds) {
-        for (String k : kinds) {
-            if (k.equals(kind)) {
-                return this;
-            }
+    /** This spec's kind as {@code type}; a setting of another kind's fails. */
+    private <K extends LinkKind> K kindData(Class<K> type, String setting) {
+        if (!type.isInstance(kind)) {
+            throw new IllegalStateException(setting + " is not applicable to a " + kind.name() + " link");
         }
-        throw new IllegalStateException("setting not applicable to a " + kind + " link");
+        return type.cast(kind);
+    }
+
+    VethKind vethKind() {
+        return kindData(VethKind.class, "a veth setting");
     }
 
     /**
@@ -177,7 +183,7 @@ public final class LinkSpec {
      * @return {@code veth}, {@code bridge}, {@code tap}...
      */
     public String kind() {
-        return kind;
+        return kind.name();
     }
 
     /**
@@ -247,8 +253,7 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a veth
      */
     public LinkSpec peer(String peerName) {
-        require("veth");
-        this.peerName = LinkNames.check(peerName);
+        kindData(VethKind.class, "peer").peerName = LinkNames.check(peerName);
         return this;
     }
 
@@ -261,8 +266,7 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a veth
      */
     public LinkSpec peerNetns(NsFd ns) {
-        require("veth");
-        this.peerNetns = Objects.requireNonNull(ns, "ns");
+        kindData(VethKind.class, "peerNetns").peerNetns = Objects.requireNonNull(ns, "ns");
         return this;
     }
 
@@ -275,11 +279,11 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a vxlan
      */
     public LinkSpec port(int port) {
-        require("vxlan");
+        VxlanKind vxlan = kindData(VxlanKind.class, "port");
         if (port <= 0 || port > 0xffff) {
             throw new IllegalArgumentException("port " + port + " out of range 1-65535");
         }
-        this.port = port;
+        vxlan.port = port;
         return this;
     }
 
@@ -292,8 +296,7 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a vxlan
      */
     public LinkSpec remote(String address) {
-        require("vxlan");
-        this.remote = IpPrefix.parseAddress(address);
+        kindData(VxlanKind.class, "remote").remote = IpPrefix.parseAddress(address);
         return this;
     }
 
@@ -306,12 +309,12 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a vxlan
      */
     public LinkSpec group(String address) {
-        require("vxlan");
+        VxlanKind vxlan = kindData(VxlanKind.class, "group");
         InetAddress group = IpPrefix.parseAddress(address);
         if (!group.isMulticastAddress()) {
             throw new IllegalArgumentException(address + " is not a multicast address");
         }
-        this.remote = group;
+        vxlan.remote = group;
         return this;
     }
 
@@ -324,8 +327,7 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a vxlan
      */
     public LinkSpec local(String address) {
-        require("vxlan");
-        this.local = IpPrefix.parseAddress(address);
+        kindData(VxlanKind.class, "local").local = IpPrefix.parseAddress(address);
         return this;
     }
 
@@ -337,9 +339,9 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a vxlan
      */
     public LinkSpec device(Link link) {
-        require("vxlan");
-        this.deviceIndex = link.index();
-        this.deviceNetnsIno = link.netnsIno();
+        VxlanKind vxlan = kindData(VxlanKind.class, "device");
+        vxlan.deviceIndex = link.index();
+        vxlan.deviceNetnsIno = link.netnsIno();
         return this;
     }
 
@@ -352,7 +354,9 @@ public final class LinkSpec {
      * @throws IllegalStateException for a veth, tap or bridge
      */
     public LinkSpec parent(Link parent) {
-        require(kind.equals("veth") || kind.equals("tap") || kind.equals("bridge") ? "-" : kind);
+        if (kind instanceof VethKind || kind.name().equals("tap") || kind.name().equals("bridge")) {
+            throw new IllegalStateException("parent is not applicable to a " + kind.name() + " link");
+        }
         this.parentIndex = parent.index();
         this.parentNetnsIno = parent.netnsIno();
         return this;
@@ -366,36 +370,40 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a macvlan
      */
     public LinkSpec mode(MacvlanMode mode) {
-        require("macvlan");
-        this.mode = Objects.requireNonNull(mode, "mode");
+        kindData(MacvlanKind.class, "mode").mode = Objects.requireNonNull(mode, "mode");
         return this;
     }
 
     /**
-     * A raw attribute for {@code IFLA_INFO_DATA} (kinds made with {@link #of(String, String)} or
-     * {@link #dummy(String)}); the payload is sent as given, padded to 4 bytes.
+     * A raw attribute for {@code IFLA_INFO_DATA}, for any kind whose data is a list of attributes (all but veth
+     * and tap): how to set what jnetns has no typed setting for, such as vxlan's learning or UDP checksum
+     * options. It is sent as given (padded to 4 bytes) after the kind's typed attributes, so one of the same type
+     * overrides the typed one (the kernel keeps the last).
      *
      * @param attributeType the attribute's type within {@code IFLA_INFO_DATA}, e.g. 1 for {@code IFLA_VLAN_ID}
      * @param payload its payload (copied)
      * @return this spec
      * @throws IllegalStateException for a veth or tap
+     * @throws IllegalArgumentException if the type is outside 1 to 16383
      */
     public LinkSpec infoData(int attributeType, byte[] payload) {
-        require(kind.equals("veth") || kind.equals("tap") ? "-" : kind);
+        if (!kind.acceptsRawData()) {
+            throw new IllegalStateException("infoData is not applicable to a " + kind.name() + " link");
+        }
+        Objects.requireNonNull(payload, "payload");
+        if (attributeType <= 0 || attributeType > 0x3fff) {
+            throw new IllegalArgumentException("attribute type must be 1 to 16383, was " + attributeType);
+        }
         infoData.put(attributeType, payload.clone());
         return this;
-    }
-
-    boolean vxlanIpv6() {
-        return remote instanceof Inet6Address || local instanceof Inet6Address;
     }
 
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
-        parts.add(kind + " \"" + (name == null ? namePrefix + "*" : name) + "\"");
-        if (peerName != null) {
-            parts.add("peer \"" + peerName + "\"");
+        parts.add(kind.name() + " \"" + (name == null ? kind.namePrefix() + "*" : name) + "\"");
+        if (kind instanceof VethKind veth && veth.peerName != null) {
+            parts.add("peer \"" + veth.peerName + "\"");
         }
         if (mtu != null) {
             parts.add("mtu " + mtu);

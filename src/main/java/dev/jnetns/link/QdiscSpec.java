@@ -5,36 +5,15 @@ import java.util.Objects;
 
 /**
  * A root queueing discipline for {@link Rtnl#addQdisc(Link, QdiscSpec)} and
- * {@link Rtnl#replaceQdisc(Link, QdiscSpec)}: a token bucket filter ({@link #tbf}) or netem ({@link #netem()}).
+ * {@link Rtnl#replaceQdisc(Link, QdiscSpec)}: a token bucket filter ({@link #tbf}), netem ({@link #netem()}) or
+ * a hierarchy token bucket ({@link #htb}).
  * Immutable; the {@code netem} settings return new instances.
  */
 public final class QdiscSpec {
-    final String kind;
-    final long rate;
-    final long burst;
-    final Duration latency;
-    final Duration delay;
-    final Duration jitter;
-    final double lossPercent;
-    final int limit;
+    final QdiscKind kind;
 
-    private QdiscSpec(
-            String kind,
-            long rate,
-            long burst,
-            Duration latency,
-            Duration delay,
-            Duration jitter,
-            double lossPercent,
-            int limit) {
+    private QdiscSpec(QdiscKind kind) {
         this.kind = kind;
-        this.rate = rate;
-        this.burst = burst;
-        this.latency = latency;
-        this.delay = delay;
-        this.jitter = jitter;
-        this.lossPercent = lossPercent;
-        this.limit = limit;
     }
 
     /**
@@ -57,74 +36,81 @@ public final class QdiscSpec {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must not be negative");
         }
-        return new QdiscSpec("tbf", rateBytesPerSecond, burstBytes, latency, null, null, 0, 0);
+        return new QdiscSpec(new TbfQdisc(rateBytesPerSecond, burstBytes, latency));
+    }
+
+    /**
+     * A hierarchy token bucket ({@code htb}) root, as {@code tc qdisc add ... root htb default DEFAULT}: traffic
+     * that no filter classifies goes to class {@code defaultClass}; jnetns makes no classes, so with none of the
+     * caller's htb sends such traffic on unshaped.
+     *
+     * @param defaultClass the minor number of the default class ({@code 0x10} for tc's {@code default 10})
+     * @return the spec
+     * @throws IllegalArgumentException if {@code defaultClass} is outside 0 to 0xffff
+     */
+    public static QdiscSpec htb(int defaultClass) {
+        if (defaultClass < 0 || defaultClass > 0xffff) {
+            throw new IllegalArgumentException("default class must be 0 to 0xffff, was " + defaultClass);
+        }
+        return new QdiscSpec(new HtbQdisc(defaultClass));
     }
 
     /** A netem qdisc without delay or loss yet (limit 1000 packets, as tc). Needs the kernel's netem module. */
     public static QdiscSpec netem() {
-        return new QdiscSpec("netem", 0, 0, null, Duration.ZERO, Duration.ZERO, 0, 1000);
+        return new QdiscSpec(new NetemQdisc(Duration.ZERO, Duration.ZERO, 0, 1000));
     }
 
-    private QdiscSpec requireNetem() {
-        if (!kind.equals("netem")) {
-            throw new IllegalStateException("setting not applicable to " + kind);
+    private NetemQdisc netemKind(String setting) {
+        if (!(kind instanceof NetemQdisc netem)) {
+            throw new IllegalStateException(setting + " is not applicable to " + kind.name());
         }
-        return this;
+        return netem;
     }
 
     /** This netem with a fixed delay. */
     public QdiscSpec delay(Duration delay) {
-        requireNetem();
+        NetemQdisc netem = netemKind("delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative");
         }
-        return new QdiscSpec(kind, rate, burst, latency, delay, jitter, lossPercent, limit);
+        return new QdiscSpec(new NetemQdisc(delay, netem.jitter, netem.lossPercent, netem.limit));
     }
 
     /** This netem with a random variation of the delay. */
     public QdiscSpec jitter(Duration jitter) {
-        requireNetem();
+        NetemQdisc netem = netemKind("jitter");
         if (jitter.isNegative()) {
             throw new IllegalArgumentException("jitter must not be negative");
         }
-        return new QdiscSpec(kind, rate, burst, latency, delay, jitter, lossPercent, limit);
+        return new QdiscSpec(new NetemQdisc(netem.delay, jitter, netem.lossPercent, netem.limit));
     }
 
     /** This netem dropping {@code percent} (0-100) of packets at random. */
     public QdiscSpec loss(double percent) {
-        requireNetem();
+        NetemQdisc netem = netemKind("loss");
         if (!(percent >= 0 && percent <= 100)) {
             throw new IllegalArgumentException("loss must be 0 to 100 percent, was " + percent);
         }
-        return new QdiscSpec(kind, rate, burst, latency, delay, jitter, percent, limit);
+        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, percent, netem.limit));
     }
 
     /** This netem with a queue limit in packets. */
     public QdiscSpec limit(int packets) {
-        requireNetem();
+        NetemQdisc netem = netemKind("limit");
         if (packets <= 0) {
             throw new IllegalArgumentException("limit must be positive");
         }
-        return new QdiscSpec(kind, rate, burst, latency, delay, jitter, lossPercent, packets);
+        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, netem.lossPercent, packets));
     }
 
     /** {@code tbf} or {@code netem}. */
     public String kind() {
-        return kind;
+        return kind.name();
     }
 
     /** The tbf queue limit in bytes, computed as tc does: {@code rate * latency + burst}. */
-    long tbfLimit() {
-        double seconds = latency.getSeconds() + latency.getNano() / 1e9;
-        double limit = rate * seconds + burst;
-        return (long) Math.min(limit, 0xffffffffL);
-    }
-
     @Override
     public String toString() {
-        if (kind.equals("tbf")) {
-            return "tbf rate " + rate + "B/s burst " + burst + "B latency " + latency;
-        }
-        return "netem delay " + delay + " jitter " + jitter + " loss " + lossPercent + "% limit " + limit;
+        return kind.toString();
     }
 }

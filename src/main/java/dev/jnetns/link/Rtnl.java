@@ -287,10 +287,10 @@ public final class Rtnl implements AutoCloseable {
      */
     public Link create(LinkSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        if (spec.kind.equals("tap")) {
+        if (spec.kind.name().equals("tap")) {
             return createTap(spec);
         }
-        if (spec.kind.equals("veth")) {
+        if (spec.kind instanceof VethKind) {
             return createVeth(spec).local();
         }
         String[] names = createWithRetry(spec);
@@ -322,14 +322,14 @@ public final class Rtnl implements AutoCloseable {
      */
     public VethPair createVeth(LinkSpec spec, Rtnl peerHandle) {
         Objects.requireNonNull(spec, "spec");
-        if (!spec.kind.equals("veth")) {
-            throw new IllegalArgumentException("createVeth needs a veth spec, not " + spec.kind);
+        if (!(spec.kind instanceof VethKind veth)) {
+            throw new IllegalArgumentException("createVeth needs a veth spec, not " + spec.kind.name());
         }
-        NsFd peerNs = spec.peerNetns != null ? spec.peerNetns : spec.netns;
+        NsFd peerNs = veth.peerNetns != null ? veth.peerNetns : spec.netns;
         if (peerHandle != null) {
             peerHandle.check("RTM_NEWLINK veth peer");
-            if (spec.peerNetns != null && spec.peerNetns.ino() != peerHandle.ino) {
-                throw new IllegalArgumentException("the spec puts the peer into " + spec.peerNetns + ", but the peer"
+            if (veth.peerNetns != null && veth.peerNetns.ino() != peerHandle.ino) {
+                throw new IllegalArgumentException("the spec puts the peer into " + veth.peerNetns + ", but the peer"
                         + " handle " + peerHandle + " works in another namespace");
             }
             peerNs = peerHandle.ns;
@@ -380,30 +380,30 @@ public final class Rtnl implements AutoCloseable {
     }
 
     private String[] createWithRetry(LinkSpec spec) {
-        return createWithRetry(spec, spec.peerNetns != null ? spec.peerNetns : spec.netns);
+        return createWithRetry(spec, spec.netns);
     }
 
     /** {@code peerNs}: where a veth's peer goes (null: the requesting socket's namespace). */
     private String[] createWithRetry(LinkSpec spec, NsFd peerNs) {
-        boolean veth = spec.kind.equals("veth");
+        boolean veth = spec.kind instanceof VethKind;
+        String fixedPeer = veth ? spec.vethKind().peerName : null;
         boolean randomName = spec.name == null;
-        boolean randomPeer = veth && spec.peerName == null;
+        boolean randomPeer = veth && fixedPeer == null;
         if (spec.parentIndex != null && spec.parentNetnsIno != ino) {
             throw new NetnsException(
-                    "RTM_NEWLINK " + spec.kind,
+                    "RTM_NEWLINK " + spec.kind.name(),
                     "parent link (index " + spec.parentIndex + ") was read from net:[" + spec.parentNetnsIno + "], but "
                             + label + " works in net:[" + ino + "]");
         }
-        if (spec.deviceIndex != null && spec.deviceNetnsIno != ino) {
+        String foreign = spec.kind.foreignReference(ino);
+        if (foreign != null) {
             throw new NetnsException(
-                    "RTM_NEWLINK " + spec.kind,
-                    "underlying device (index " + spec.deviceIndex + ") was read from net:[" + spec.deviceNetnsIno
-                            + "], but " + label + " works in net:[" + ino + "]");
+                    "RTM_NEWLINK " + spec.kind.name(), foreign + ", but " + label + " works in net:[" + ino + "]");
         }
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? randomName(spec.namePrefix) : spec.name;
-            String peer = veth ? (randomPeer ? randomName("veth") : spec.peerName) : null;
-            String op = "RTM_NEWLINK " + spec.kind + " " + q(name) + (veth ? " peer " + q(peer) : "");
+            String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
+            String peer = veth ? (randomPeer ? randomName("veth") : fixedPeer) : null;
+            String op = "RTM_NEWLINK " + spec.kind.name() + " " + q(name) + (veth ? " peer " + q(peer) : "");
             check(op);
             NlBuilder m = LinkMessages.newLink(spec, name, peer, peerNs);
             try {
@@ -438,7 +438,7 @@ public final class Rtnl implements AutoCloseable {
         NsFd target = spec.netns != null ? spec.netns : ns;
         boolean randomName = spec.name == null;
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? randomName(spec.namePrefix) : spec.name;
+            String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
             String op = "TUNSETIFF tap " + q(name);
             check(op);
             try {
@@ -886,7 +886,7 @@ public final class Rtnl implements AutoCloseable {
 
     private void qdisc(int nlFlags, String verb, Link link, QdiscSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        String op = "RTM_NEWQDISC " + verb + " " + spec.kind + " root on " + q(link.name());
+        String op = "RTM_NEWQDISC " + verb + " " + spec.kind.name() + " root on " + q(link.name());
         check(op);
         own(link, op);
         request(QdiscMessages.encode(nlFlags, link.index(), spec), op);

@@ -124,7 +124,7 @@ class MainTest {
         assertKindsRow(
                 row(text, "link kinds"),
                 List.of("veth", "bridge", "vxlan", "macvlan", "tap", "dummy", "vlan", "ipvlan", "wireguard", "gretap"));
-        assertKindsRow(row(text, "qdiscs"), List.of("tbf", "netem"));
+        assertKindsRow(row(text, "qdiscs"), List.of("tbf", "htb", "netem"));
         assertThat(text).containsPattern("veth TCP echo +ok: .*echoed; fixture [0-9.]+ ms, echo [0-9.]+ ms");
         assertThat(text).contains("verdict: jnetns works here").doesNotContain("FAILED");
     }

@@ -56,7 +56,7 @@ class SpecValidationTest {
     @Test
     void tbfLimitIsComputedAsTcDoes() {
         // tc qdisc add ... tbf rate 1mbit burst 4096 latency 400ms: limit = 125000 B/s * 0.4 s + 4096 B
-        assertThat(QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(400)).tbfLimit())
+        assertThat(((TbfQdisc) QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(400)).kind).limit())
                 .isEqualTo(54_096);
     }
 
