@@ -1,10 +1,7 @@
 package dev.jnetns.junit;
 
-import dev.jnetns.Netns;
-import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Privileges;
-import dev.jnetns.internal.sys.Errno;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
 
 /** The extension behind {@link TransientNetns}; see there. Stateless: everything lives in the JUnit store. */
 final class TransientNetnsExtension
@@ -39,19 +35,13 @@ final class TransientNetnsExtension
                 InvocationInterceptor,
                 ParameterResolver {
     private static final Logger LOG = Logger.getLogger(TransientNetns.class.getName());
-    private static final ExtensionContext.Namespace STORE =
-            ExtensionContext.Namespace.create(TransientNetnsExtension.class);
-    private static final String CLASS_SCOPE = "class";
-    private static final String TEST_SCOPE = "test";
-    private static final long DEFAULT_GRACE_MILLIS = 200;
 
     // ---- skip or run
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        // both settings are checked here, before any namespace is made, so that a misspelled one fails at once
-        choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn");
-        if (!skipsUnprivileged(context)) {
+        // the settings are parsed here, before any namespace is made, so that a misspelled one fails at once
+        if (!JnetnsConfiguration.of(context).skipUnprivileged()) {
             return ConditionEvaluationResult.enabled("jnetns: a missing privilege fails the test");
         }
         String problem = Privileges.problem();
@@ -69,15 +59,15 @@ final class TransientNetnsExtension
         if (declared.isPresent()) {
             checkDeclaration(declared.get(), testClass);
             if (declared.get().scope() == TransientNetns.Scope.CLASS) {
-                NsFd ns = create(declared.get(), context);
-                context.getStore(STORE).put(CLASS_SCOPE, NetnsScope.holding(testClass.getSimpleName(), ns));
+                NsFd ns = TestNamespaces.create(declared.get().lo(), context);
+                TestNamespaces.putClassScope(context, NetnsScope.holding(testClass.getSimpleName(), ns));
             }
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        NetnsScope scope = context.getStore(STORE).remove(CLASS_SCOPE, NetnsScope.class);
+        NetnsScope scope = TestNamespaces.removeClassScope(context);
         if (scope != null) {
             finish(scope, context);
         }
@@ -94,7 +84,7 @@ final class TransientNetnsExtension
         String owner = context.getDisplayName();
         NetnsScope scope;
         if (config.get().scope() == TransientNetns.Scope.CLASS) {
-            NetnsScope shared = context.getStore(STORE).get(CLASS_SCOPE, NetnsScope.class);
+            NetnsScope shared = TestNamespaces.classScope(context);
             if (shared == null) {
                 throw new ExtensionConfigurationException("@TransientNetns(scope = CLASS) of "
                         + context.getRequiredTestClass().getName() + " has no class namespace; is the class's"
@@ -102,27 +92,27 @@ final class TransientNetnsExtension
             }
             scope = NetnsScope.entered(owner, shared.ns(), false);
         } else {
-            scope = fresh(owner, config.get(), context);
+            scope = TestNamespaces.fresh(owner, config.get().lo(), context);
         }
-        context.getStore(STORE).put(TEST_SCOPE, scope);
+        TestNamespaces.putTestScope(context, scope);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        NetnsScope scope = context.getStore(STORE).remove(TEST_SCOPE, NetnsScope.class);
+        NetnsScope scope = TestNamespaces.removeTestScope(context);
         if (scope != null) {
             finish(scope, context);
         }
     }
 
     private void finish(NetnsScope scope, ExtensionContext context) {
-        scope.close(graceMillis(context));
+        JnetnsConfiguration configuration = JnetnsConfiguration.of(context);
+        scope.close(configuration.leakGraceMillis());
         List<String> leaks = scope.leaks();
         if (leaks.isEmpty()) {
             return;
         }
-        boolean warn = choice(context, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn")
-                .equals("warn");
+        boolean warn = configuration.warnOnLeakedThreads();
         String text = String.join("; ", leaks) + ". Threads inherit the namespace of the thread that starts them:"
                 + " stop them (join them, shut executors down) before the test ends"
                 + (warn ? "." : ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn.");
@@ -192,7 +182,7 @@ final class TransientNetnsExtension
     }
 
     private static <T> T inTestScope(Invocation<T> invocation, ExtensionContext context) throws Throwable {
-        NetnsScope scope = context.getStore(STORE).get(TEST_SCOPE, NetnsScope.class);
+        NetnsScope scope = TestNamespaces.testScope(context);
         if (scope == null || !scope.runsInside()) {
             return invocation.proceed();
         }
@@ -200,7 +190,7 @@ final class TransientNetnsExtension
     }
 
     private static void inClassScope(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
-        NetnsScope scope = context.getStore(STORE).get(CLASS_SCOPE, NetnsScope.class);
+        NetnsScope scope = TestNamespaces.classScope(context);
         if (scope == null) {
             invocation.proceed();
         } else {
@@ -218,68 +208,21 @@ final class TransientNetnsExtension
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.getParameter().getType() != NsFd.class) {
-            throw new ParameterResolutionException("@TransientNetns parameter " + describe(parameter)
+            throw new ParameterResolutionException("@TransientNetns parameter " + TestNamespaces.describe(parameter)
                     + " must be of type " + NsFd.class.getName() + ", not "
                     + parameter.getParameter().getType().getName());
         }
         Optional<TransientNetns> annotation = parameter.findAnnotation(TransientNetns.class);
         String name = annotation.map(TransientNetns::value).orElse("");
         if (name.isEmpty()) {
-            return codeNamespace(
+            return TestNamespaces.codeNamespace(
                     parameter,
                     context,
-                    "NsFd parameter " + describe(parameter) + " receives the namespace the code runs in");
+                    "NsFd parameter " + TestNamespaces.describe(parameter)
+                            + " receives the namespace the code runs in");
         }
-        return furtherNamespace(parameter, context, name, annotation.get().lo());
-    }
-
-    /**
-     * The namespace the code that declares {@code parameter} runs in: the test's, or for class-level methods
-     * the class's; {@code what} starts the message when there is none.
-     */
-    static NsFd codeNamespace(ParameterContext parameter, ExtensionContext context, String what) {
-        ExtensionContext.Store store = context.getStore(STORE);
-        NetnsScope test = store.get(TEST_SCOPE, NetnsScope.class);
-        NetnsScope shared = store.get(CLASS_SCOPE, NetnsScope.class);
-        NetnsScope scope = isClassLevel(parameter, context) ? shared : test != null ? test : shared;
-        if (scope == null || scope.ns() == null) {
-            throw new ParameterResolutionException(what + ", but " + context.getDisplayName() + " does not run in"
-                    + " one: annotate the test method or class with @TransientNetns");
-        }
-        return scope.ns();
-    }
-
-    /**
-     * The further namespace {@code name} of the test (or class), created on first use with {@code lo} (up if
-     * null, which asks for nothing); a parameter asking for another {@code lo} than it was made with fails.
-     */
-    static NsFd furtherNamespace(ParameterContext parameter, ExtensionContext context, String name, Netns.Lo lo) {
-        ExtensionContext.Store store = context.getStore(STORE);
-        NetnsScope owner;
-        if (isClassLevel(parameter, context)) {
-            owner = store.get(CLASS_SCOPE, NetnsScope.class);
-            if (owner == null) {
-                throw new ParameterResolutionException("namespace \"" + name + "\" for " + describe(parameter)
-                        + ": class-level methods get namespaces only with @TransientNetns(scope = CLASS) on the class");
-            }
-        } else {
-            owner = store.get(TEST_SCOPE, NetnsScope.class);
-            if (owner == null) {
-                owner = NetnsScope.detached(context.getDisplayName());
-                store.put(TEST_SCOPE, owner);
-            }
-        }
-        return owner.extra(name, lo, describe(parameter), made -> create(made, context));
-    }
-
-    private static boolean isClassLevel(ParameterContext parameter, ExtensionContext context) {
-        return context.getTestMethod().isEmpty()
-                || Modifier.isStatic(parameter.getDeclaringExecutable().getModifiers());
-    }
-
-    static String describe(ParameterContext parameter) {
-        return "'" + parameter.getParameter().getName() + "' of "
-                + parameter.getDeclaringExecutable().getName();
+        return TestNamespaces.furtherNamespace(
+                parameter, context, name, annotation.get().lo());
     }
 
     // ---- configuration
@@ -315,76 +258,6 @@ final class TransientNetnsExtension
         if (!annotation.value().isEmpty()) {
             throw new ExtensionConfigurationException("@TransientNetns(\"" + annotation.value() + "\") on " + where
                     + ": a name is for NsFd parameters (a further namespace); on methods and classes leave it out");
-        }
-    }
-
-    private static NetnsScope fresh(String owner, TransientNetns config, ExtensionContext context) {
-        try {
-            return NetnsScope.fresh(owner, config.lo());
-        } catch (NetnsException e) {
-            throw explain(e, context);
-        }
-    }
-
-    private static NsFd create(TransientNetns config, ExtensionContext context) {
-        return create(config.lo(), context);
-    }
-
-    private static NsFd create(Netns.Lo lo, ExtensionContext context) {
-        try {
-            return NetnsScope.create(lo);
-        } catch (NetnsException e) {
-            throw explain(e, context);
-        }
-    }
-
-    private static RuntimeException explain(NetnsException e, ExtensionContext context) {
-        {
-            if (e.errno() == Errno.EPERM) {
-                NetnsException explained = new NetnsException(
-                        e.operation(),
-                        e.errno(),
-                        Privileges.FIX
-                                + " (or set the configuration parameter " + TransientNetns.UNPRIVILEGED_KEY
-                                + "=skip to skip such tests)",
-                        e);
-                if (skipsUnprivileged(context)) {
-                    return new TestAbortedException(explained.getMessage(), e);
-                }
-                return explained;
-            }
-            return e;
-        }
-    }
-
-    private static boolean skipsUnprivileged(ExtensionContext context) {
-        return choice(context, TransientNetns.UNPRIVILEGED_KEY, "fail", "skip").equals("skip");
-    }
-
-    /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */
-    private static String choice(ExtensionContext context, String key, String byDefault, String other) {
-        String value = setting(context, key, byDefault);
-        if (!value.equals(byDefault) && !value.equals(other)) {
-            throw new ExtensionConfigurationException(
-                    key + " must be " + byDefault + " or " + other + ", was \"" + value + "\"");
-        }
-        return value;
-    }
-
-    private static String setting(ExtensionContext context, String key, String fallback) {
-        return context.getConfigurationParameter(key).map(String::trim).orElse(fallback);
-    }
-
-    private static long graceMillis(ExtensionContext context) {
-        String value = setting(context, TransientNetns.LEAKED_THREADS_GRACE_KEY, "");
-        if (value.isEmpty()) {
-            return DEFAULT_GRACE_MILLIS;
-        }
-        try {
-            return Math.max(0, Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            throw new ExtensionConfigurationException(TransientNetns.LEAKED_THREADS_GRACE_KEY
-                    + " must be a number of milliseconds, was \"" + value + "\"");
         }
     }
 }

@@ -29,27 +29,27 @@ final class VethExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         if (type != VethPair.class && type != Link.class) {
-            throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+            throw new ParameterResolutionException("@Veth parameter " + TestNamespaces.describe(parameter)
                     + " must be a " + VethPair.class.getName() + " or a " + Link.class.getName() + ", not "
                     + type.getName());
         }
         Veth veth = parameter.findAnnotation(Veth.class).orElseThrow();
         Request request = validate(veth, parameter);
-        NsFd local = TransientNetnsExtension.codeNamespace(
+        NsFd local = TestNamespaces.codeNamespace(
                 parameter,
                 context,
-                "@Veth parameter " + TransientNetnsExtension.describe(parameter) + " puts its local end in the"
+                "@Veth parameter " + TestNamespaces.describe(parameter) + " puts its local end in the"
                         + " namespace the test runs in, so that no link is ever made in the host's");
         NsFd peer = veth.peerNetns().isEmpty()
                 ? local
-                : TransientNetnsExtension.furtherNamespace(
+                : TestNamespaces.furtherNamespace(
                         parameter, context, veth.peerNetns(), peerLo(parameter, veth.peerNetns()));
         VethPair pair;
         try {
             pair = create(request, veth, local, peer);
         } catch (NetnsException e) {
             throw new ParameterResolutionException(
-                    "@Veth parameter " + TransientNetnsExtension.describe(parameter) + ": " + e.getMessage(), e);
+                    "@Veth parameter " + TestNamespaces.describe(parameter) + ": " + e.getMessage(), e);
         }
         return type == VethPair.class ? pair : pair.local();
     }
@@ -71,7 +71,7 @@ final class VethExtension implements ParameterResolver {
                 lo = asked.get().lo();
                 first = each;
             } else if (asked.get().lo() != lo) {
-                throw new ParameterResolutionException("@Veth parameter " + TransientNetnsExtension.describe(parameter)
+                throw new ParameterResolutionException("@Veth parameter " + TestNamespaces.describe(parameter)
                         + " puts its peer in namespace \"" + name + "\", which '" + first.getName() + "' asks for with"
                         + " lo = " + lo + " and '" + each.getName() + "' with lo = "
                         + asked.get().lo()
@@ -101,7 +101,7 @@ final class VethExtension implements ParameterResolver {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException(
-                    "@Veth parameter " + TransientNetnsExtension.describe(parameter) + ": " + e.getMessage(), e);
+                    "@Veth parameter " + TestNamespaces.describe(parameter) + ": " + e.getMessage(), e);
         }
         return request;
     }
