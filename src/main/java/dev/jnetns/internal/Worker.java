@@ -1,10 +1,6 @@
 package dev.jnetns.internal;
 
-import com.sun.jna.LastErrorException;
-import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.sys.LibC;
-import dev.jnetns.internal.sys.NsFiles;
-import dev.jnetns.internal.sys.SysException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +27,7 @@ public final class Worker {
     private final WorkerPool pool;
     private final Thread thread;
     private final SynchronousQueue<Job<?>> inbox = new SynchronousQueue<>();
-    private volatile boolean retired;
-    private volatile long where;
+    private final ThreadNetns netns;
     private volatile long idleSince;
     private volatile int tid;
     private volatile boolean busy;
@@ -42,6 +37,7 @@ public final class Worker {
         this.pool = pool;
         // No inherited thread-locals: the worker serves every caller, not just the one that happened to start it.
         this.thread = new Thread(null, this::loop, "jnetns-worker-" + COUNTER.incrementAndGet(), 0, false);
+        this.netns = new ThreadNetns(pool.home(), thread.getName());
         this.thread.setDaemon(true);
         // A task's own failures reach its caller; this sees only what broke the worker itself.
         this.thread.setUncaughtExceptionHandler(
@@ -50,16 +46,10 @@ public final class Worker {
 
     void start() {
         thread.start();
-        // A new thread inherits its creator's namespace, which may be a test's: go home first. Usually it is
-        // home already; then no setns is tried, since that needs CAP_SYS_ADMIN even to stay put, and without it
-        // the caller should hear of the operation it asked for (unshare, setns into its namespace), not of this.
+        // a new thread inherits its creator's namespace, which may be a test's: it goes home first
         run(() -> {
             tid = LibC.gettid();
-            if (NsFiles.currentIno() == pool.home().ino()) {
-                where = pool.home().ino(); // already home: setns would need CAP_SYS_ADMIN for nothing
-            } else {
-                goHome();
-            }
+            netns.settleAtHome();
             return null;
         });
     }
@@ -115,12 +105,12 @@ public final class Worker {
 
     /** Whether the worker's thread has ended because it could not return home. */
     public boolean isRetired() {
-        return retired;
+        return netns.isStuck();
     }
 
     /** Whether the worker is inside a namespace other than its home. */
     public boolean isAway() {
-        return where != pool.home().ino();
+        return netns.isAway();
     }
 
     long idleSince() {
@@ -188,39 +178,17 @@ public final class Worker {
 
     /**
      * On the worker's thread: setns into {@code nsFd} and, unless {@code expectedIno} is 0, check that this is
-     * the namespace meant: a descriptor closed and reused by another thread meanwhile would lead elsewhere.
+     * the namespace meant.
      */
     public void enterHere(int nsFd, long expectedIno, String label) {
         checkOnThread();
-        where = -1;
-        try {
-            LibC.setns(nsFd, LibC.CLONE_NEWNET);
-        } catch (LastErrorException e) {
-            where = NsFiles.currentIno();
-            throw NsFiles.failure("setns(" + label + ")", e);
-        }
-        where = NsFiles.currentIno();
-        if (expectedIno != 0 && where != expectedIno) {
-            SysException wrong = new SysException(
-                    "setns(" + label + ")",
-                    "descriptor " + nsFd + " led to net:[" + where + "]: was the handle closed while in use?");
-            restoreHere(wrong);
-            throw wrong;
-        }
+        netns.enter(nsFd, expectedIno, label);
     }
 
     /** On the worker's thread: unshare a new namespace, stay in it, and return a descriptor of it. */
     public int unshareHere() {
         checkOnThread();
-        try {
-            LibC.unshare(LibC.CLONE_NEWNET);
-        } catch (LastErrorException e) {
-            throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
-        }
-        where = -1;
-        int fd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
-        where = NsFiles.identify(fd)[1];
-        return fd;
+        return netns.unshare();
     }
 
     /**
@@ -228,79 +196,22 @@ public final class Worker {
      * the caller then owning its descriptors.
      */
     public FreshNetns makeFreshHere(boolean loopbackUp) {
-        FreshNetns fresh = FreshNetns.completeHere(unshareHere(), loopbackUp);
-        try {
-            restoreHere(null);
-        } catch (RuntimeException e) {
-            fresh.close();
-            throw e;
-        }
-        return fresh;
+        checkOnThread();
+        return netns.makeFresh(loopbackUp);
     }
 
     /**
-     * On the worker's thread: go home and check it by inode; if that fails, retire the worker and throw, with
-     * {@code earlier} (the task's own failure, if any) suppressed in the exception.
+     * On the worker's thread: go home and check it by inode; if that fails, the worker is retired and this
+     * throws, with {@code earlier} (the task's own failure, if any) suppressed in the exception.
      */
     public void restoreHere(Throwable earlier) {
         checkOnThread();
-        try {
-            goHome();
-        } catch (SysException e) {
-            if (earlier != null) {
-                e.addSuppressed(earlier);
-            }
-            throw e;
-        }
+        netns.goHome(earlier);
     }
 
     private void checkOnThread() {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("must run on " + thread.getName());
-        }
-    }
-
-    private void goHome() {
-        long home = pool.home().ino();
-        try {
-            LibC.setns(pool.home().fd(), LibC.CLONE_NEWNET);
-            long now = NsFiles.currentIno();
-            if (now != home) {
-                throw new SysException("setns(net:[" + home + "])", "the thread is in net:[" + now + "] after it");
-            }
-            where = home;
-        } catch (RuntimeException e) {
-            retired = true;
-            boolean left = leaveStuckNamespace();
-            SysException failure = e instanceof LastErrorException lastError
-                    ? NsFiles.failure("setns(net:[" + home + "])", lastError)
-                    : e instanceof SysException sys ? sys : new SysException("restore", e.toString());
-            throw new SysException(
-                    "restore " + thread.getName() + " to net:[" + home + "]",
-                    failure.errno(),
-                    "could not return the thread to its namespace, so the thread was retired and will run nothing"
-                            + " else" + (left ? "" : "; it stays where it is until it ends")
-                            + " (" + failure.getMessage() + ")"
-                            + (failure.errno() == Errno.EPERM
-                                    ? ". The JVM's namespace belongs to a user namespace it has no CAP_SYS_ADMIN in,"
-                                            + " as under `unshare -Ur`: start the JVM with `unshare -Urn` instead"
-                                    : ""),
-                    failure);
-        }
-    }
-
-    /**
-     * A retired thread still takes a while to end, and the OS thread outlives {@link Thread#join()} a little:
-     * meanwhile it would keep the namespace it is stuck in alive and show up in it. Moving it into an empty
-     * namespace of its own, before the caller hears of the failure, ends that at once.
-     */
-    private boolean leaveStuckNamespace() {
-        try {
-            LibC.unshare(LibC.CLONE_NEWNET);
-            where = -1;
-            return true;
-        } catch (LastErrorException | UnsatisfiedLinkError e) {
-            return false;
         }
     }
 
@@ -325,7 +236,7 @@ public final class Worker {
     }
 
     private <T> Job<T> submit(Task<T> task) {
-        if (retired || abandoned || !thread.isAlive()) {
+        if (isRetired() || abandoned || !thread.isAlive()) {
             throw new IllegalStateException(thread.getName() + " is retired");
         }
         Job<T> job = new Job<>(task, Thread.currentThread().getContextClassLoader());
@@ -355,7 +266,7 @@ public final class Worker {
     }
 
     private void loop() {
-        while (!retired && !abandoned) {
+        while (!isRetired() && !abandoned) {
             Job<?> job;
             try {
                 job = inbox.poll(pool.keepAliveNanos(), TimeUnit.NANOSECONDS);
@@ -371,9 +282,9 @@ public final class Worker {
             job.execute(this);
             Thread.interrupted(); // an interrupt meant for one task must not reach the next
         }
-        if (abandoned && !retired && isAway()) {
+        if (abandoned && !isRetired() && isAway()) {
             try {
-                goHome();
+                netns.goHome(null);
             } catch (RuntimeException e) {
                 // retired: the thread ends here either way
             }

@@ -73,7 +73,7 @@ public record Link(
                 kind = info.string(Nl.IFLA_INFO_KIND);
             }
         }
-        String mac = a.has(Nl.IFLA_ADDRESS) ? formatMac(a.bytes(Nl.IFLA_ADDRESS)) : null;
+        String mac = a.has(Nl.IFLA_ADDRESS) ? MacAddresses.format(a.bytes(Nl.IFLA_ADDRESS)) : null;
         int mtu = a.has(Nl.IFLA_MTU) ? a.u32(Nl.IFLA_MTU) : 0;
         OperState oper = a.has(Nl.IFLA_OPERSTATE) ? OperState.of(a.u8(Nl.IFLA_OPERSTATE)) : OperState.UNKNOWN;
         int master = a.has(Nl.IFLA_MASTER) ? a.u32(Nl.IFLA_MASTER) : 0;
@@ -82,17 +82,6 @@ public record Link(
             alias = null;
         }
         return new Link(index, name, kind, mac, mtu, flags, oper, master, alias, netnsIno);
-    }
-
-    static String formatMac(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : bytes) {
-            if (s.length() > 0) {
-                s.append(':');
-            }
-            s.append(String.format("%02x", b & 0xff));
-        }
-        return s.toString();
     }
 
     /** For example {@code Link[3: va (veth) UP operstate UP mtu 1500 mac 1e:f8:ae:8e:31:d9 in net:[4026532177]]}. */

@@ -218,7 +218,7 @@ public final class LinkSpec {
      * @throws IllegalArgumentException if it is not a valid MAC address
      */
     public LinkSpec mac(String mac) {
-        this.mac = Rtnl.parseMac(mac);
+        this.mac = MacAddresses.parse(mac);
         return this;
     }
 

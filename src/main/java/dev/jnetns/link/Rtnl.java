@@ -1,6 +1,5 @@
 package dev.jnetns.link;
 
-import com.sun.jna.LastErrorException;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
@@ -10,8 +9,6 @@ import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
 import dev.jnetns.internal.sys.Errno;
-import dev.jnetns.internal.sys.LibC;
-import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.sys.NsFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -455,24 +452,14 @@ public final class Rtnl implements AutoCloseable {
         if (findLink(name).isPresent()) {
             throw new NetnsException(op, Errno.EEXIST, "a link of this name exists in net:[" + ino + "]", null);
         }
-        // attached, made persistent and closed in one visit, so that no descriptor outlives it
-        Netns.<RuntimeException>execute(ns, () -> {
-            int fd = TapDevice.attach(name, op);
-            try {
-                LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
-            } catch (LastErrorException e) {
-                throw new NetnsException("TUNSETPERSIST tap " + q(name), e.getErrorCode(), null, e);
-            } finally {
-                NsFiles.close(fd);
-            }
-        });
+        Netns.<RuntimeException>execute(ns, () -> TapDevice.createPersistent(name, op));
         Link link = link(name);
         try {
             if (spec.mtu != null) {
                 link = setMtu(link, spec.mtu);
             }
             if (spec.mac != null) {
-                link = setMac(link, Link.formatMac(spec.mac));
+                link = setMac(link, MacAddresses.format(spec.mac));
             }
             if (spec.up) {
                 link = setUp(link);
@@ -560,7 +547,7 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if it is not such an address
      */
     public Link setMac(Link link, String mac) {
-        byte[] bytes = parseMac(mac);
+        byte[] bytes = MacAddresses.parse(mac);
         return setLink(link, "address " + mac, 0, 0, m -> m.attr(Nl.IFLA_ADDRESS, bytes));
     }
 
@@ -693,22 +680,6 @@ public final class Rtnl implements AutoCloseable {
             }
             pause = Math.min(pause * 2, 20);
         }
-    }
-
-    static byte[] parseMac(String mac) {
-        Objects.requireNonNull(mac, "mac");
-        String[] parts = mac.split(":", -1);
-        if (parts.length != 6) {
-            throw new IllegalArgumentException("invalid MAC address \"" + mac + "\": expected aa:bb:cc:dd:ee:ff");
-        }
-        byte[] out = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            if (!parts[i].matches("[0-9A-Fa-f]{2}")) {
-                throw new IllegalArgumentException("invalid MAC address \"" + mac + "\": expected aa:bb:cc:dd:ee:ff");
-            }
-            out[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- addresses

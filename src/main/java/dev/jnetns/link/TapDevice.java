@@ -109,6 +109,21 @@ public final class TapDevice implements AutoCloseable {
         return "TapDevice[" + link.name() + (fd >= 0 ? "" : " closed") + "]";
     }
 
+    /**
+     * On the calling thread (inside the namespace): creates tap {@code name} as a persistent device, attached,
+     * made persistent and closed in one visit, so that no descriptor outlives it.
+     */
+    static void createPersistent(String name, String op) {
+        int fd = attach(name, op);
+        try {
+            LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
+        } catch (LastErrorException e) {
+            throw new NetnsException("TUNSETPERSIST tap \"" + name + "\"", e.getErrorCode(), null, e);
+        } finally {
+            NsFiles.close(fd);
+        }
+    }
+
     /** Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name}. */
     static int attach(String name, String op) {
         int fd;

@@ -1,0 +1,154 @@
+package dev.jnetns.internal;
+
+import com.sun.jna.LastErrorException;
+import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.SysException;
+
+/**
+ * One thread's moves between network namespaces: entering one (checked by inode), unsharing a new one, and
+ * going home (checked too). A thread that cannot go home is stuck: it leaves for an empty namespace of its own
+ * if it can, and its owner retires it. Every method runs on that thread; {@link Worker} does the hand-overs.
+ */
+final class ThreadNetns {
+    private final HomeNetns home;
+    private final String threadName;
+    // the inode the thread is in; -1 while it is moving or left for an empty namespace
+    private volatile long where;
+    private volatile boolean stuck;
+
+    ThreadNetns(HomeNetns home, String threadName) {
+        this.home = home;
+        this.threadName = threadName;
+    }
+
+    /**
+     * On a new thread, which inherited its creator's namespace (maybe a test's): goes home, unless it is home
+     * already; then no setns is tried, since that needs CAP_SYS_ADMIN even to stay put, and without it the
+     * caller should hear of the operation it asked for, not of this.
+     */
+    void settleAtHome() {
+        if (NsFiles.currentIno() == home.ino()) {
+            where = home.ino();
+        } else {
+            goHome();
+        }
+    }
+
+    /** Whether the thread is anywhere but home. */
+    boolean isAway() {
+        return where != home.ino();
+    }
+
+    /** Whether the thread could not go home: it must run nothing else. */
+    boolean isStuck() {
+        return stuck;
+    }
+
+    /**
+     * Enters {@code nsFd} and, unless {@code expectedIno} is 0, checks that this is the namespace meant: a
+     * descriptor closed and reused by another thread meanwhile would lead elsewhere.
+     */
+    void enter(int nsFd, long expectedIno, String label) {
+        where = -1;
+        try {
+            LibC.setns(nsFd, LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            where = NsFiles.currentIno();
+            throw NsFiles.failure("setns(" + label + ")", e);
+        }
+        where = NsFiles.currentIno();
+        if (expectedIno != 0 && where != expectedIno) {
+            SysException wrong = new SysException(
+                    "setns(" + label + ")",
+                    "descriptor " + nsFd + " led to net:[" + where + "]: was the handle closed while in use?");
+            goHome(wrong);
+            throw wrong;
+        }
+    }
+
+    /** Unshares a new namespace, stays in it, and returns a descriptor of it. */
+    int unshare() {
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw NsFiles.failure("unshare(CLONE_NEWNET)", e);
+        }
+        where = -1;
+        int fd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
+        where = NsFiles.identify(fd)[1];
+        return fd;
+    }
+
+    /** Makes a new namespace (with {@code lo} up if asked) and comes back home; the caller owns the result. */
+    FreshNetns makeFresh(boolean loopbackUp) {
+        FreshNetns fresh = FreshNetns.completeHere(unshare(), loopbackUp);
+        try {
+            goHome(null);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        return fresh;
+    }
+
+    /**
+     * Goes home and checks it by inode; if that fails, the thread is stuck and this throws, with {@code earlier}
+     * (the task's own failure, if any) suppressed in the exception.
+     */
+    void goHome(Throwable earlier) {
+        try {
+            goHome();
+        } catch (SysException e) {
+            if (earlier != null) {
+                e.addSuppressed(earlier);
+            }
+            throw e;
+        }
+    }
+
+    private void goHome() {
+        long home = this.home.ino();
+        try {
+            LibC.setns(this.home.fd(), LibC.CLONE_NEWNET);
+            long now = NsFiles.currentIno();
+            if (now != home) {
+                throw new SysException("setns(net:[" + home + "])", "the thread is in net:[" + now + "] after it");
+            }
+            where = home;
+        } catch (RuntimeException e) {
+            stuck = true;
+            boolean left = leaveStuckNamespace();
+            SysException failure = e instanceof LastErrorException lastError
+                    ? NsFiles.failure("setns(net:[" + home + "])", lastError)
+                    : e instanceof SysException sys ? sys : new SysException("restore", e.toString());
+            throw new SysException(
+                    "restore " + threadName + " to net:[" + home + "]",
+                    failure.errno(),
+                    "could not return the thread to its namespace, so the thread was retired and will run nothing"
+                            + " else" + (left ? "" : "; it stays where it is until it ends")
+                            + " (" + failure.getMessage() + ")"
+                            + (failure.errno() == Errno.EPERM
+                                    ? ". The JVM's namespace belongs to a user namespace it has no CAP_SYS_ADMIN in,"
+                                            + " as under `unshare -Ur`: start the JVM with `unshare -Urn` instead"
+                                    : ""),
+                    failure);
+        }
+    }
+
+    /**
+     * A retired thread still takes a while to end, and the OS thread outlives {@link Thread#join()} a little:
+     * meanwhile it would keep the namespace it is stuck in alive and show up in it. Moving it into an empty
+     * namespace of its own, before the caller hears of the failure, ends that at once.
+     */
+    private boolean leaveStuckNamespace() {
+        try {
+            LibC.unshare(LibC.CLONE_NEWNET);
+            where = -1;
+            return true;
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+}
