@@ -9,14 +9,17 @@ import dev.jnetns.link.Link;
 import dev.jnetns.link.LinkSpec;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
+import dev.jnetns.testing.NoFdLeaks;
 import java.util.Locale;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every {@link LinkAssert} check passes on real state and fails with a message showing the current state. */
-class LinkAssertTest extends FdCheck {
+@ExtendWith(NoFdLeaks.class)
+class LinkAssertTest {
     private static Fixture f;
 
     @BeforeAll

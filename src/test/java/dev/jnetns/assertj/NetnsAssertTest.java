@@ -8,12 +8,15 @@ import dev.jnetns.NsFd;
 import dev.jnetns.link.Link;
 import dev.jnetns.link.LinkSpec;
 import dev.jnetns.link.Route;
+import dev.jnetns.testing.NoFdLeaks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every {@link NetnsAssert} check passes on real state and fails with a message showing what the namespace has. */
-class NetnsAssertTest extends FdCheck {
+@ExtendWith(NoFdLeaks.class)
+class NetnsAssertTest {
     private static Fixture f;
 
     @BeforeAll

@@ -4,12 +4,15 @@ import static dev.jnetns.assertj.NetnsAssertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.link.Link;
-import java.util.List;
+import dev.jnetns.testing.NoFdLeaks;
+import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Checks open their rtnetlink handle and close it again, passing or failing, from any thread. */
-class NoFdLeakTest extends FdCheck {
+@ExtendWith(NoFdLeaks.class)
+class NoFdLeakTest {
     private static void swallow(Runnable check) {
         try {
             check.run();
@@ -22,7 +25,7 @@ class NoFdLeakTest extends FdCheck {
     @Test
     void manyChecksPassingAndFailingLeaveNoDescriptor() {
         try (Fixture f = new Fixture()) {
-            List<String> before = settled();
+            Map<String, String> before = NoFdLeaks.settled();
             for (int i = 0; i < 30; i++) {
                 assertThat(f.a0)
                         .in(f.a)
@@ -68,7 +71,7 @@ class NoFdLeakTest extends FdCheck {
                     .local();
             f.ra.delete(gone);
             swallow(() -> assertThat(gone).in(f.a).isUp());
-            assertSameFdsAs(before, "30 rounds of checks");
+            NoFdLeaks.assertSameAs(before, "30 rounds of checks");
         }
     }
 }

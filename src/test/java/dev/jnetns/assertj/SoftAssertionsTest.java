@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jnetns.NsFd;
 import dev.jnetns.link.Link;
+import dev.jnetns.testing.NoFdLeaks;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
 import org.assertj.core.error.AssertJMultipleFailuresError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Failures are collected in soft assertions, both with AssertJ's own and with {@link NetnsSoftAssertions}. */
-class SoftAssertionsTest extends FdCheck {
+@ExtendWith(NoFdLeaks.class)
+class SoftAssertionsTest {
     private static Fixture f;
 
     @BeforeAll

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** IPv4/IPv6 addresses and routes agree with {@code ip -j addr} and {@code ip -j route}. */
-class AddressRouteTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class AddressRouteTest {
 
     /** {@code local/prefixlen} of every address ip shows on {@code dev}. */
     private static List<String> ipAddrs(NsFd ns, String dev) {

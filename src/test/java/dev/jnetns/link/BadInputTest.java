@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each kind of bad input gives a clear exception, and nothing half-made is left behind (checked with ip). */
-class BadInputTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class BadInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sixteen-bytes-xx", "", "a/b", "a b", "a:b", "tab\tname", ".", "..", "näme-is-16-byte"})

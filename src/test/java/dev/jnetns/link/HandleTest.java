@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,9 +14,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A handle is bound to its namespace for life, whichever thread uses it, and is safe to share. */
-class HandleTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class HandleTest {
 
     private static List<String> names(List<Link> links) {
         return links.stream().map(Link::name).collect(Collectors.toList());

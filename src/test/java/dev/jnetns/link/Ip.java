@@ -1,5 +1,8 @@
 package dev.jnetns.link;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +21,19 @@ import java.util.concurrent.TimeUnit;
  * inside the namespace, so the child inherits it, and parses the JSON (tests only).
  */
 final class Ip {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<Map<String, Object>>> ARRAY_OF_OBJECTS = new TypeReference<>() {};
+
     private Ip() {}
+
+    /** A JSON array of objects, as {@code ip -j} and {@code tc -j} print. */
+    static List<Map<String, Object>> parseArray(String json) {
+        try {
+            return JSON.readValue(json, ARRAY_OF_OBJECTS);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not a JSON array of objects: " + json, e);
+        }
+    }
 
     static String run(NsFd ns, String... command) {
         try {
@@ -61,7 +76,7 @@ final class Ip {
 
     /** {@code ip -j -d link} in {@code ns}. */
     static List<Map<String, Object>> links(NsFd ns) {
-        return Json.parseArray(run(ns, "ip", "-j", "-d", "link", "show"));
+        return parseArray(run(ns, "ip", "-j", "-d", "link", "show"));
     }
 
     static List<String> linkNames(NsFd ns) {
@@ -83,15 +98,15 @@ final class Ip {
     }
 
     static List<Map<String, Object>> addrs(NsFd ns) {
-        return Json.parseArray(run(ns, "ip", "-j", "addr", "show"));
+        return parseArray(run(ns, "ip", "-j", "addr", "show"));
     }
 
     static List<Map<String, Object>> routes(NsFd ns, String family) {
-        return Json.parseArray(run(ns, "ip", "-j", family, "route", "show"));
+        return parseArray(run(ns, "ip", "-j", family, "route", "show"));
     }
 
     static List<Map<String, Object>> qdiscs(NsFd ns) {
-        return Json.parseArray(run(ns, "tc", "-j", "qdisc", "show"));
+        return parseArray(run(ns, "tc", "-j", "qdisc", "show"));
     }
 
     // the caller knows the shape of ip's JSON, so the value's type is the caller's to name

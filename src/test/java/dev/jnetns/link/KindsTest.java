@@ -9,18 +9,21 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlMessage;
+import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Link and qdisc kinds as classes: the two kinds added as one class and one factory method each (htb, which
  * this kernel has, and vlan, which it may lack), and raw {@code IFLA_INFO_DATA} attributes reaching the kernel
  * for typed and raw kinds alike, checked with {@code ip -j -d} and {@code tc -j}.
  */
-class KindsTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class KindsTest {
     private static final int IFLA_VXLAN_LEARNING = 7; // linux/if_link.h; jnetns has no typed setting for it
 
     private static byte[] u8(int v) {

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Each link setting, and the kinds this kernel has, agree with {@code ip -j -d link}. */
-class LinkSettingsTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class LinkSettingsTest {
 
     private static List<String> flags(NsFd ns, String name) {
         return Ip.get(Ip.link(ns, name), "flags");
@@ -271,7 +274,7 @@ class LinkSettingsTest extends FdLeakCheck {
     }
 
     private static long rxPackets(NsFd ns, String name) {
-        for (Map<String, Object> l : Json.parseArray(Ip.run(ns, "ip", "-j", "-s", "link", "show", "dev", name))) {
+        for (Map<String, Object> l : Ip.parseArray(Ip.run(ns, "ip", "-j", "-s", "link", "show", "dev", name))) {
             return Ip.num(Ip.get(l, "stats64", "rx", "packets"));
         }
         throw new AssertionError("no " + name);

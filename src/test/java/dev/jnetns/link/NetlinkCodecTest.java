@@ -13,6 +13,7 @@ import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
+import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The codec: the builder's layout, and the parser on real kernel replies (captured here), on every prefix of them,
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * either succeed (only where the input really is well-formed) or throw {@link NetlinkFormatException}: never an
  * out-of-bounds exception, never an endless loop.
  */
-class NetlinkCodecTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class NetlinkCodecTest {
     /** Real dumps: RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETQDISC datagrams, by type. */
     private static final List<byte[]> LINKS = new ArrayList<>();
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -15,12 +16,14 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * tbf agrees with {@code tc -j qdisc}; netem and the link kinds this kernel may lack either work (and are then
  * checked) or are skipped with the kernel's own answer, never passed silently.
  */
-class QdiscAndMissingKindsTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class QdiscAndMissingKindsTest {
 
     private static Map<String, Object> rootQdisc(NsFd ns, String dev) {
         for (Map<String, Object> q : Ip.qdiscs(ns)) {

@@ -7,17 +7,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Random link names: 15 bytes whatever the prefix, drawn again when the kernel says the name is taken, and not
  * drawn again when it is a fixed name that is taken. Which names are drawn is forced through the handle's seam
  * ({@link Rtnl#nameDigits}), so that a clash is certain; {@code ip -j link} shows what the kernel has.
  */
-class RandomNamesTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class RandomNamesTest {
 
     /** Digits that spell {@code suffixes} one after the other, counting how many were drawn; then random ones. */
     private static final class Draws implements IntUnaryOperator {

@@ -7,6 +7,7 @@ import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.assertj.NetnsAssertions;
+import dev.jnetns.testing.NoFdLeaks;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -27,9 +28,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Real traffic over links made by {@link Rtnl}: TCP and UDP across a veth, a bridge, and a default route. */
-class TrafficTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class TrafficTest {
     private static ExecutorService acceptor;
 
     @BeforeAll
@@ -107,7 +110,7 @@ class TrafficTest extends FdLeakCheck {
                 assertThat(r.output).as("ip route get %s", address).contains("unreachable");
                 return "unreachable";
             }
-            Map<String, Object> route = Json.parseArray(r.output).get(0);
+            Map<String, Object> route = Ip.parseArray(r.output).get(0);
             return "dev " + route.get("dev") + " gateway " + route.get("gateway") + " prefsrc " + route.get("prefsrc")
                     + " type " + route.get("type");
         }

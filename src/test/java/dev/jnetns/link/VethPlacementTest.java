@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.NoFdLeaks;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every placement of a veth pair's ends, checked with {@code ip -j -d link} inside each namespace. */
-class VethPlacementTest extends FdLeakCheck {
+@ExtendWith(NoFdLeaks.class)
+class VethPlacementTest {
 
     private static void assertVeth(NsFd ns, Link link, String name) {
         assertThat(link.name()).isEqualTo(name);
