@@ -3,6 +3,7 @@ package dev.jnetns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.jnetns.testing.Eye;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

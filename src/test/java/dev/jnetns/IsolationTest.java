@@ -3,6 +3,7 @@ package dev.jnetns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.jnetns.testing.Eye;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

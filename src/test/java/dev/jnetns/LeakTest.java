@@ -3,6 +3,7 @@ package dev.jnetns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.internal.WorkerPool;
+import dev.jnetns.testing.Eye;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
 import dev.jnetns.testing.Capabilities;
+import dev.jnetns.testing.Eye;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

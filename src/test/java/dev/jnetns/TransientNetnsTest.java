@@ -2,6 +2,7 @@ package dev.jnetns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jnetns.testing.Eye;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

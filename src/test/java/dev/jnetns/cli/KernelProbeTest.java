@@ -3,7 +3,7 @@ package dev.jnetns.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jnetns.Eye;
+import dev.jnetns.testing.Eye;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

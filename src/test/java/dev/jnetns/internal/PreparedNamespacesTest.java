@@ -2,10 +2,10 @@ package dev.jnetns.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.testing.Eye;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;

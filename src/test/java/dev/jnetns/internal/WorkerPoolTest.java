@@ -3,12 +3,12 @@ package dev.jnetns.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
 import dev.jnetns.testing.Capabilities;
+import dev.jnetns.testing.Eye;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlMessage;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

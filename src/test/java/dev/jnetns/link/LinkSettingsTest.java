@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

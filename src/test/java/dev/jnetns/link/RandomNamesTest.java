@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -3,10 +3,11 @@ package dev.jnetns.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.assertj.NetnsAssertions;
+import dev.jnetns.testing.Eye;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.io.DataInputStream;
 import java.io.IOException;

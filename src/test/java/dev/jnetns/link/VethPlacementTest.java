@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,6 @@ package dev.jnetns.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jnetns.Eye;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.link.Rtnl;
@@ -74,7 +73,7 @@ public final class NoFdLeaks implements BeforeAllCallback, AfterAllCallback {
     static Map<String, String> openFds() {
         // while the library's preparing thread is not making a namespace, so that every descriptor it holds is
         // marked as its own (it runs at SCHED_IDLE: on a busy machine it may wait long with one just opened)
-        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(NoFdLeaks::scanFds);
+        return Eye.whileSupplyIsHome(NoFdLeaks::scanFds);
     }
 
     private static Map<String, String> scanFds() {

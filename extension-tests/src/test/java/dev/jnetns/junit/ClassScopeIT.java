@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -23,7 +24,7 @@ class ClassScopeIT {
     static final Queue<Seen> SEEN = new ConcurrentLinkedQueue<>();
 
     static void seen(String what) {
-        SEEN.add(new Seen(what, Kit.threadNs(), Thread.currentThread().getName()));
+        SEEN.add(new Seen(what, Eye.threadIno(), Thread.currentThread().getName()));
     }
 
     static List<Long> inos(String prefix) {
@@ -66,13 +67,13 @@ class ClassScopeIT {
                 .testEvents()
                 .assertStatistics(stats -> stats.succeeded(2).failed(0));
         List<Long> all = SEEN.stream().map(Seen::ino).distinct().collect(Collectors.toList());
-        assertThat(all).hasSize(1).doesNotContain(Kit.threadNs()).containsExactly(SharedByTheClass.beforeAllParameter);
+        assertThat(all).hasSize(1).doesNotContain(Eye.threadIno()).containsExactly(SharedByTheClass.beforeAllParameter);
         assertThat(SEEN)
                 .extracting(Seen::what)
                 .contains("beforeAll", "test two", "afterAll", "test one " + SharedByTheClass.beforeAllParameter);
         assertThat(SEEN).allSatisfy(s -> assertThat(s.thread()).startsWith("jnetns-worker-"));
-        assertThat(Kit.fdsOn(all.get(0))).isZero();
-        assertThat(Kit.threadsIn(all.get(0))).isEmpty();
+        assertThat(Eye.fdsPointingTo(all.get(0))).isZero();
+        assertThat(Eye.threadNamesIn(all.get(0))).isEmpty();
     }
 
     @TransientNetns
@@ -97,8 +98,8 @@ class ClassScopeIT {
         Kit.run(Outer.class)
                 .testEvents()
                 .assertStatistics(stats -> stats.succeeded(2).failed(0));
-        assertThat(inos("outer")).hasSize(1).doesNotContain(Kit.threadNs());
-        assertThat(inos("inner")).hasSize(1).doesNotContain(Kit.threadNs());
+        assertThat(inos("outer")).hasSize(1).doesNotContain(Eye.threadIno());
+        assertThat(inos("inner")).hasSize(1).doesNotContain(Eye.threadIno());
         assertThat(SEEN).allSatisfy(s -> assertThat(s.thread()).startsWith("jnetns-worker-"));
     }
 
@@ -118,7 +119,7 @@ class ClassScopeIT {
         Kit.run(Sub.class)
                 .testEvents()
                 .assertStatistics(stats -> stats.succeeded(1).failed(0));
-        assertThat(inos("sub")).hasSize(1).doesNotContain(Kit.threadNs());
+        assertThat(inos("sub")).hasSize(1).doesNotContain(Eye.threadIno());
     }
 
     @Target(ElementType.METHOD)
@@ -145,7 +146,7 @@ class ClassScopeIT {
         Kit.run(WithMetaAnnotation.class)
                 .testEvents()
                 .assertStatistics(stats -> stats.succeeded(2).failed(0));
-        assertThat(inos("meta")).hasSize(1).doesNotContain(Kit.threadNs());
-        assertThat(inos("plain")).containsExactly(Kit.threadNs());
+        assertThat(inos("meta")).hasSize(1).doesNotContain(Eye.threadIno());
+        assertThat(inos("plain")).containsExactly(Eye.threadIno());
     }
 }

@@ -2,6 +2,7 @@ package dev.jnetns.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jnetns.testing.Eye;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -23,8 +24,8 @@ class IsolationIT {
         @Test
         void looksAround() throws IOException {
             // `ip` started from this thread inherits its namespace: an independent view of the links
-            SEEN.put("links", Kit.exec("ip", "-j", "link", "show"));
-            SEEN.put("ino", Kit.threadNs());
+            SEEN.put("links", Eye.run("ip", "-j", "link", "show").output);
+            SEEN.put("ino", Eye.threadIno());
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hostPort), 2000);
                 SEEN.put("connect", "connected");
@@ -57,7 +58,7 @@ class IsolationIT {
         assertThat(Kit.get(SEEN, "connect")).isInstanceOf(ConnectException.class);
         assertThat(Kit.get(SEEN, "ownLoopback")).isEqualTo(true);
         // the view was taken in the test's namespace, not the host's (whose links, rootless, may be lo alone too)
-        assertThat(Kit.get(SEEN, "ino")).isNotEqualTo(Kit.threadNs());
+        assertThat(Kit.get(SEEN, "ino")).isNotEqualTo(Eye.threadIno());
     }
 
     @Test
@@ -65,14 +66,14 @@ class IsolationIT {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(Outside.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
-        assertThat(Kit.get(SEEN, "ino")).isEqualTo(Kit.threadNs());
+        assertThat(Kit.get(SEEN, "ino")).isEqualTo(Eye.threadIno());
         assertThat((String) Kit.get(SEEN, "thread")).doesNotStartWith("jnetns-worker-");
     }
 
     static class Outside {
         @Test
         void plain() {
-            SEEN.put("ino", Kit.threadNs());
+            SEEN.put("ino", Eye.threadIno());
             SEEN.put("thread", Thread.currentThread().getName());
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ class LifecycleIT {
 
     static void record(TestInfo info, String phase, NsFd ns) {
         if (phase.equals("beforeEach")) {
-            List<String> inside = Kit.threadsIn(Kit.threadNs());
+            List<String> inside = Eye.threadNamesIn(Eye.threadIno());
             if (inside.size() != 1) {
                 SEEN.add(new Seen(info.getDisplayName(), "others inside: " + inside, 0, 0, ""));
             }
@@ -50,7 +51,7 @@ class LifecycleIT {
         SEEN.add(new Seen(
                 test,
                 phase,
-                Kit.threadNs(),
+                Eye.threadIno(),
                 ns == null ? -1 : ns.ino(),
                 Thread.currentThread().getName()));
     }
@@ -100,8 +101,8 @@ class LifecycleIT {
         Kit.run(EveryKindOfTest.class); // warm-up: classes, jars and jnetns' home handle get opened once
         closeKept();
         SEEN.clear();
-        long host = Kit.threadNs();
-        int fdsBefore = Kit.fdCount();
+        long host = Eye.threadIno();
+        int fdsBefore = Eye.fdCountBesidesSupply();
 
         EngineExecutionResults results = Kit.run(EveryKindOfTest.class);
 
@@ -136,16 +137,18 @@ class LifecycleIT {
         assertThat(perTest).as("a fresh namespace for every test").hasSize(byTest.size());
         closeKept();
 
-        assertThat(Kit.threadNs()).isEqualTo(host);
+        assertThat(Eye.threadIno()).isEqualTo(host);
         for (long ino : perTest) {
-            assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
+            assertThat(Eye.threadNamesIn(ino))
+                    .as("threads left in net:[%d]", ino)
+                    .isEmpty();
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
-            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+            assertThat(Eye.eventually(() -> Eye.fdsPointingTo(ino) == 0))
+                    .as("no descriptor left on net:[%d]: %s", ino, Eye.fdList())
                     .isTrue();
         }
-        assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList())
+        assertThat(Eye.eventually(() -> Eye.fdCountBesidesSupply() <= fdsBefore))
+                .as("descriptors back to %d: %s", fdsBefore, Eye.fdList())
                 .isTrue();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jnetns.EnteredNetns;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +39,7 @@ class OlderThreadIT {
         void test(NsFd ns) throws Exception {
             pool.submit(() -> {
                         try (EnteredNetns stay = Netns.enter(ns)) {
-                            assertThat(Kit.threadNs()).isEqualTo(ns.ino());
+                            assertThat(Eye.threadIno()).isEqualTo(ns.ino());
                         }
                     })
                     .get(10, TimeUnit.SECONDS);

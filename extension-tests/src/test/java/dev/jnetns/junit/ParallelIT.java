@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,7 @@ class ParallelIT {
     static class FiveHundred {
         @RepeatedTest(500)
         void test(RepetitionInfo info, NsFd ns) throws InterruptedException {
-            long ino = Kit.threadNs();
+            long ino = Eye.threadIno();
             if (ino != ns.ino()) {
                 MISMATCH.put(info.getCurrentRepetition(), "thread in net:[" + ino + "], parameter " + ns);
             }
@@ -33,7 +34,7 @@ class ParallelIT {
             } finally {
                 RUNNING.decrementAndGet();
             }
-            if (Kit.threadNs() != ino) {
+            if (Eye.threadIno() != ino) {
                 MISMATCH.put(info.getCurrentRepetition(), "thread moved");
             }
         }
@@ -45,9 +46,9 @@ class ParallelIT {
         SEEN.clear();
         MISMATCH.clear();
         MOST_AT_ONCE.set(0);
-        long host = Kit.threadNs();
-        int fdsBefore = Kit.fdCount();
-        int threadsBefore = Kit.threadCount();
+        long host = Eye.threadIno();
+        int fdsBefore = Eye.fdCountBesidesSupply();
+        int threadsBefore = Eye.threadCount();
 
         EngineExecutionResults results = Kit.runParallel(FiveHundred.class);
 
@@ -60,23 +61,25 @@ class ParallelIT {
                 .as("tests inside their namespaces at once")
                 .isGreaterThan(1);
         assertThat(RUNNING.get()).isZero();
-        assertThat(Kit.threadNs()).isEqualTo(host);
+        assertThat(Eye.threadIno()).isEqualTo(host);
         // namespace descriptors count too (but those of namespaces jnetns keeps ready): a leaked NsFd would show
         // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
-        assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors back to %d: %s", fdsBefore, Kit.fdList())
+        assertThat(Eye.eventually(() -> Eye.fdCountBesidesSupply() <= fdsBefore))
+                .as("descriptors back to %d: %s", fdsBefore, Eye.fdList())
                 .isTrue();
         for (long ino : SEEN.values()) {
-            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+            assertThat(Eye.eventually(() -> Eye.fdsPointingTo(ino) == 0))
+                    .as("no descriptor left on net:[%d]: %s", ino, Eye.fdList())
                     .isTrue();
         }
         // JUnit's pool threads and idle jnetns workers end after their keep-alive times
-        assertThat(Kit.eventually(() -> Kit.threadCount() <= threadsBefore))
-                .as("threads back to %d, now %d", threadsBefore, Kit.threadCount())
+        assertThat(Eye.eventually(() -> Eye.threadCount() <= threadsBefore))
+                .as("threads back to %d, now %d", threadsBefore, Eye.threadCount())
                 .isTrue();
         for (long ino : SEEN.values()) {
-            assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
+            assertThat(Eye.threadNamesIn(ino))
+                    .as("threads left in net:[%d]", ino)
+                    .isEmpty();
         }
     }
 }

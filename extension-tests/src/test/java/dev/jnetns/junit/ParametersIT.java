@@ -9,6 +9,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,7 @@ class ParametersIT {
                 @TransientNetns("peer") NsFd peer,
                 @TransientNetns("peer") NsFd again,
                 @TransientNetns("other") NsFd other) {
-            SEEN.put("thread", Kit.threadNs());
+            SEEN.put("thread", Eye.threadIno());
             SEEN.put("self", self.ino());
             SEEN.put("peer", peer.ino());
             SEEN.put("again", again.ino());
@@ -47,7 +48,7 @@ class ParametersIT {
     static class OnlyAFurtherNamespace {
         @Test
         void test(@TransientNetns("x") NsFd x) {
-            SEEN.put("thread", Kit.threadNs());
+            SEEN.put("thread", Eye.threadIno());
             SEEN.put("threadName", Thread.currentThread().getName());
             SEEN.put("x", x.ino());
             SEEN.put("xFd", x);
@@ -81,7 +82,7 @@ class ParametersIT {
     static class LoopbackDown {
         @Test
         void test() {
-            SEEN.put("links", Kit.exec("ip", "-j", "link", "show", "lo"));
+            SEEN.put("links", Eye.run("ip", "-j", "link", "show", "lo").output);
         }
     }
 
@@ -134,7 +135,7 @@ class ParametersIT {
                 .isEqualTo(Kit.get(SEEN, "beforeEach peer"))
                 .isNotEqualTo(Kit.get(SEEN, "self"))
                 .isNotEqualTo(Kit.get(SEEN, "other"));
-        assertThat(Kit.get(SEEN, "self")).isNotEqualTo(Kit.get(SEEN, "other")).isNotEqualTo(Kit.threadNs());
+        assertThat(Kit.get(SEEN, "self")).isNotEqualTo(Kit.get(SEEN, "other")).isNotEqualTo(Eye.threadIno());
         assertThat(Kit.get(SEEN, "peer open")).isEqualTo(true);
         assertThat(((NsFd) Kit.get(SEEN, "peerFd")).isOpen())
                 .as("closed after the test")
@@ -142,10 +143,10 @@ class ParametersIT {
         for (String key : new String[] {"self", "peer", "other"}) {
             long ino = (Long) SEEN.get(key);
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
-            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
+            assertThat(Eye.eventually(() -> Eye.fdsPointingTo(ino) == 0))
                     .as("no descriptor on %s", key)
                     .isTrue();
-            assertThat(Kit.threadsIn(ino)).as("threads in %s", key).isEmpty();
+            assertThat(Eye.threadNamesIn(ino)).as("threads in %s", key).isEmpty();
         }
     }
 
@@ -154,12 +155,12 @@ class ParametersIT {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(OnlyAFurtherNamespace.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
-        assertThat(Kit.get(SEEN, "thread")).isEqualTo(Kit.threadNs());
+        assertThat(Kit.get(SEEN, "thread")).isEqualTo(Eye.threadIno());
         assertThat((String) Kit.get(SEEN, "threadName")).doesNotStartWith("jnetns-worker-");
-        assertThat(Kit.get(SEEN, "x")).isNotEqualTo(Kit.threadNs());
+        assertThat(Kit.get(SEEN, "x")).isNotEqualTo(Eye.threadIno());
         assertThat(((NsFd) Kit.get(SEEN, "xFd")).isOpen()).isFalse();
         long x = (Long) SEEN.get("x");
-        assertThat(Kit.eventually(() -> Kit.fdsOn(x) == 0))
+        assertThat(Eye.eventually(() -> Eye.fdsPointingTo(x) == 0))
                 .as("no descriptor on x")
                 .isTrue();
     }

@@ -9,6 +9,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,7 +37,7 @@ class TeardownIT {
     static final AtomicReference<NsFd> PEER = new AtomicReference<>();
 
     static void seen() {
-        INOS.add(Kit.threadNs());
+        INOS.add(Eye.threadIno());
     }
 
     @TransientNetns
@@ -157,22 +158,24 @@ class TeardownIT {
         leaked.join(10_000);
         INOS.clear();
         RELEASE = new CountDownLatch(1);
-        fdsBefore = Kit.fdCount();
+        fdsBefore = Eye.fdCountBesidesSupply();
     }
 
     private void assertNothingLeftBehind() {
         assertThat(INOS).isNotEmpty();
         for (long ino : INOS) {
             // a joined thread's kernel task may take a moment more to go
-            Kit.eventually(() -> Kit.threadsIn(ino).isEmpty());
-            assertThat(Kit.threadsIn(ino)).as("threads left in net:[%d]", ino).isEmpty();
+            Eye.eventually(() -> Eye.threadNamesIn(ino).isEmpty());
+            assertThat(Eye.threadNamesIn(ino))
+                    .as("threads left in net:[%d]", ino)
+                    .isEmpty();
             // jnetns' background thread may hold one briefly (see Kit.fdCount): a leak stays
-            assertThat(Kit.eventually(() -> Kit.fdsOn(ino) == 0))
-                    .as("no descriptor left on net:[%d]: %s", ino, Kit.fdList())
+            assertThat(Eye.eventually(() -> Eye.fdsPointingTo(ino) == 0))
+                    .as("no descriptor left on net:[%d]: %s", ino, Eye.fdList())
                     .isTrue();
         }
-        assertThat(Kit.eventually(() -> Kit.fdCount() <= fdsBefore))
-                .as("descriptors of the JVM back to %d: %s", fdsBefore, Kit.fdList())
+        assertThat(Eye.eventually(() -> Eye.fdCountBesidesSupply() <= fdsBefore))
+                .as("descriptors of the JVM back to %d: %s", fdsBefore, Eye.fdList())
                 .isTrue();
     }
 
@@ -245,8 +248,8 @@ class TeardownIT {
         EngineExecutionResults results = Kit.run(TimesOutOnSeparateThread.class);
         results.testEvents().assertThatEvents().haveExactly(1, event(test("sleepsTooLong"), finishedWithFailure()));
         // the extension interrupts the abandoned test code; the worker then goes home and ends
-        assertThat(Kit.eventually(
-                        () -> INOS.stream().allMatch(ino -> Kit.threadsIn(ino).isEmpty())))
+        assertThat(Eye.eventually(() ->
+                        INOS.stream().allMatch(ino -> Eye.threadNamesIn(ino).isEmpty())))
                 .isTrue();
         assertNothingLeftBehind();
     }
@@ -274,7 +277,7 @@ class TeardownIT {
                                         message(m -> m.contains("'leaky-server-thread'")
                                                 && m.contains("net:[" + INOS.peek() + "]")
                                                 && m.contains(TransientNetns.LEAKED_THREADS_KEY + "=warn")))));
-        assertThat(Kit.threadsIn(INOS.peek())).containsExactly("leaky-server-th"); // the kernel keeps 15 bytes
+        assertThat(Eye.threadNamesIn(INOS.peek())).containsExactly("leaky-server-th"); // the kernel keeps 15 bytes
         RELEASE.countDown();
         leaked.join(10_000);
         assertNothingLeftBehind();

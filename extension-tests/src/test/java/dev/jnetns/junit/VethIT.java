@@ -11,6 +11,7 @@ import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.link.Link;
 import dev.jnetns.link.VethPair;
+import dev.jnetns.testing.Eye;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ class VethIT {
         command[0] = "ip";
         command[1] = "-j";
         System.arraycopy(args, 0, command, 2, args.length);
-        return Netns.execute(ns, () -> Kit.exec(command));
+        return Netns.execute(ns, () -> Eye.run(command).output);
     }
 
     /** The JSON object of link {@code name} in {@code ip -j link} output (links carry no nested objects). */
@@ -78,7 +79,7 @@ class VethIT {
      * asked, nothing is sent): {@code dev D gateway G prefsrc S}, or what ip said when there is no route.
      */
     static String routeTo(String address) {
-        String out = Kit.exec("ip", "-j", "route", "get", address).strip();
+        String out = Eye.run("ip", "-j", "route", "get", address).output.strip();
         if (!out.startsWith("[")) {
             assertThat(out).as("ip route get %s", address).containsAnyOf("unreachable", "No route to host");
             return "no route: " + out;
@@ -95,7 +96,7 @@ class VethIT {
     @Test
     void tcpAndUdpCrossAPairBetweenTwoNamespacesAndTheHostReachesNeither() throws Exception {
         SEEN.clear();
-        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         Map<String, String> hostRoutesBefore = Map.of("10.1.0.1", routeTo("10.1.0.1"), "10.1.0.2", routeTo("10.1.0.2"));
         EngineExecutionResults results = Kit.run(TwoNamespacesEcho.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
@@ -138,10 +139,11 @@ class VethIT {
             }
         }
         // nothing was made in the host's namespace, and the test's namespaces are closed
-        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
         assertThat(self.isOpen()).isFalse();
         assertThat(peer.isOpen()).isFalse();
-        assertThat(Kit.fdsOn(self.ino()) + Kit.fdsOn(peer.ino())).isZero();
+        assertThat(Eye.fdsPointingTo(self.ino()) + Eye.fdsPointingTo(peer.ino()))
+                .isZero();
     }
 
     /** As {@link TwoNamespaces}, with a server thread that answers, and an attempt from the host. */
@@ -219,7 +221,9 @@ class VethIT {
                                         SEEN.put("hostBind " + address, e.toString());
                                     }
                                 }
-                                SEEN.put("hostLinks", String.join(",", ifnames(Kit.exec("ip", "-j", "link", "show"))));
+                                SEEN.put(
+                                        "hostLinks",
+                                        String.join(",", ifnames(Eye.run("ip", "-j", "link", "show").output)));
                             } catch (Throwable e) {
                                 SEEN.put("hostError", e.toString());
                             }
@@ -240,8 +244,8 @@ class VethIT {
                 @Veth(name = "va1", peerName = "vb1", up = false) VethPair second,
                 @Veth(address = "fd00::1/64", peerAddress = "fd00::2/64") Link alone)
                 throws Exception {
-            SEEN.put("links", Kit.exec("ip", "-j", "link", "show"));
-            SEEN.put("addrs", Kit.exec("ip", "-j", "addr", "show"));
+            SEEN.put("links", Eye.run("ip", "-j", "link", "show").output);
+            SEEN.put("addrs", Eye.run("ip", "-j", "addr", "show").output);
             SEEN.put("first", first);
             SEEN.put("second", second);
             SEEN.put("alone", alone);
@@ -296,11 +300,11 @@ class VethIT {
 
     @Test
     void theSameNamesInParallelTestsNeverCollide() {
-        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         Kit.runParallel(FixedNamesInParallel.class)
                 .testEvents()
                 .assertStatistics(stats -> stats.started(20).succeeded(20).failed(0));
-        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
     }
 
     static class NotInANamespace {
@@ -336,7 +340,7 @@ class VethIT {
     @Test
     void aVethOutsideANamespaceIsRefused() {
         SEEN.clear();
-        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         EngineExecutionResults results = Kit.run(NotInANamespace.class);
         results.testEvents()
                 .assertThatEvents()
@@ -350,13 +354,13 @@ class VethIT {
                                                 m.contains("annotate the test method or class with @TransientNetns")
                                                         && m.contains("host's")))));
         assertThat(SEEN).doesNotContainKey("ran");
-        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
     }
 
     @Test
     void badInputIsAClearErrorAndMakesNothing() {
         SEEN.clear();
-        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         EngineExecutionResults results = Kit.run(BadInput.class);
         results.testEvents()
                 .assertThatEvents()
@@ -390,7 +394,7 @@ class VethIT {
                                         message(m -> m.contains(
                                                 "must be a dev.jnetns.link.VethPair or a dev.jnetns.link.Link")))));
         assertThat(SEEN).doesNotContainKey("ran");
-        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
     }
 
     @TransientNetns
@@ -427,7 +431,7 @@ class VethIT {
     @Test
     void thePeersNamespaceHasTheLoItsNsFdParameterAsksForWhateverTheOrder() {
         SEEN.clear();
-        String hostLinksBefore = Kit.exec("ip", "-j", "link", "show");
+        String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         EngineExecutionResults results = Kit.run(PeerLo.class);
         results.testEvents().assertStatistics(stats -> stats.succeeded(3).failed(1));
         for (String test : new String[] {"vethFirst", "nsFdFirst"}) {
@@ -451,6 +455,6 @@ class VethIT {
                                                 && m.contains("lo = UP")
                                                 && m.contains("\"p\"")))));
         assertThat(SEEN).doesNotContainKey("ran");
-        assertThat(Kit.exec("ip", "-j", "link", "show")).isEqualTo(hostLinksBefore);
+        assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
     }
 }

@@ -1,4 +1,4 @@
-package dev.jnetns;
+package dev.jnetns.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +48,7 @@ public final class Eye {
         return parseNetLink(target);
     }
 
-    static long parseNetLink(String text) {
+    public static long parseNetLink(String text) {
         Matcher m = NET_LINK.matcher(text);
         if (!m.find()) {
             throw new AssertionError("not a net:[INODE] link: " + text);
@@ -116,6 +116,60 @@ public final class Eye {
     public static List<String> threadsInAfterJoin(Collection<Long> inos) {
         await(() -> threadsIn(inos).isEmpty(), 10);
         return threadsIn(inos);
+    }
+
+    /** The kernel names ({@code comm}, 15 bytes at most) of this JVM's threads inside namespace {@code ino}. */
+    public static List<String> threadNamesIn(long ino) {
+        return threadsIn(ino).stream()
+                .map(t -> t.substring(t.indexOf(' ') + 1, t.lastIndexOf(" (net:[")))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Open descriptors of this process, namespace descriptors included, except those the library's supply of
+     * prepared namespaces holds right now (a namespace waiting in its queue or being made, and its spare
+     * socket): those come and go on their own. A descriptor the supply has handed out counts like any other.
+     * Counted while the supply is not making a namespace; it closes those of an idle queue a moment after it
+     * stopped saying so: compare with {@link #eventually}.
+     */
+    public static int fdCountBesidesSupply() {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> {
+            int n = 0;
+            for (Path fd : list(FDS)) {
+                if (Files.isSymbolicLink(fd) && !heldBySupply(fd)) {
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /** What each descriptor of this process points at, marking the supply's, for messages. */
+    public static List<String> fdList() {
+        List<String> found = new ArrayList<>();
+        for (Path fd : list(FDS)) {
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                found.add(fd.getFileName() + "->" + target + (heldBySupply(fd) ? " (prepared, not counted)" : ""));
+            } catch (IOException e) {
+                // closed while we looked
+            }
+        }
+        return found;
+    }
+
+    /** Waits, up to 20 s, for a condition that asynchronous teardown makes true; returns it at the end. */
+    public static boolean eventually(BooleanSupplier condition) {
+        return await(condition, 20) || condition.getAsBoolean();
+    }
+
+    /**
+     * Runs {@code scan} while the library's supply of prepared namespaces is not making one (it opens a
+     * descriptor a moment before it says it is its own). Every look into jnetns' internals goes through this
+     * class.
+     */
+    public static <T> T whileSupplyIsHome(java.util.function.Supplier<T> scan) {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(scan);
     }
 
     /** How many threads this JVM has, from {@code /proc/self/task}. */

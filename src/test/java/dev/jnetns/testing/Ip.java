@@ -1,4 +1,4 @@
-package dev.jnetns.link;
+package dev.jnetns.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * The independent eye: runs iproute2 ({@code ip -j}, {@code tc -j}) in a child process started from a thread
  * inside the namespace, so the child inherits it, and parses the JSON (tests only).
  */
-final class Ip {
+public final class Ip {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Map<String, Object>>> ARRAY_OF_OBJECTS = new TypeReference<>() {};
 
     private Ip() {}
 
     /** A JSON array of objects, as {@code ip -j} and {@code tc -j} print. */
-    static List<Map<String, Object>> parseArray(String json) {
+    public static List<Map<String, Object>> parseArray(String json) {
         try {
             return JSON.readValue(json, ARRAY_OF_OBJECTS);
         } catch (JsonProcessingException e) {
@@ -35,7 +35,7 @@ final class Ip {
         }
     }
 
-    static String run(NsFd ns, String... command) {
+    public static String run(NsFd ns, String... command) {
         try {
             return runChecked(ns, command);
         } catch (RuntimeException | Error e) {
@@ -75,11 +75,11 @@ final class Ip {
     }
 
     /** {@code ip -j -d link} in {@code ns}. */
-    static List<Map<String, Object>> links(NsFd ns) {
+    public static List<Map<String, Object>> links(NsFd ns) {
         return parseArray(run(ns, "ip", "-j", "-d", "link", "show"));
     }
 
-    static List<String> linkNames(NsFd ns) {
+    public static List<String> linkNames(NsFd ns) {
         List<String> names = new ArrayList<>();
         for (Map<String, Object> l : links(ns)) {
             names.add((String) l.get("ifname"));
@@ -88,7 +88,7 @@ final class Ip {
     }
 
     /** The {@code ip -j -d link} entry for {@code name}, or null. */
-    static Map<String, Object> link(NsFd ns, String name) {
+    public static Map<String, Object> link(NsFd ns, String name) {
         for (Map<String, Object> l : links(ns)) {
             if (Objects.equals(l.get("ifname"), name)) {
                 return l;
@@ -97,21 +97,21 @@ final class Ip {
         return null;
     }
 
-    static List<Map<String, Object>> addrs(NsFd ns) {
+    public static List<Map<String, Object>> addrs(NsFd ns) {
         return parseArray(run(ns, "ip", "-j", "addr", "show"));
     }
 
-    static List<Map<String, Object>> routes(NsFd ns, String family) {
+    public static List<Map<String, Object>> routes(NsFd ns, String family) {
         return parseArray(run(ns, "ip", "-j", family, "route", "show"));
     }
 
-    static List<Map<String, Object>> qdiscs(NsFd ns) {
+    public static List<Map<String, Object>> qdiscs(NsFd ns) {
         return parseArray(run(ns, "tc", "-j", "qdisc", "show"));
     }
 
     // the caller knows the shape of ip's JSON, so the value's type is the caller's to name
     @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
-    static <T> T get(Map<String, Object> map, String... path) {
+    public static <T> T get(Map<String, Object> map, String... path) {
         Object v = map;
         for (String key : path) {
             if (!(v instanceof Map)) {
@@ -122,7 +122,7 @@ final class Ip {
         return (T) v;
     }
 
-    static long num(Object o) {
+    public static long num(Object o) {
         return ((Number) o).longValue();
     }
 }
