@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.jnetns.testing.Eye;
+import dev.jnetns.testing.NamedNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class NamedNetnsTest {
 
     @Test
     void createListExecDelete() throws Exception {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = uniqueName();
         long home = Eye.threadIno();
         long ino;
@@ -94,7 +95,7 @@ class NamedNetnsTest {
 
     @Test
     void aHandleOutlivesDelete() {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = uniqueName();
         try (NsFd ns = Netns.newNamed(name)) {
             Netns.deleteNamed(name);
@@ -105,7 +106,7 @@ class NamedNetnsTest {
 
     @Test
     void duplicateNameGivesEexistAndChangesNothing() {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = uniqueName();
         try (NsFd first = Netns.newNamed(name)) {
             List<String> fds = Eye.fdTargets();
@@ -152,7 +153,7 @@ class NamedNetnsTest {
 
     @Test
     void longestValidNameWorks() {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = uniqueName() + "x".repeat(255 - 15);
         created.set(created.size() - 1, name);
         assertThat(name.length()).isEqualTo(255);
@@ -165,7 +166,7 @@ class NamedNetnsTest {
 
     @Test
     void randomName() {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = Netns.newNamed();
         created.add(name);
         try {
@@ -186,7 +187,7 @@ class NamedNetnsTest {
 
     @Test
     void runNetnsIsASharedMountPointAsWithIproute2() throws Exception {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = uniqueName();
         try (NsFd ns = Netns.newNamed(name)) {
             List<String> dirMounts = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.testing.NamedNamespaces;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,7 +56,7 @@ class NetnsExceptionTest {
 
     @Test
     void realKernelFailureCarriesItAll() {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = Netns.newNamed();
         try (NsFd first = NsFd.ofName(name)) {
             NetnsException e = catchThrowableOfType(() -> Netns.newNamed(name), NetnsException.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.jnetns.testing.Eye;
+import dev.jnetns.testing.NamedNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +74,7 @@ class NsFdTest {
 
     @Test
     void everyHandleIsCloseOnExec() throws Exception {
-        NamedSupport.assumeAvailable();
+        NamedNamespaces.assumeAvailable();
         String name = Netns.newNamed();
         try (NsFd current = NsFd.current();
                 NsFd byPid = NsFd.ofPid(ProcessHandle.current().pid());

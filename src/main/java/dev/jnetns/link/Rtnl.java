@@ -51,12 +51,13 @@ public final class Rtnl implements AutoCloseable {
     private final long ino;
     private final String label;
     private volatile boolean closed;
-    /** Where the digits of random names come from; a seam for tests (null: {@link LinkNames#random(String)}). */
-    volatile IntUnaryOperator nameDigits;
+    /** Where the digits of random names come from; injected by tests (null: {@link LinkNames#random(String)}). */
+    private final IntUnaryOperator nameDigits;
 
-    private Rtnl(NsFd ns, NetlinkSocket socket) {
+    private Rtnl(NsFd ns, NetlinkSocket socket, IntUnaryOperator nameDigits) {
         this.ns = ns;
         this.socket = socket;
+        this.nameDigits = nameDigits;
         this.ino = ns.ino();
         this.label = "Rtnl(net:[" + ino + "])";
     }
@@ -69,6 +70,11 @@ public final class Rtnl implements AutoCloseable {
      * @throws NetnsException if {@code ns} is closed or the socket cannot be opened
      */
     public static Rtnl open(NsFd ns) {
+        return open(ns, null);
+    }
+
+    /** As {@link #open(NsFd)}, drawing the digits of random link names from {@code nameDigits} (tests' seam). */
+    static Rtnl open(NsFd ns, IntUnaryOperator nameDigits) {
         Objects.requireNonNull(ns, "ns");
         int spare = SpareRtnlSockets.take(ns.fd());
         if (spare >= 0) { // opened inside when jnetns made the namespace: no thread needs to go there
@@ -81,13 +87,13 @@ public final class Rtnl implements AutoCloseable {
             }
             String label = "Rtnl(net:[" + own.ino() + "])";
             try {
-                return new Rtnl(own, NetlinkSocket.adopt(spare, label));
+                return new Rtnl(own, NetlinkSocket.adopt(spare, label), nameDigits);
             } catch (RuntimeException e) {
                 own.close();
                 throw Failures.translated(e);
             }
         }
-        return Netns.<Rtnl, RuntimeException>execute(ns, Rtnl::openHere);
+        return Netns.<Rtnl, RuntimeException>execute(ns, () -> openHere(nameDigits));
     }
 
     /**
@@ -96,13 +102,13 @@ public final class Rtnl implements AutoCloseable {
      * @return the handle, to close
      */
     public static Rtnl openCurrent() {
-        return openHere();
+        return openHere(null);
     }
 
-    private static Rtnl openHere() {
+    private static Rtnl openHere(IntUnaryOperator nameDigits) {
         NsFd own = NsFd.current();
         try {
-            return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"));
+            return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"), nameDigits);
         } catch (RuntimeException e) {
             own.close();
             throw Failures.translated(e);
@@ -422,8 +428,7 @@ public final class Rtnl implements AutoCloseable {
     }
 
     private String randomName(String prefix) {
-        IntUnaryOperator digits = nameDigits;
-        return digits == null ? LinkNames.random(prefix) : LinkNames.random(prefix, digits);
+        return nameDigits == null ? LinkNames.random(prefix) : LinkNames.random(prefix, nameDigits);
     }
 
     /** Whether a link named {@code name} exists in {@code target} (null: this handle's namespace). */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Random link names: 15 bytes whatever the prefix, drawn again when the kernel says the name is taken, and not
  * drawn again when it is a fixed name that is taken. Which names are drawn is forced through the handle's seam
- * ({@link Rtnl#nameDigits}), so that a clash is certain; {@code ip -j link} shows what the kernel has.
+ * (a seam of {@code Rtnl.open}), so that a clash is certain; {@code ip -j link} shows what the kernel has.
  */
 @ExtendWith(NoFdLeaks.class)
 class RandomNamesTest {
@@ -77,12 +77,11 @@ class RandomNamesTest {
 
     @Test
     void aRandomNameThatIsTakenIsDrawnAgain() {
+        Draws draws = new Draws(hex('0', 13), hex('1', 13));
         try (NsFd ns = Netns.newTransient();
-                Rtnl rtnl = Rtnl.open(ns)) {
+                Rtnl rtnl = Rtnl.open(ns, draws)) {
             String taken = "br" + hex('0', 13);
             rtnl.create(LinkSpec.bridge(taken));
-            Draws draws = new Draws(hex('0', 13), hex('1', 13));
-            rtnl.nameDigits = draws;
             Link made = rtnl.create(LinkSpec.bridge(null));
             assertThat(made.name()).isEqualTo("br" + hex('1', 13));
             assertThat(draws.drawn.get()).as("two names drawn").isEqualTo(26);
@@ -95,15 +94,14 @@ class RandomNamesTest {
 
     @Test
     void aVethWhosePeerNameIsTakenInThePeersNamespaceIsDrawnAgain() {
+        Draws draws = new Draws(hex('d', 11), hex('c', 11), hex('e', 11), hex('f', 11));
         try (NsFd a = Netns.newTransient();
                 NsFd b = Netns.newTransient();
-                Rtnl ra = Rtnl.open(a);
+                Rtnl ra = Rtnl.open(a, draws);
                 Rtnl rb = Rtnl.open(b)) {
             String taken = "veth" + hex('c', 11);
             rb.create(LinkSpec.bridge(taken));
             // local, then peer: the first peer clashes in b
-            Draws draws = new Draws(hex('d', 11), hex('c', 11), hex('e', 11), hex('f', 11));
-            ra.nameDigits = draws;
             VethPair pair = ra.createVeth(LinkSpec.veth().peerNetns(b));
             assertThat(pair.local().name()).isEqualTo("veth" + hex('e', 11));
             assertThat(pair.peer().name()).isEqualTo("veth" + hex('f', 11));
@@ -115,11 +113,10 @@ class RandomNamesTest {
 
     @Test
     void aFixedLocalNameThatIsTakenFailsAtOnceThoughThePeerNameIsRandom() {
+        Draws draws = new Draws();
         try (NsFd ns = Netns.newTransient();
-                Rtnl rtnl = Rtnl.open(ns)) {
+                Rtnl rtnl = Rtnl.open(ns, draws)) {
             rtnl.create(LinkSpec.bridge("taken0"));
-            Draws draws = new Draws();
-            rtnl.nameDigits = draws;
             NetnsException e =
                     catchThrowableOfType(() -> rtnl.createVeth(LinkSpec.veth("taken0")), NetnsException.class);
             assertThat(e.errnoName()).isEqualTo("EEXIST");
@@ -131,13 +128,12 @@ class RandomNamesTest {
 
     @Test
     void aFixedPeerNameThatIsTakenFailsAtOnceThoughTheLocalNameIsRandom() {
+        Draws draws = new Draws();
         try (NsFd a = Netns.newTransient();
                 NsFd b = Netns.newTransient();
-                Rtnl ra = Rtnl.open(a);
+                Rtnl ra = Rtnl.open(a, draws);
                 Rtnl rb = Rtnl.open(b)) {
             rb.create(LinkSpec.bridge("takenp"));
-            Draws draws = new Draws();
-            ra.nameDigits = draws;
             NetnsException e = catchThrowableOfType(
                     () -> ra.createVeth(LinkSpec.veth().peer("takenp").peerNetns(b)), NetnsException.class);
             assertThat(e.errnoName()).isEqualTo("EEXIST");

@@ -185,11 +185,6 @@ public final class Eye {
         }
     }
 
-    /** The number of open descriptors of this process (the listing's own included, as every time). */
-    public static int fdCount() {
-        return list(FDS).size();
-    }
-
     /**
      * What every open descriptor points to, e.g. {@code net:[4026532177]} or {@code /etc/hostname}, but for those
      * the library's supply of prepared namespaces holds right now (a namespace waiting in its queue or being made,

@@ -1,5 +1,7 @@
-package dev.jnetns;
+package dev.jnetns.testing;
 
+import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
 import dev.jnetns.internal.sys.Errno;
 import org.junit.jupiter.api.Assumptions;
 
@@ -7,14 +9,14 @@ import org.junit.jupiter.api.Assumptions;
  * Named namespaces are mounts under {@code /run/netns}: they need root over the host's mounts, which a rootless
  * run ({@code unshare -Urn}) does not have. Tests of them ask the kernel once and skip with its answer.
  */
-final class NamedSupport {
+public final class NamedNamespaces {
     private static String unavailable;
     private static boolean probed;
 
-    private NamedSupport() {}
+    private NamedNamespaces() {}
 
     /** Skips the calling test, with the kernel's answer, when named namespaces cannot be made here. */
-    static synchronized void assumeAvailable() {
+    public static synchronized void assumeAvailable() {
         if (!probed) {
             probed = true;
             try {
