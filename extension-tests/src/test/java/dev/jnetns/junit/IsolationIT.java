@@ -46,7 +46,7 @@ class IsolationIT {
         try (ServerSocket host = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             hostPort = host.getLocalPort();
             EngineExecutionResults results = Kit.run(Inside.class);
-            results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+            Kit.assertAllSucceeded(results, 1);
             // the same port is reachable from the host's namespace
             try (Socket fromHost = new Socket(InetAddress.getLoopbackAddress(), hostPort)) {
                 assertThat(fromHost.isConnected()).isTrue();
@@ -65,7 +65,7 @@ class IsolationIT {
     void anUnannotatedTestStaysOnTheHost() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(Outside.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertAllSucceeded(results, 1);
         assertThat(Kit.get(SEEN, "ino")).isEqualTo(Eye.threadIno());
         assertThat((String) Kit.get(SEEN, "thread")).doesNotStartWith("jnetns-worker-");
     }

@@ -2,7 +2,11 @@ package dev.jnetns.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -35,6 +39,27 @@ final class Kit {
             builder.configurationParameter(each.substring(0, eq), each.substring(eq + 1));
         }
         return builder;
+    }
+
+    /** Asserts that {@code count} tests ran and all passed; a failure shows each failed test's cause. */
+    static void assertAllSucceeded(EngineExecutionResults results, int count) {
+        List<String> failures = results.testEvents().failed().stream()
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": "
+                        + e.getPayload(TestExecutionResult.class)
+                                .flatMap(TestExecutionResult::getThrowable)
+                                .map(Kit::stackTrace)
+                                .orElse("?"))
+                .toList();
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " failed: " + String.join("\n", failures));
+        }
+        results.testEvents().assertStatistics(stats -> stats.succeeded(count).failed(0));
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter text = new StringWriter();
+        t.printStackTrace(new PrintWriter(text));
+        return text.toString();
     }
 
     static <K, V> V get(Map<K, V> map, K key) {

@@ -128,7 +128,7 @@ class ParametersIT {
     void namedNamespacesAreFreshSharedByNameAndNotEntered() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(NamedNamespaces.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertAllSucceeded(results, 1);
         assertThat(Kit.get(SEEN, "thread")).isEqualTo(Kit.get(SEEN, "self"));
         assertThat(Kit.get(SEEN, "peer"))
                 .isEqualTo(Kit.get(SEEN, "again"))
@@ -154,7 +154,7 @@ class ParametersIT {
     void aFurtherNamespaceAloneDoesNotMoveTheTest() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(OnlyAFurtherNamespace.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertAllSucceeded(results, 1);
         assertThat(Kit.get(SEEN, "thread")).isEqualTo(Eye.threadIno());
         assertThat((String) Kit.get(SEEN, "threadName")).doesNotStartWith("jnetns-worker-");
         assertThat(Kit.get(SEEN, "x")).isNotEqualTo(Eye.threadIno());

@@ -99,7 +99,7 @@ class VethIT {
         String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         Map<String, String> hostRoutesBefore = Map.of("10.1.0.1", routeTo("10.1.0.1"), "10.1.0.2", routeTo("10.1.0.2"));
         EngineExecutionResults results = Kit.run(TwoNamespacesEcho.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertAllSucceeded(results, 1);
         VethPair veth = (VethPair) Kit.get(SEEN, "veth");
         NsFd self = (NsFd) Kit.get(SEEN, "self");
         NsFd peer = (NsFd) Kit.get(SEEN, "peer");
