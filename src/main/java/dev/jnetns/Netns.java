@@ -12,6 +12,7 @@ import dev.jnetns.internal.sys.Loopback;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
 import dev.jnetns.internal.sys.Threads;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Objects;
 
@@ -148,6 +149,28 @@ public final class Netns {
             fn.run();
             return null;
         });
+    }
+
+    /**
+     * Starts {@code process} inside {@code ns}: the child (and what it starts) runs in that network namespace, as
+     * with {@code ip netns exec}, while the calling thread stays where it is. The child keeps the namespace alive
+     * until it ends, and is not ended with the JVM: destroy it and wait for it. Started from a test, inside one of
+     * the test's namespaces, a process still running when the test ends is ended and reported, as one the test
+     * started itself would be.
+     *
+     * <pre>{@code
+     * Process server = Netns.start(peer, new ProcessBuilder("python3", "-m", "http.server", "8099"));
+     * }</pre>
+     *
+     * @param ns the namespace
+     * @param process what to start, as {@link ProcessBuilder#start()} would
+     * @return the started process
+     * @throws IOException as {@link ProcessBuilder#start()} throws it
+     * @throws NetnsException if {@code ns} is closed or cannot be entered
+     */
+    public static Process start(NsFd ns, ProcessBuilder process) throws IOException {
+        Objects.requireNonNull(process, "process");
+        return Netns.<Process, IOException>execute(ns, process::start);
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.jnetns.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Which threads of this process are in a given network namespace, read from {@code /proc/self/task}. */
@@ -15,34 +15,32 @@ public final class NsThreads {
 
     private NsThreads() {}
 
-    /** A thread found in a namespace: its kernel id and its name. */
-    public static final class Found {
-        private final int tid;
-        private final String name;
-
-        Found(int tid, String name) {
-            this.tid = tid;
-            this.name = name;
-        }
-
-        public int tid() {
-            return tid;
-        }
-
+    /**
+     * A thread found in a namespace: its kernel id and name, and the Java thread it is (null when none matches:
+     * a thread the JVM did not start from Java, or one that ended meanwhile).
+     *
+     * @param tid the kernel's thread id
+     * @param comm the kernel's name for it, cut to 15 bytes
+     * @param thread the Java thread, or null
+     */
+    public record Found(int tid, String comm, Thread thread) {
+        /** The Java name when known, else the kernel's. */
         public String name() {
-            return name;
+            return thread != null ? thread.getName() : comm;
         }
 
+        /** For example {@code 'my-pool-worker-1' (#31, tid 4711)}. */
         @Override
         public String toString() {
-            return "'" + name + "' (tid " + tid + ")";
+            return "'" + name() + "' (" + (thread != null ? "#" + thread.getId() + ", " : "") + "tid " + tid + ")";
         }
     }
 
     /** The threads of this process in the namespace with inode {@code ino}, except the tids in {@code except}. */
     public static List<Found> in(long ino, Set<Integer> except) {
         String target = "net:[" + ino + "]";
-        List<Found> found = new ArrayList<>();
+        List<int[]> tids = new ArrayList<>();
+        List<String> comms = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path task : tasks) {
                 int tid = Integer.parseInt(task.getFileName().toString());
@@ -52,33 +50,26 @@ public final class NsThreads {
                 try {
                     if (target.equals(
                             Files.readSymbolicLink(task.resolve("ns/net")).toString())) {
-                        found.add(new Found(
-                                tid,
-                                javaName(Files.readString(task.resolve("comm")).trim())));
+                        String comm = Files.readString(task.resolve("comm")).strip();
+                        tids.add(new int[] {tid});
+                        comms.add(comm);
                     }
                 } catch (IOException e) {
                     // the thread ended while we looked
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + TASKS, e);
+            throw new UncheckedIOException("cannot read " + TASKS, e);
+        }
+        if (tids.isEmpty()) {
+            return List.of();
+        }
+        JavaThreads java = JavaThreads.now();
+        List<Found> found = new ArrayList<>(tids.size());
+        for (int i = 0; i < tids.size(); i++) {
+            int tid = tids.get(i)[0];
+            found.add(new Found(tid, comms.get(i), java.byTid(tid, comms.get(i))));
         }
         return found;
-    }
-
-    /** The kernel keeps 15 bytes of a thread's name; find the Java thread whose name it is the start of. */
-    private static String javaName(String comm) {
-        String match = null;
-        for (Map.Entry<Thread, StackTraceElement[]> e :
-                Thread.getAllStackTraces().entrySet()) {
-            String name = e.getKey().getName();
-            if (name.equals(comm)) {
-                return name;
-            }
-            if (name.startsWith(comm)) {
-                match = match == null ? name : match.length() <= name.length() ? match : name;
-            }
-        }
-        return match != null ? match : comm;
     }
 }

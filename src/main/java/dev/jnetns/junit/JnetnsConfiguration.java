@@ -1,7 +1,11 @@
 package dev.jnetns.junit;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -10,10 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * own {@code TimeoutExtension} does): a misspelled value fails naming its key, before any namespace is made.
  *
  * @param skipUnprivileged {@link TransientNetns#UNPRIVILEGED_KEY} is {@code skip}
- * @param warnOnLeakedThreads {@link TransientNetns#LEAKED_THREADS_KEY} is {@code warn}
- * @param leakGraceMillis {@link TransientNetns#LEAKED_THREADS_GRACE_KEY}: how long threads may take to end
+ * @param leaks the suite-wide leak handling, which {@link NetnsLeaks} refines per class or test
  */
-record JnetnsConfiguration(boolean skipUnprivileged, boolean warnOnLeakedThreads, long leakGraceMillis) {
+record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks) {
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(JnetnsConfiguration.class);
     private static final long DEFAULT_GRACE_MILLIS = 200;
@@ -33,9 +36,15 @@ record JnetnsConfiguration(boolean skipUnprivileged, boolean warnOnLeakedThreads
         return new JnetnsConfiguration(
                 choice(parameters, TransientNetns.UNPRIVILEGED_KEY, "fail", "skip")
                         .equals("skip"),
-                choice(parameters, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn")
-                        .equals("warn"),
-                graceMillis(parameters));
+                new LeakPolicy(
+                        choice(parameters, TransientNetns.LEAKED_THREADS_KEY, "fail", "warn")
+                                .equals("fail"),
+                        choice(parameters, TransientNetns.SHARED_POOL_THREADS_KEY, "warn", "fail")
+                                .equals("fail"),
+                        choice(parameters, TransientNetns.LEAKED_PROCESSES_KEY, "fail", "warn")
+                                .equals("fail"),
+                        graceMillis(parameters),
+                        patterns(parameters)));
     }
 
     /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */
@@ -60,6 +69,27 @@ record JnetnsConfiguration(boolean skipUnprivileged, boolean warnOnLeakedThreads
         } catch (NumberFormatException e) {
             throw new ExtensionConfigurationException(
                     key + " must be a number of milliseconds, was \"" + value + "\"", e);
+        }
+    }
+
+    private static List<Pattern> patterns(Function<String, Optional<String>> parameters) {
+        String key = TransientNetns.LEAKED_THREADS_IGNORE_KEY;
+        List<Pattern> patterns = new ArrayList<>();
+        for (String each : parameters.apply(key).orElse("").split(",", -1)) {
+            if (!each.isBlank()) {
+                patterns.add(compile(each.trim(), key));
+            }
+        }
+        return List.copyOf(patterns);
+    }
+
+    /** {@code regex} compiled; a malformed one fails naming {@code where} it was given. */
+    static Pattern compile(String regex, String where) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new ExtensionConfigurationException(
+                    where + ": \"" + regex + "\" is not a regular expression: " + e.getDescription(), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.jnetns.junit;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.NsProcesses;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.Worker;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
  */
 final class NetnsScope implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** How many of a reported thread's top stack frames its report shows. */
+    private static final int STACK_FRAMES = 3;
+
     private final String owner;
     private final NsFd ns;
     private final boolean ownsNs;
@@ -32,8 +36,12 @@ final class NetnsScope implements AutoCloseable {
     /** A further namespace: its handle, how {@code lo} was made, and the parameter that made it. */
     private record Extra(NsFd ns, Netns.Lo lo, String by) {}
 
-    private final List<String> leaks = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
+    /** The last task id handed out when the scope began: processes started since have later ones. */
+    private final long taskMark = NsProcesses.mark();
+
     private boolean closed;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
@@ -120,31 +128,44 @@ final class NetnsScope implements AutoCloseable {
         return had.ns();
     }
 
-    /** Threads found left inside the namespaces, as text; filled by {@link #close(long)}. */
-    List<String> leaks() {
-        return leaks;
+    /** What the test left behind that fails it, as text; filled by {@link #close(LeakPolicy)}. */
+    List<String> failures() {
+        return failures;
     }
 
+    /** What the test left behind that is only worth a warning, as text; filled by {@link #close(LeakPolicy)}. */
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /** Closes the scope with the suite's defaults (the JUnit store does, when the extension could not). */
     @Override
     public void close() {
-        close(0);
+        close(new LeakPolicy(true, false, true, 0, List.of()));
     }
 
     /**
-     * Ends the scope: gives the worker back (interrupting and abandoning it if the test still runs on it after
-     * {@code graceMillis}), reports threads left in the namespaces it owns, and closes every handle. Idempotent.
+     * Ends the scope: gives the worker back (interrupting and abandoning it if the test still runs on it after the
+     * grace), ends processes left in the namespaces it owns and reports them, reports threads left there, and
+     * closes every handle. Idempotent.
      */
-    synchronized void close(long graceMillis) {
+    synchronized void close(LeakPolicy policy) {
         if (closed) {
             return;
         }
         closed = true;
         try {
-            releaseWorker(graceMillis);
+            releaseWorker(policy.graceMillis());
             List<NsFd> owned =
                     new ArrayList<>(extras.values().stream().map(Extra::ns).toList());
             if (ownsNs && ns != null) {
                 owned.add(0, ns);
+            }
+            // processes first: ending them may end the threads that waited for them
+            if (NsProcesses.startedSince(taskMark)) {
+                for (NsFd each : owned) {
+                    endProcesses(each, policy);
+                }
             }
             Set<Integer> ours = worker != null && worker.isBusy() ? Set.of(worker.tid()) : Set.of();
             // Only threads started since the scope began, or older ones moved in with Netns.enter, can be inside
@@ -152,11 +173,7 @@ final class NetnsScope implements AutoCloseable {
             boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore
                     || Stays.anyIn(owned.stream().map(NsFd::ino).toList());
             for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
-                List<NsThreads.Found> left = leftInside(each.ino(), ours, graceMillis);
-                if (!left.isEmpty()) {
-                    leaks.add(left.size() + (left.size() == 1 ? " thread" : " threads") + " of " + owner
-                            + " still running inside " + name(each) + ": " + join(left));
-                }
+                reportThreads(each, ours, policy);
             }
         } finally {
             if (ownsNs && ns != null) {
@@ -166,13 +183,66 @@ final class NetnsScope implements AutoCloseable {
         }
     }
 
+    private void endProcesses(NsFd each, LeakPolicy policy) {
+        List<ProcessHandle> left = NsProcesses.in(each.ino(), taskMark);
+        if (left.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (ProcessHandle p : left) {
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(p.pid())
+                    .append(" (")
+                    .append(NsProcesses.commandLine(p))
+                    .append(')');
+        }
+        NsProcesses.terminate(left, policy.processGraceMillis());
+        (policy.failProcesses() ? failures : warnings)
+                .add((left.size() == 1 ? "process " : "processes ") + text + " of " + owner + " still running inside "
+                        + name(each) + " when it ended: jnetns ended " + (left.size() == 1 ? "it" : "them")
+                        + " with descendants (SIGTERM, then SIGKILL after " + policy.processGraceMillis()
+                        + " ms). A process keeps its namespace alive, and outlives the JVM: destroy the processes a"
+                        + " test starts and wait for them (Process.destroy(), waitFor()) before it ends"
+                        + (policy.failProcesses()
+                                ? ", or set " + TransientNetns.LEAKED_PROCESSES_KEY + "=warn"
+                                        + " (or @NetnsLeaks(processes = WARN))."
+                                : "."));
+    }
+
+    private void reportThreads(NsFd each, Set<Integer> except, LeakPolicy policy) {
+        List<NsThreads.Found> left = leftInside(each.ino(), except, policy);
+        List<NsThreads.Found> running = new ArrayList<>();
+        for (NsThreads.Found found : left) {
+            if (KnownThreads.kind(found) == KnownThreads.Kind.SHARED_POOL) {
+                (policy.failSharedPoolThreads() ? failures : warnings)
+                        .add("thread " + describe(found) + " of a JVM-wide pool was started inside " + name(each)
+                                + " by " + owner + " and stays there: " + KnownThreads.advice(found)
+                                + (policy.failSharedPoolThreads()
+                                        ? "; or set " + TransientNetns.SHARED_POOL_THREADS_KEY + "=warn."
+                                        : "."));
+            } else {
+                running.add(found);
+            }
+        }
+        if (!running.isEmpty()) {
+            (policy.failThreads() ? failures : warnings)
+                    .add(running.size() + (running.size() == 1 ? " thread" : " threads") + " of " + owner
+                            + " still running inside " + name(each) + ": " + join(running)
+                            + ". Threads inherit the namespace of the thread that starts them: stop them (join"
+                            + " them, shut executors down) before the test ends"
+                            + (policy.failThreads()
+                                    ? ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn (or @NetnsLeaks)."
+                                    : "."));
+        }
+    }
+
     private void releaseWorker(long graceMillis) {
         if (worker == null) {
             return;
         }
         if (worker.isBusy() && !worker.interruptAndAwaitIdle(Math.max(graceMillis, 100))) {
             worker.abandon();
-            leaks.add("the thread " + worker.thread().getName() + " was still running " + owner
+            failures.add("the thread " + worker.thread().getName() + " was still running " + owner
                     + " after it ended (timed out?); it was interrupted, and it will end when the test code returns");
             return;
         }
@@ -180,9 +250,13 @@ final class NetnsScope implements AutoCloseable {
         WorkerPool.shared().release(worker);
     }
 
-    private static List<NsThreads.Found> leftInside(long ino, Set<Integer> except, long graceMillis) {
-        List<NsThreads.Found> left = NsThreads.in(ino, except);
-        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+    /**
+     * The threads in namespace {@code ino} that are worth reporting, once they had the grace to end: threads that
+     * end on their own later, and ignored ones, are neither waited for nor reported.
+     */
+    private static List<NsThreads.Found> leftInside(long ino, Set<Integer> except, LeakPolicy policy) {
+        List<NsThreads.Found> left = reportable(NsThreads.in(ino, except), policy);
+        long deadline = System.nanoTime() + policy.graceMillis() * 1_000_000L;
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
@@ -190,9 +264,29 @@ final class NetnsScope implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            left = NsThreads.in(ino, except);
+            left = reportable(NsThreads.in(ino, except), policy);
         }
         return left;
+    }
+
+    private static List<NsThreads.Found> reportable(List<NsThreads.Found> found, LeakPolicy policy) {
+        List<NsThreads.Found> reportable = new ArrayList<>(found.size());
+        for (NsThreads.Found each : found) {
+            if (!policy.ignores(each.name()) && KnownThreads.kind(each) != KnownThreads.Kind.ENDS_ON_ITS_OWN) {
+                reportable.add(each);
+            }
+        }
+        return reportable;
+    }
+
+    /** A thread as reports name it: its Java name and id, its tid, and where it is now. */
+    private static String describe(NsThreads.Found found) {
+        StringBuilder text = new StringBuilder(found.toString());
+        StackTraceElement[] stack = found.thread() != null ? found.thread().getStackTrace() : new StackTraceElement[0];
+        for (int i = 0; i < Math.min(STACK_FRAMES, stack.length); i++) {
+            text.append(i == 0 ? " at " : " < ").append(stack[i]);
+        }
+        return text.toString();
     }
 
     @SuppressWarnings("ReferenceEquality") // the very handle this scope holds, not an equal one
@@ -208,7 +302,7 @@ final class NetnsScope implements AutoCloseable {
     private static String join(List<NsThreads.Found> found) {
         StringBuilder text = new StringBuilder();
         for (NsThreads.Found each : found) {
-            text.append(text.length() == 0 ? "" : ", ").append(each);
+            text.append(text.length() == 0 ? "" : "; ").append(describe(each));
         }
         return text.toString();
     }

@@ -73,6 +73,24 @@ public @interface TransientNetns {
     String LEAKED_THREADS_GRACE_KEY = "jnetns.leakedThreads.graceMillis";
 
     /**
+     * Configuration parameter: comma-separated regular expressions; threads whose Java name matches one in full are
+     * neither waited for nor reported (default: none).
+     */
+    String LEAKED_THREADS_IGNORE_KEY = "jnetns.leakedThreads.ignore";
+
+    /**
+     * Configuration parameter: what to do when threads of a JVM-wide pool (the common {@code ForkJoinPool},
+     * OkHttp's task runner) were born inside a test's namespace: {@code warn} (the default) or {@code fail}.
+     */
+    String SHARED_POOL_THREADS_KEY = "jnetns.sharedPoolThreads";
+
+    /**
+     * Configuration parameter: what to do when a test leaves processes running inside its namespaces (jnetns ends
+     * them either way): {@code fail} (the default) or {@code warn}.
+     */
+    String LEAKED_PROCESSES_KEY = "jnetns.leakedProcesses";
+
+    /**
      * On a parameter, the name of a further namespace for the test (not entered). Empty (the default) means the
      * test's own namespace; not allowed on methods and classes.
      *

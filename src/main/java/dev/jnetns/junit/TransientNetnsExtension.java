@@ -5,7 +5,6 @@ import dev.jnetns.internal.Privileges;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -35,6 +34,8 @@ final class TransientNetnsExtension
                 InvocationInterceptor,
                 ParameterResolver {
     private static final Logger LOG = Logger.getLogger(TransientNetns.class.getName());
+    /** The key of report entries that warn about leftovers. */
+    static final String LEAKS_ENTRY = "jnetns.leaks";
 
     // ---- skip or run
 
@@ -106,21 +107,13 @@ final class TransientNetnsExtension
     }
 
     private void finish(NetnsScope scope, ExtensionContext context) {
-        JnetnsConfiguration configuration = JnetnsConfiguration.of(context);
-        scope.close(configuration.leakGraceMillis());
-        List<String> leaks = scope.leaks();
-        if (leaks.isEmpty()) {
-            return;
+        scope.close(LeakPolicy.of(context));
+        for (String warning : scope.warnings()) {
+            LOG.warning(warning);
+            context.publishReportEntry(LEAKS_ENTRY, warning);
         }
-        boolean warn = configuration.warnOnLeakedThreads();
-        String text = String.join("; ", leaks) + ". Threads inherit the namespace of the thread that starts them:"
-                + " stop them (join them, shut executors down) before the test ends"
-                + (warn ? "." : ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn.");
-        if (warn) {
-            LOG.warning(text);
-            context.publishReportEntry(TransientNetns.LEAKED_THREADS_KEY, text);
-        } else {
-            throw new AssertionFailedError(text);
+        if (!scope.failures().isEmpty()) {
+            throw new AssertionFailedError(String.join(" ", scope.failures()));
         }
     }
 

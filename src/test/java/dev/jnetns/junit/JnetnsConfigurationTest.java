@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ class JnetnsConfigurationTest {
 
     @Test
     void unsetParametersTakeTheirDefaults() {
-        assertThat(parse(Map.of())).isEqualTo(new JnetnsConfiguration(false, false, 200));
+        assertThat(parse(Map.of()))
+                .isEqualTo(new JnetnsConfiguration(false, new LeakPolicy(true, false, true, 200, List.of())));
     }
 
     @Test
@@ -24,9 +26,23 @@ class JnetnsConfigurationTest {
         JnetnsConfiguration c = parse(Map.of(
                 TransientNetns.UNPRIVILEGED_KEY, "skip",
                 TransientNetns.LEAKED_THREADS_KEY, " warn ",
-                TransientNetns.LEAKED_THREADS_GRACE_KEY, "1500"));
-        assertThat(c).isEqualTo(new JnetnsConfiguration(true, true, 1500));
-        assertThat(parse(Map.of(TransientNetns.LEAKED_THREADS_GRACE_KEY, "-5")).leakGraceMillis())
+                TransientNetns.LEAKED_THREADS_GRACE_KEY, "1500",
+                TransientNetns.SHARED_POOL_THREADS_KEY, "fail",
+                TransientNetns.LEAKED_PROCESSES_KEY, "warn",
+                TransientNetns.LEAKED_THREADS_IGNORE_KEY, "cache-.*, my pool-\\d+ ,"));
+        assertThat(c.skipUnprivileged()).isTrue();
+        LeakPolicy leaks = c.leaks();
+        assertThat(leaks.failThreads()).isFalse();
+        assertThat(leaks.failSharedPoolThreads()).isTrue();
+        assertThat(leaks.failProcesses()).isFalse();
+        assertThat(leaks.graceMillis()).isEqualTo(1500);
+        assertThat(leaks.ignores("cache-evictor")).isTrue();
+        assertThat(leaks.ignores("my pool-12")).isTrue();
+        assertThat(leaks.ignores("my pool-x")).isFalse();
+        assertThat(leaks.ignores("a cache-evictor")).as("whole names only").isFalse();
+        assertThat(parse(Map.of(TransientNetns.LEAKED_THREADS_GRACE_KEY, "-5"))
+                        .leaks()
+                        .graceMillis())
                 .isZero();
     }
 
@@ -41,5 +57,15 @@ class JnetnsConfigurationTest {
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_THREADS_GRACE_KEY, "2s")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage(TransientNetns.LEAKED_THREADS_GRACE_KEY + " must be a number of milliseconds, was \"2s\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.SHARED_POOL_THREADS_KEY, "error")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.SHARED_POOL_THREADS_KEY + " must be warn or fail, was \"error\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_PROCESSES_KEY, "kill")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.LEAKED_PROCESSES_KEY + " must be fail or warn, was \"kill\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_THREADS_IGNORE_KEY, "pool-(")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith(
+                        TransientNetns.LEAKED_THREADS_IGNORE_KEY + ": \"pool-(\" is not a regular expression: ");
     }
 }

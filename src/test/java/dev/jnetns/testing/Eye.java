@@ -391,6 +391,38 @@ public final class Eye {
         }
     }
 
+    /** The pids of processes in namespace {@code ino}, read from {@code /proc/<pid>/ns/net} (zombies have none). */
+    public static List<Long> processesIn(long ino) {
+        String target = "net:[" + ino + "]";
+        List<Long> pids = new ArrayList<>();
+        for (Path entry : list(Path.of("/proc"))) {
+            String name = entry.getFileName().toString();
+            if (!name.chars().allMatch(Character::isDigit)) {
+                continue;
+            }
+            try {
+                if (target.equals(
+                        Files.readSymbolicLink(entry.resolve("ns/net")).toString())) {
+                    pids.add(Long.parseLong(name));
+                }
+            } catch (IOException e) {
+                // ended meanwhile, or a zombie
+            }
+        }
+        return pids;
+    }
+
+    /** Whether process {@code pid} runs (exists and is not a zombie), from {@code /proc/<pid>/stat}. */
+    public static boolean processRuns(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The network namespace inode of a child process started from the calling thread. */
     public static long childIno() {
         Result r = run("readlink", "/proc/self/ns/net");

@@ -2,11 +2,16 @@ package dev.jnetns.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.jnetns.testing.Eye;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -23,13 +28,20 @@ final class Kit {
 
     /** As {@link #run} with JUnit's parallel execution forced on (4 threads, everything concurrent). */
     static EngineExecutionResults runParallel(Class<?> fixture, String... config) {
+        return runParallel(List.of(fixture), config);
+    }
+
+    /** As {@link #runParallel(Class, String...)} with several classes, run concurrently too. */
+    static EngineExecutionResults runParallel(List<Class<?>> fixtures, String... config) {
         EngineTestKit.Builder builder = builder(config)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                 .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4");
-        return builder.selectors(selectClass(fixture)).execute();
+        return builder.selectors(
+                        fixtures.stream().map(DiscoverySelectors::selectClass).toArray(DiscoverySelector[]::new))
+                .execute();
     }
 
     private static EngineTestKit.Builder builder(String... config) {
@@ -39,6 +51,26 @@ final class Kit {
             builder.configurationParameter(each.substring(0, eq), each.substring(eq + 1));
         }
         return builder;
+    }
+
+    /**
+     * Runs {@code fixture} in a new JVM with this one's class path (through {@link FixtureMain}) and returns what
+     * it printed: a line per finished test and per report entry.
+     */
+    static String runInChildJvm(Class<?> fixture, String... config) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path")));
+        // as this JVM was started: native access (JDK 24+) and where JNA unpacks
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--enable-native-access") || a.startsWith("-Djna."))
+                .forEach(command::add);
+        command.addAll(List.of(FixtureMain.class.getName(), fixture.getName()));
+        command.addAll(List.of(config));
+        Eye.Result result = Eye.run(command.toArray(String[]::new));
+        if (result.exit != 0) {
+            throw new AssertionError("the child JVM failed: " + result);
+        }
+        return result.output;
     }
 
     /** Asserts that {@code count} tests ran and all passed; a failure shows each failed test's cause. */
