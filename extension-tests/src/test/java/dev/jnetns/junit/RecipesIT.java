@@ -4,6 +4,7 @@ import dev.jnetns.recipes.ChildProcessRecipe;
 import dev.jnetns.recipes.JdkHttpRecipe;
 import dev.jnetns.recipes.NettyRecipe;
 import dev.jnetns.recipes.OkHttpRecipe;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,23 @@ import org.junit.jupiter.api.Test;
  */
 class RecipesIT {
     /** Each recipe class and its number of tests. */
-    private static final Map<Class<?>, Integer> RECIPES =
-            Map.of(JdkHttpRecipe.class, 3, OkHttpRecipe.class, 3, NettyRecipe.class, 1, ChildProcessRecipe.class, 1);
+    private static final Map<Class<?>, Integer> RECIPES = recipes();
+
+    private static Map<Class<?>, Integer> recipes() {
+        Map<Class<?>, Integer> recipes = new LinkedHashMap<>();
+        recipes.put(JdkHttpRecipe.class, 3);
+        recipes.put(OkHttpRecipe.class, 3);
+        recipes.put(NettyRecipe.class, 1);
+        recipes.put(ChildProcessRecipe.class, 1);
+        if (Runtime.version().feature() >= 21) { // compiled from src/test/java21 there
+            try {
+                recipes.put(Class.forName("dev.jnetns.recipes.JdkHttpClientClosedRecipe"), 1);
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError("the JDK 21 recipes were not compiled", e);
+            }
+        }
+        return recipes;
+    }
 
     @Test
     void theRecipesPassOneAfterTheOther() {
