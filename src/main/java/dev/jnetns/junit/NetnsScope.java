@@ -43,6 +43,8 @@ final class NetnsScope implements AutoCloseable {
     private final long taskMark = NsProcesses.mark();
 
     private boolean closed;
+    /** Whether the last look inside found threads that end on their own. */
+    private boolean lingering;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
         this.owner = owner;
@@ -211,6 +213,9 @@ final class NetnsScope implements AutoCloseable {
 
     private void reportThreads(NsFd each, Set<Integer> except, LeakPolicy policy) {
         List<NsThreads.Found> left = leftInside(each.ino(), except, policy);
+        if (lingering) {
+            LingeringNamespaces.heldAfterTest(each.ino());
+        }
         List<NsThreads.Found> running = new ArrayList<>();
         for (NsThreads.Found found : left) {
             if (KnownThreads.kind(found) == KnownThreads.Kind.SHARED_POOL) {
@@ -254,7 +259,8 @@ final class NetnsScope implements AutoCloseable {
      * The threads in namespace {@code ino} that are worth reporting, once they had the grace to end: threads that
      * end on their own later, and ignored ones, are neither waited for nor reported.
      */
-    private static List<NsThreads.Found> leftInside(long ino, Set<Integer> except, LeakPolicy policy) {
+    private List<NsThreads.Found> leftInside(long ino, Set<Integer> except, LeakPolicy policy) {
+        lingering = false;
         List<NsThreads.Found> left = reportable(NsThreads.in(ino, except), policy);
         long deadline = System.nanoTime() + policy.graceMillis() * 1_000_000L;
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -269,10 +275,13 @@ final class NetnsScope implements AutoCloseable {
         return left;
     }
 
-    private static List<NsThreads.Found> reportable(List<NsThreads.Found> found, LeakPolicy policy) {
+    /** The threads of {@code found} worth reporting; notes whether some end on their own ({@link #lingering}). */
+    private List<NsThreads.Found> reportable(List<NsThreads.Found> found, LeakPolicy policy) {
         List<NsThreads.Found> reportable = new ArrayList<>(found.size());
         for (NsThreads.Found each : found) {
-            if (!policy.ignores(each.name()) && KnownThreads.kind(each) != KnownThreads.Kind.ENDS_ON_ITS_OWN) {
+            if (KnownThreads.kind(each) == KnownThreads.Kind.ENDS_ON_ITS_OWN) {
+                lingering = true;
+            } else if (!policy.ignores(each.name())) {
                 reportable.add(each);
             }
         }
