@@ -1,5 +1,6 @@
 package dev.jnetns.internal;
 
+import dev.jnetns.internal.sys.ProcFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NsProcesses {
     private static final Path PROC = Path.of("/proc");
-    private static final Path LOADAVG = Path.of("/proc/loadavg");
+    private static final String LOADAVG = "/proc/loadavg";
     private static final long SELF = ProcessHandle.current().pid();
 
     private NsProcesses() {}
@@ -31,10 +32,13 @@ public final class NsProcesses {
      * unreadable. Ids after it belong to tasks started later.
      */
     public static long mark() {
+        String text = ProcFiles.readSmall(LOADAVG);
+        if (text == null) {
+            return -1;
+        }
         try {
-            String text = Files.readString(LOADAVG);
             return Long.parseLong(text.substring(text.lastIndexOf(' ') + 1).strip());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return -1;
         }
     }

@@ -5,6 +5,7 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.NsProcesses;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Stays;
+import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
 import java.lang.management.ManagementFactory;
@@ -51,6 +52,9 @@ final class NetnsScope implements AutoCloseable {
         this.ns = ns;
         this.ownsNs = ownsNs;
         this.worker = worker;
+        if (ownsNs && ns != null) {
+            Watchdog.watch(ns.fd(), ns.ino());
+        }
     }
 
     /**
@@ -122,6 +126,7 @@ final class NetnsScope implements AutoCloseable {
             Netns.Lo made = lo == null ? Netns.Lo.UP : lo;
             had = new Extra(create.apply(made), made, by);
             extras.put(name, had);
+            Watchdog.watch(had.ns().fd(), had.ns().ino());
         } else if (lo != null && lo != had.lo()) {
             throw new ParameterResolutionException("namespace \"" + name + "\" of " + owner + ": " + by
                     + " asks for lo = " + lo + ", but " + had.by() + " had it made with lo = " + had.lo()
@@ -178,6 +183,10 @@ final class NetnsScope implements AutoCloseable {
                 reportThreads(each, ours, policy);
             }
         } finally {
+            if (ownsNs && ns != null) {
+                Watchdog.release(ns.ino());
+            }
+            extras.values().forEach(e -> Watchdog.release(e.ns().ino()));
             if (ownsNs && ns != null) {
                 ns.close();
             }

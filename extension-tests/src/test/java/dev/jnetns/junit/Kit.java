@@ -58,6 +58,15 @@ final class Kit {
      * it printed: a line per finished test and per report entry.
      */
     static String runInChildJvm(Class<?> fixture, String... config) {
+        Eye.Result result = Eye.run(childJvm(fixture, config).toArray(String[]::new));
+        if (result.exit != 0) {
+            throw new AssertionError("the child JVM failed: " + result);
+        }
+        return result.output;
+    }
+
+    /** The command that runs {@code fixture} in a new JVM with this one's class path. */
+    static List<String> childJvm(Class<?> fixture, String... config) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path")));
         // as this JVM was started: native access (JDK 24+) and where JNA unpacks
@@ -66,11 +75,7 @@ final class Kit {
                 .forEach(command::add);
         command.addAll(List.of(FixtureMain.class.getName(), fixture.getName()));
         command.addAll(List.of(config));
-        Eye.Result result = Eye.run(command.toArray(String[]::new));
-        if (result.exit != 0) {
-            throw new AssertionError("the child JVM failed: " + result);
-        }
-        return result.output;
+        return command;
     }
 
     /** Asserts that {@code count} tests ran and all passed; a failure shows each failed test's cause. */

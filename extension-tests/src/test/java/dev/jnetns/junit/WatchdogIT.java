@@ -1,0 +1,107 @@
+package dev.jnetns.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import dev.jnetns.internal.Watchdog;
+import dev.jnetns.testing.Eye;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A JVM killed with {@code SIGKILL} during a test that started a child process with a plain
+ * {@code ProcessBuilder}: within seconds the child is gone and so is the test's namespace, while processes that
+ * jnetns did not start (here, in the host's namespace and in a namespace of this JVM) keep running.
+ */
+class WatchdogIT {
+    @TransientNetns
+    public static class StartsAChildAndIsKilled {
+        @Test
+        void startsAChild(NsFd self) throws Exception {
+            Process child = new ProcessBuilder("sleep", "600").start();
+            System.out.println("READY " + child.pid() + " " + self.ino() + " " + Watchdog.pid());
+            System.out.flush();
+            Thread.sleep(600_000);
+        }
+    }
+
+    @Test
+    void aKilledJvmsTestProcessesEndAndOthersDoNot() throws Exception {
+        Process bystander = new ProcessBuilder("sleep", "600").start();
+        try (NsFd other = Netns.newTransient()) {
+            Process otherBystander = Netns.start(other, new ProcessBuilder("sleep", "600"));
+            Process jvm = new ProcessBuilder(Kit.childJvm(StartsAChildAndIsKilled.class))
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                String[] ready = awaitReady(jvm);
+                long child = Long.parseLong(ready[1]);
+                long ino = Long.parseLong(ready[2]);
+                long watchdog = Long.parseLong(ready[3]);
+                assertThat(Eye.processRuns(child)).isTrue();
+                assertThat(Eye.processRuns(watchdog))
+                        .as("watchdog %d", watchdog)
+                        .isTrue();
+                assertThat(Eye.processesIn(ino)).containsExactly(child);
+
+                jvm.destroyForcibly(); // SIGKILL
+                assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+                boolean ended = Eye.await(() -> !Eye.processRuns(child), 10);
+                assertThat(ended)
+                        .as("the test's child %d ended; the JVM %d output: %s", child, jvm.pid(), output)
+                        .isTrue();
+                assertThat(Eye.processesIn(ino))
+                        .as("processes in the test's namespace")
+                        .isEmpty();
+                assertThat(Eye.await(() -> !Eye.processRuns(watchdog), 10))
+                        .as("the watchdog %d ended", watchdog)
+                        .isTrue();
+                assertThat(bystander.isAlive())
+                        .as("a process in the host's namespace")
+                        .isTrue();
+                assertThat(otherBystander.isAlive())
+                        .as("a process in another namespace")
+                        .isTrue();
+            } finally {
+                jvm.destroyForcibly();
+                otherBystander.destroy();
+                otherBystander.waitFor();
+            }
+        } finally {
+            bystander.destroy();
+            bystander.waitFor();
+        }
+    }
+
+    @SuppressWarnings("JdkObsolete") // appended by the draining thread, read by the test
+    private final StringBuffer output = new StringBuffer();
+
+    /** The fixture's {@code READY child ino watchdog} line, split; the rest of the output is kept, in the background. */
+    private String[] awaitReady(Process jvm) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            output.append(line).append('\n');
+            if (line.startsWith("READY ")) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        for (String more; (more = out.readLine()) != null; ) {
+                            output.append(more).append('\n');
+                        }
+                    } catch (IOException e) {
+                        output.append(e);
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return line.split(" ");
+            }
+        }
+        throw new AssertionError("the child JVM ended before its test was ready: " + output);
+    }
+}

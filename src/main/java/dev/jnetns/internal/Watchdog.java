@@ -1,0 +1,123 @@
+package dev.jnetns.internal;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Ends the processes a test left in its namespaces when the JVM itself is killed ({@code SIGKILL}: a CI timeout,
+ * the OOM killer), which no code in the JVM can do. A small JVM of its own ({@link WatchdogMain}), started once,
+ * on the first test namespace, in a session of its own; it holds a handle to each test's namespaces while the
+ * test runs, and notices the death as the end of its standard input (a pipe only this JVM writes to). In the
+ * manner of Testcontainers' Ryuk. Costs one process (about 40 MB resident), started once (the first test waits
+ * for it, a few hundred milliseconds), and two short pipe writes per test.
+ */
+public final class Watchdog {
+    private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
+    private static final Object LOCK = new Object();
+    private static OutputStream pipe;
+    private static boolean failed;
+
+    private Watchdog() {}
+
+    /** Has the watchdog hold namespace {@code ino} through this JVM's descriptor {@code fd}. */
+    public static void watch(int fd, long ino) {
+        send("+ " + fd + " " + ino + "\n");
+    }
+
+    /** The namespace {@code ino} is no longer a test's: let it go. */
+    public static void release(long ino) {
+        send("- " + ino + "\n");
+    }
+
+    /** The watchdog's pid, or -1 if it is not running (for tests). */
+    public static long pid() {
+        synchronized (LOCK) {
+            return process == null ? -1 : process.pid();
+        }
+    }
+
+    private static Process process;
+
+    private static void send(String line) {
+        synchronized (LOCK) {
+            if (failed) {
+                return;
+            }
+            try {
+                if (pipe == null) {
+                    start();
+                }
+                pipe.write(line.getBytes(StandardCharsets.US_ASCII));
+                pipe.flush();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                LOG.log(
+                        Level.WARNING,
+                        "jnetns: the watchdog that ends a killed JVM's test processes is not running; processes left"
+                                + " by tests are still ended when each test ends",
+                        e);
+            }
+        }
+    }
+
+    private static void start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid"); // out of the JVM's process group: a group kill must not take it too
+        }
+        command.addAll(List.of(
+                java,
+                "-Xmx16m",
+                "-Xss256k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:CICompilerCount=1",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djna.nosys=" + System.getProperty("jna.nosys", "true"),
+                "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + ownLocation(),
+                WatchdogMain.class.getName(),
+                Long.toString(ProcessHandle.current().pid())));
+        String jnaTmp = System.getProperty("jna.tmpdir");
+        if (jnaTmp != null) {
+            command.add(command.indexOf("-cp"), "-Djna.tmpdir=" + jnaTmp);
+        }
+        process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        // wait until it can hold namespaces: a JVM killed before would leave its first test's processes
+        BufferedReader ready =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+        if (!"ready".equals(ready.readLine())) {
+            process.destroyForcibly();
+            throw new IOException("the watchdog did not start: " + String.join(" ", command));
+        }
+        pipe = process.getOutputStream();
+    }
+
+    /** Where this class was loaded from (the jar or classes directory), in case the class path lacks it. */
+    private static String ownLocation() {
+        try {
+            return Path.of(Watchdog.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jnetns.internal;
+
+import dev.jnetns.internal.sys.NsFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The watchdog process (see {@link Watchdog}): it holds a handle to every namespace a running test owns, and
+ * when the JVM that started it dies (its standard input ends) it ends every process still in those namespaces.
+ * Holding the handles keeps their inodes from being reused, so every process found in one was started inside a
+ * test's namespace: it never ends a process jnetns did not start. It says {@code ready} on standard output once
+ * it can hold namespaces. Lines on standard input:
+ * {@code + <fd> <ino>} (hold the JVM's descriptor {@code fd}, if it still names namespace {@code ino}) and
+ * {@code - <ino>} (let it go).
+ */
+public final class WatchdogMain {
+    private WatchdogMain() {}
+
+    public static void main(String[] args) throws IOException {
+        long jvm = Long.parseLong(args[0]);
+        Map<Long, HeldNamespace> held = new HashMap<>();
+        NsFiles.currentIno(); // loads the native library now, not while the first test's line waits
+        System.out.println("ready");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] parts = line.split(" ", -1);
+            if (parts[0].equals("+") && parts.length == 3) {
+                long ino = Long.parseLong(parts[2]);
+                HeldNamespace ns = HeldNamespace.open(jvm, parts[1], ino);
+                if (ns != null) {
+                    HeldNamespace before = held.put(ino, ns);
+                    if (before != null) {
+                        before.close();
+                    }
+                }
+            } else if (parts[0].equals("-") && parts.length == 2) {
+                HeldNamespace ns = held.remove(Long.parseLong(parts[1]));
+                if (ns != null) {
+                    ns.close();
+                }
+            }
+        }
+        // the JVM is gone: end what is still running inside the namespaces of its tests
+        List<ProcessHandle> left = new ArrayList<>();
+        for (long ino : held.keySet()) {
+            left.addAll(NsProcesses.in(ino, -1));
+        }
+        if (!left.isEmpty()) {
+            System.err.println("jnetns watchdog: the JVM " + jvm + " ended during a test; ending " + left.size()
+                    + " process(es) left in its namespaces");
+            NsProcesses.terminate(left, 1000);
+        }
+        held.values().forEach(HeldNamespace::close);
+    }
+
+    /** A namespace held open through the JVM's descriptor, checked to be the one meant. */
+    private record HeldNamespace(int fd) {
+        /**
+         * Opens the JVM's descriptor {@code fd} through {@code /proc/<jvm>/fd}, or through one of its threads'
+         * {@code /proc/<jvm>/task/<tid>/fd} (the descriptor table is shared): the first is missing once the JVM's
+         * first thread has ended, as it may have.
+         */
+        static HeldNamespace open(long jvm, String fd, long ino) {
+            List<String> paths = new ArrayList<>();
+            paths.add("/proc/" + jvm + "/fd/" + fd);
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + jvm + "/task"))) {
+                tasks.forEach(task -> paths.add(task + "/fd/" + fd));
+            } catch (IOException e) {
+                return null; // the JVM is gone
+            }
+            for (String path : paths) {
+                HeldNamespace held = open(path, ino);
+                if (held != null) {
+                    return held;
+                }
+            }
+            return null; // closed meanwhile: its test has ended
+        }
+
+        private static HeldNamespace open(String path, long ino) {
+            int fd;
+            try {
+                fd = NsFiles.openNetns(path);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            // the descriptor may have been reused for another namespace since the line was written
+            if (NsFiles.identify(fd)[1] != ino) {
+                NsFiles.close(fd);
+                return null;
+            }
+            return new HeldNamespace(fd);
+        }
+
+        void close() {
+            NsFiles.close(fd);
+        }
+    }
+}
