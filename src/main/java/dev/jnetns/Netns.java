@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import dev.jnetns.internal.FreshNetns;
 import dev.jnetns.internal.PreparedNamespaces;
 import dev.jnetns.internal.Stays;
+import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.Worker;
 import dev.jnetns.internal.WorkerPool;
 import dev.jnetns.internal.sys.Errno;
@@ -53,6 +54,12 @@ public final class Netns {
 
     /** System property: how long, in milliseconds, an idle jnetns thread lives (default 2000). */
     public static final String KEEP_ALIVE_PROPERTY = WorkerPool.KEEP_ALIVE_PROPERTY;
+
+    /**
+     * System property: {@code false} turns off the watchdog that ends a killed JVM's test processes (default
+     * {@code true}); see README, Pitfalls.
+     */
+    public static final String WATCHDOG_PROPERTY = Watchdog.WATCHDOG_PROPERTY;
 
     /** Where named namespaces live, as with iproute2's {@code ip netns}. */
     public static final String NAMED_DIR = "/run/netns";

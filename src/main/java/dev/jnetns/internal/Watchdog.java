@@ -24,6 +24,11 @@ import java.util.logging.Logger;
  */
 public final class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
+    /** System property: {@code false} turns the watchdog off (default {@code true}). */
+    public static final String WATCHDOG_PROPERTY = "jnetns.watchdog";
+
+    private static final boolean ENABLED = !"false"
+            .equalsIgnoreCase(System.getProperty(WATCHDOG_PROPERTY, "true").trim());
     private static final Object LOCK = new Object();
     private static OutputStream pipe;
     private static boolean failed;
@@ -50,6 +55,9 @@ public final class Watchdog {
     private static Process process;
 
     private static void send(String line) {
+        if (!ENABLED) {
+            return;
+        }
         synchronized (LOCK) {
             if (failed) {
                 return;

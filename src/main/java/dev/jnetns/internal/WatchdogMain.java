@@ -71,15 +71,18 @@ public final class WatchdogMain {
          * first thread has ended, as it may have.
          */
         static HeldNamespace open(long jvm, String fd, long ino) {
-            List<String> paths = new ArrayList<>();
-            paths.add("/proc/" + jvm + "/fd/" + fd);
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + jvm + "/task"))) {
-                tasks.forEach(task -> paths.add(task + "/fd/" + fd));
+            HeldNamespace held = open("/proc/" + jvm + "/fd/" + fd, ino);
+            if (held != null) {
+                return held;
+            }
+            List<Path> tasks;
+            try (Stream<Path> list = Files.list(Path.of("/proc/" + jvm + "/task"))) {
+                tasks = list.toList();
             } catch (IOException e) {
                 return null; // the JVM is gone
             }
-            for (String path : paths) {
-                HeldNamespace held = open(path, ino);
+            for (Path task : tasks) {
+                held = open(task + "/fd/" + fd, ino);
                 if (held != null) {
                     return held;
                 }
