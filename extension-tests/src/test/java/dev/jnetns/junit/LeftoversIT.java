@@ -211,8 +211,9 @@ class LeftoversIT {
                         1,
                         event(
                                 test("startsAndForgets"),
-                                finishedWithFailure(message(m -> m.contains("processes " + pid
-                                                + " (sh -c sleep 600 & wait), " + child + " (sleep 600)")
+                                finishedWithFailure(message(m -> m.contains("processes ")
+                                        && m.contains(pid + " (sh -c sleep 600 & wait)") // in pid order: ids wrap
+                                        && m.contains(child + " (sleep 600)")
                                         && m.contains("net:[" + ino + "]")
                                         && m.contains("SIGTERM")))));
         assertThat(Eye.processRuns(pid)).as("the shell %d", pid).isFalse();
