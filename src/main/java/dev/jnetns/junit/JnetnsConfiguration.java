@@ -43,6 +43,8 @@ record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks) {
                                 .equals("fail"),
                         choice(parameters, TransientNetns.LEAKED_PROCESSES_KEY, "fail", "warn")
                                 .equals("fail"),
+                        choice(parameters, TransientNetns.LEAKED_SOCKETS_KEY, "fail", "warn")
+                                .equals("fail"),
                         graceMillis(parameters),
                         patterns(parameters)));
     }

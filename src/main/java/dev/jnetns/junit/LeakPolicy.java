@@ -17,6 +17,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * @param failThreads threads left running fail the test (else: a warning)
  * @param failSharedPoolThreads threads of JVM-wide pools born inside fail the test (else: a warning)
  * @param failProcesses processes left running fail the test (else: a warning; they are ended either way)
+ * @param failSockets TCP sockets left listening or connected fail the test (else: a warning)
  * @param graceMillis how long threads get to end before they are reported
  * @param ignoredThreads Java names (full matches) neither waited for nor reported
  */
@@ -24,6 +25,7 @@ record LeakPolicy(
         boolean failThreads,
         boolean failSharedPoolThreads,
         boolean failProcesses,
+        boolean failSockets,
         long graceMillis,
         List<Pattern> ignoredThreads) {
     /** The least a process gets between {@code SIGTERM} and {@code SIGKILL}. */
@@ -61,6 +63,7 @@ record LeakPolicy(
                 decide(leaks.threads(), failThreads),
                 decide(leaks.sharedPoolThreads(), failSharedPoolThreads),
                 decide(leaks.processes(), failProcesses),
+                decide(leaks.sockets(), failSockets),
                 leaks.graceMillis() >= 0 ? leaks.graceMillis() : graceMillis,
                 List.copyOf(ignored));
     }

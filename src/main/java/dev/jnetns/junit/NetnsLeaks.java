@@ -51,6 +51,13 @@ public @interface NetnsLeaks {
     Verdict processes() default Verdict.CONFIGURED;
 
     /**
+     * TCP sockets of the test's namespace still listening, or connected with the peer open, when it ends.
+     *
+     * @return the verdict; by default {@link TransientNetns#LEAKED_SOCKETS_KEY}
+     */
+    Verdict sockets() default Verdict.CONFIGURED;
+
+    /**
      * How long, in milliseconds, threads get to end before they are reported, and processes before
      * {@code SIGKILL} (at least 1000 for those); negative: {@link TransientNetns#LEAKED_THREADS_GRACE_KEY}.
      *

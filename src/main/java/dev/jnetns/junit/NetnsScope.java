@@ -3,6 +3,7 @@ package dev.jnetns.junit;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.NsProcesses;
+import dev.jnetns.internal.NsSockets;
 import dev.jnetns.internal.NsThreads;
 import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.Watchdog;
@@ -44,6 +45,8 @@ final class NetnsScope implements AutoCloseable {
     private final long taskMark = NsProcesses.mark();
 
     private boolean closed;
+    /** The view of the TCP sockets of the scope's own namespace, opened by the first code run inside. */
+    private NsSockets sockets;
     /** Whether the last look inside found threads that end on their own. */
     private boolean lingering;
 
@@ -97,16 +100,27 @@ final class NetnsScope implements AutoCloseable {
 
     /** Runs {@code task} on the scope's worker, inside its namespace. */
     <T> T run(Worker.Task<T> task) throws Throwable {
+        Worker.Task<T> watched = ownsNs ? () -> viewSocketsHere(task) : task;
         if (worker != null) {
-            return worker.runIn(ns.fd(), ns.ino(), ns.toString(), task);
+            return worker.runIn(ns.fd(), ns.ino(), ns.toString(), watched);
         }
         if (ns != null) {
             WorkerPool pool = WorkerPool.shared();
             Worker shortLived = pool.acquire();
             try {
-                return shortLived.runIn(ns.fd(), ns.ino(), ns.toString(), task);
+                return shortLived.runIn(ns.fd(), ns.ino(), ns.toString(), watched);
             } finally {
                 pool.release(shortLived);
+            }
+        }
+        return task.run();
+    }
+
+    /** Runs {@code task} inside the namespace, first opening the view of its sockets there if not yet open. */
+    private <T> T viewSocketsHere(Worker.Task<T> task) throws Throwable {
+        synchronized (this) {
+            if (sockets == null && !closed) {
+                sockets = NsSockets.openHere();
             }
         }
         return task.run();
@@ -148,7 +162,7 @@ final class NetnsScope implements AutoCloseable {
     /** Closes the scope with the suite's defaults (the JUnit store does, when the extension could not). */
     @Override
     public void close() {
-        close(new LeakPolicy(true, false, true, 0, List.of()));
+        close(new LeakPolicy(true, false, true, true, 0, List.of()));
     }
 
     /**
@@ -182,7 +196,13 @@ final class NetnsScope implements AutoCloseable {
             for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
+            if (sockets != null) {
+                reportSockets(policy);
+            }
         } finally {
+            if (sockets != null) {
+                sockets.close();
+            }
             if (ownsNs && ns != null) {
                 Watchdog.release(ns.ino());
             }
@@ -248,6 +268,21 @@ final class NetnsScope implements AutoCloseable {
                                     ? ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn (or @NetnsLeaks)."
                                     : "."));
         }
+    }
+
+    private void reportSockets(LeakPolicy policy) {
+        List<String> open = sockets.open();
+        if (open.isEmpty()) {
+            return;
+        }
+        (policy.failSockets() ? failures : warnings)
+                .add((open.size() == 1 ? "a socket" : open.size() + " sockets") + " of " + owner + " still open in "
+                        + name(ns) + ": " + String.join("; ", open) + ". A socket keeps its namespace alive, and a"
+                        + " connection kept by a client shared between tests carries a later test's requests to this"
+                        + " test's server: close the servers and clients a test opens, and make clients per test"
+                        + (policy.failSockets()
+                                ? ", or set " + TransientNetns.LEAKED_SOCKETS_KEY + "=warn (or @NetnsLeaks)."
+                                : "."));
     }
 
     private void releaseWorker(long graceMillis) {

@@ -91,6 +91,12 @@ public @interface TransientNetns {
     String LEAKED_PROCESSES_KEY = "jnetns.leakedProcesses";
 
     /**
+     * Configuration parameter: what to do when a TCP socket of a test's namespace is still listening or connected
+     * when the test ends: {@code fail} (the default) or {@code warn}.
+     */
+    String LEAKED_SOCKETS_KEY = "jnetns.leakedSockets";
+
+    /**
      * On a parameter, the name of a further namespace for the test (not entered). Empty (the default) means the
      * test's own namespace; not allowed on methods and classes.
      *

@@ -18,7 +18,7 @@ class JnetnsConfigurationTest {
     @Test
     void unsetParametersTakeTheirDefaults() {
         assertThat(parse(Map.of()))
-                .isEqualTo(new JnetnsConfiguration(false, new LeakPolicy(true, false, true, 200, List.of())));
+                .isEqualTo(new JnetnsConfiguration(false, new LeakPolicy(true, false, true, true, 200, List.of())));
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.jnetns.testing.Eye;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -38,7 +40,12 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  */
 class LeftoversIT {
     static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
-    static final CountDownLatch RELEASE = new CountDownLatch(1);
+    static volatile CountDownLatch RELEASE = new CountDownLatch(1);
+
+    @BeforeEach
+    void hold() {
+        RELEASE = new CountDownLatch(1); // a latch per test: the threads of this test wait until it ends
+    }
 
     @AfterEach
     void release() throws Exception {
@@ -135,7 +142,7 @@ class LeftoversIT {
     @NetnsLeaks(threads = NetnsLeaks.Verdict.WARN)
     static class WarnsForItsThreads {
         @Test
-        void leavesAThread() {
+        void leavesAWarnedThread() {
             startWaiter("warned-thread");
         }
 
@@ -171,7 +178,7 @@ class LeftoversIT {
         EngineExecutionResults results = Kit.run(WarnsForItsThreads.class);
         results.testEvents()
                 .assertThatEvents()
-                .haveExactly(1, event(test("leavesAThread"), finishedSuccessfully()))
+                .haveExactly(1, event(test("leavesAWarnedThread"), finishedSuccessfully()))
                 .haveExactly(1, event(test("leavesAnIgnoredThread"), finishedSuccessfully()))
                 .haveExactly(
                         1,
@@ -242,6 +249,69 @@ class LeftoversIT {
                 .anySatisfy(e -> assertThat(e).contains("process " + pid + " (sleep 600)", "namespace \"peer\""));
         assertThat(Eye.processRuns(pid)).isFalse();
         assertThat(Eye.processesIn(ino)).isEmpty();
+    }
+
+    /** Sockets left open: nothing else (no thread) holds the namespace. */
+    @TransientNetns
+    static class LeavesSockets {
+        @Test
+        void leavesAListener() throws IOException {
+            ServerSocket server = new ServerSocket(8080, 1, InetAddress.getLoopbackAddress());
+            SEEN.put("server", server);
+        }
+
+        @Test
+        void leavesAConnection() throws IOException {
+            try (ServerSocket server = new ServerSocket(8081, 1, InetAddress.getLoopbackAddress())) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), 8081);
+                Socket accepted = server.accept();
+                SEEN.put("client", client);
+                SEEN.put("accepted", accepted);
+            }
+        }
+
+        @Test
+        void dropsAClientWhosePeerIsGone() throws IOException {
+            Socket client;
+            try (ServerSocket server = new ServerSocket(8082, 1, InetAddress.getLoopbackAddress());
+                    Socket accepted = serverAccepting(server)) {
+                client = (Socket) SEEN.remove("pending");
+                accepted.getOutputStream().write(1);
+            }
+            assertThat(client.getInputStream().read()).isEqualTo(1);
+            SEEN.put("halfClosed", client); // its peer closed: CLOSE_WAIT, harmless
+        }
+
+        private static Socket serverAccepting(ServerSocket server) throws IOException {
+            SEEN.put("pending", new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+            return server.accept();
+        }
+    }
+
+    @Test
+    void socketsThatCanStillCarryTrafficAreReportedWithTheirAddresses() throws IOException {
+        EngineExecutionResults results = Kit.run(LeavesSockets.class);
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("leavesAListener"),
+                                finishedWithFailure(message(m -> m.contains("a socket of leavesAListener()")
+                                        && m.contains("listening on 127.0.0.1:8080")))))
+                .haveExactly(
+                        1,
+                        event(
+                                test("leavesAConnection"),
+                                finishedWithFailure(message(m -> m.contains("2 sockets of leavesAConnection()")
+                                        && m.contains("connected 127.0.0.1:8081 -> 127.0.0.1:")
+                                        && m.contains(" -> 127.0.0.1:8081")))))
+                .haveExactly(1, event(test("dropsAClientWhosePeerIsGone"), finishedSuccessfully()));
+        for (String each : List.of("server", "client", "accepted", "halfClosed")) {
+            if (SEEN.remove(each) instanceof java.io.Closeable c) {
+                c.close();
+            }
+        }
     }
 
     /** OkHttp's default client, three tests in a row: the first test's namespace keeps OkHttp's task runner. */

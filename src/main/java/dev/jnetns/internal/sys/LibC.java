@@ -100,5 +100,7 @@ public final class LibC {
 
     public static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 
+    public static native long pread(int fd, byte[] buf, long count, long offset) throws LastErrorException;
+
     public static native long write(int fd, byte[] buf, long count) throws LastErrorException;
 }

@@ -9,6 +9,36 @@ public final class ProcFiles {
 
     private ProcFiles() {}
 
+    /** Opens {@code path} read-only; -1 if it cannot be opened. */
+    public static int open(String path) {
+        try {
+            return LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The whole of the open file {@code fd}, read from its start (a {@code /proc} file is generated anew on each
+     * read from offset 0); null if it cannot be read.
+     */
+    public static String readAll(int fd) {
+        StringBuilder text = new StringBuilder();
+        byte[] buf = new byte[8192];
+        try {
+            for (long offset = 0; ; ) {
+                long n = LibC.pread(fd, buf, buf.length, offset);
+                if (n <= 0) {
+                    return text.toString();
+                }
+                text.append(new String(buf, 0, (int) n, StandardCharsets.US_ASCII));
+                offset += n;
+            }
+        } catch (LastErrorException e) {
+            return null;
+        }
+    }
+
     /** The start (at most 256 bytes) of the file at {@code path}; null if it cannot be read. */
     public static String readSmall(String path) {
         int fd;

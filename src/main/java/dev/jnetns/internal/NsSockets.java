@@ -1,0 +1,91 @@
+package dev.jnetns.internal;
+
+import dev.jnetns.internal.sys.NsFiles;
+import dev.jnetns.internal.sys.ProcFiles;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The TCP sockets of one network namespace that can still carry traffic: listening, or connected (a connection
+ * whose peer has closed is in {@code CLOSE_WAIT} and does not count). Opened from a thread inside the namespace:
+ * a {@code /proc/thread-self/net/tcp} descriptor keeps showing the namespace it was opened in, from anywhere,
+ * and is read without entering it again.
+ */
+public final class NsSockets implements AutoCloseable {
+    private static final String[] FILES = {"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"};
+    private static final String LISTEN = "0A";
+    private static final String ESTABLISHED = "01";
+    private final int[] fds;
+
+    private NsSockets(int[] fds) {
+        this.fds = fds;
+    }
+
+    /** A view of the calling thread's namespace. */
+    public static NsSockets openHere() {
+        int[] fds = new int[FILES.length];
+        for (int i = 0; i < FILES.length; i++) {
+            fds[i] = ProcFiles.open(FILES[i]); // -1 where IPv6 is off: nothing to see there
+        }
+        return new NsSockets(fds);
+    }
+
+    /** The open sockets, e.g. {@code listening on 127.0.0.1:8080} or {@code connected 10.1.0.2:4711 -> 10.1.0.1:80}. */
+    public List<String> open() {
+        List<String> found = new ArrayList<>();
+        for (int fd : fds) {
+            String text = fd >= 0 ? ProcFiles.readAll(fd) : null;
+            if (text == null) {
+                continue;
+            }
+            for (String line : text.split("\n", -1)) {
+                String[] f = line.trim().split("\\s+", -1);
+                if (f.length < 4 || !f[0].endsWith(":")) {
+                    continue; // the header, or the empty last line
+                }
+                if (f[3].equals(LISTEN)) {
+                    found.add("listening on " + address(f[1]));
+                } else if (f[3].equals(ESTABLISHED)) {
+                    found.add("connected " + address(f[1]) + " -> " + address(f[2]));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** {@code 0100007F:1F90} as {@code 127.0.0.1:8080}; IPv6 as {@code [::1]:8080} (the kernel's words, host order). */
+    static String address(String hex) {
+        int colon = hex.indexOf(':');
+        String ip = hex.substring(0, colon);
+        int port = Integer.parseInt(hex.substring(colon + 1), 16);
+        byte[] bytes = new byte[ip.length() / 2];
+        // the kernel prints each 32-bit word as a number in the machine's byte order
+        boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = word * 8 + (little ? 3 - b : b) * 2;
+                bytes[word * 4 + b] = (byte) Integer.parseInt(ip.substring(at, at + 2), 16);
+            }
+        }
+        try {
+            InetAddress address = InetAddress.getByAddress(bytes); // an IPv4-mapped one comes back as IPv4
+            String text = address.getHostAddress();
+            return (address instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
+        } catch (UnknownHostException e) {
+            return hex;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                NsFiles.close(fd);
+            }
+        }
+    }
+}

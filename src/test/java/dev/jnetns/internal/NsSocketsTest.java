@@ -1,0 +1,51 @@
+package dev.jnetns.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+/** The view of a namespace's TCP sockets, against real sockets in a fresh namespace. */
+class NsSocketsTest {
+    @Test
+    void addressesReadAsTheKernelPrintsThem() {
+        boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+        assertThat(NsSockets.address(little ? "0100007F:1F90" : "7F000001:1F90"))
+                .isEqualTo("127.0.0.1:8080");
+        assertThat(NsSockets.address(
+                        little ? "00000000000000000000000001000000:0050" : "00000000000000000000000000000001:0050"))
+                .isEqualTo("[0:0:0:0:0:0:0:1]:80");
+        // Java's dual-stack sockets show IPv4 addresses mapped into IPv6
+        assertThat(NsSockets.address(
+                        little ? "0000000000000000FFFF00000100007F:1F90" : "00000000000000000000FFFF7F000001:1F90"))
+                .isEqualTo("127.0.0.1:8080");
+    }
+
+    @Test
+    void aViewOpenedInsideSeesThatNamespacesListenersAndConnectionsFromOutside() throws Exception {
+        try (NsFd ns = Netns.newTransient();
+                NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
+            assertThat(view.open()).isEmpty();
+            try (ServerSocket server =
+                    Netns.execute(ns, () -> new ServerSocket(9123, 1, InetAddress.getLoopbackAddress()))) {
+                assertThat(view.open()).containsExactly("listening on 127.0.0.1:9123");
+                try (Socket client = Netns.execute(ns, () -> new Socket(InetAddress.getLoopbackAddress(), 9123));
+                        Socket accepted = server.accept()) {
+                    assertThat(view.open())
+                            .contains(
+                                    "listening on 127.0.0.1:9123",
+                                    "connected 127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:9123",
+                                    "connected 127.0.0.1:9123 -> 127.0.0.1:" + client.getLocalPort());
+                    accepted.close();
+                    assertThat(client.getInputStream().read()).isEqualTo(-1); // the peer is gone: CLOSE_WAIT
+                    assertThat(view.open()).containsExactly("listening on 127.0.0.1:9123");
+                }
+            }
+        }
+    }
+}
