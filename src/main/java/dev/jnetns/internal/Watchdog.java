@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * on the first test namespace, in a session of its own; it holds a handle to each test's namespaces while the
  * test runs, and notices the death as the end of its standard input (a pipe only this JVM writes to). In the
  * manner of Testcontainers' Ryuk. Costs one process (about 40 MB resident), started once (the first test waits
- * for it, a few hundred milliseconds), and two short pipe writes per test.
+ * for it, a few hundred milliseconds), and one short pipe write per test.
  */
 public final class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
@@ -31,18 +31,30 @@ public final class Watchdog {
             .equalsIgnoreCase(System.getProperty(WATCHDOG_PROPERTY, "true").trim());
     private static final Object LOCK = new Object();
     private static OutputStream pipe;
+    private static final StringBuilder PENDING_RELEASES = new StringBuilder();
     private static boolean failed;
 
     private Watchdog() {}
 
     /** Has the watchdog hold namespace {@code ino} through this JVM's descriptor {@code fd}. */
     public static void watch(int fd, long ino) {
-        send("+ " + fd + " " + ino + "\n");
+        String released;
+        synchronized (LOCK) {
+            released = PENDING_RELEASES.toString();
+            PENDING_RELEASES.setLength(0);
+        }
+        send(released + "+ " + fd + " " + ino + "\n");
     }
 
-    /** The namespace {@code ino} is no longer a test's: let it go. */
+    /**
+     * The namespace {@code ino} is no longer a test's: let it go. Told with the next {@link #watch}, so that the
+     * watchdog wakes once per test, not twice; until then it holds the namespace (in which nothing runs any more:
+     * the test's processes were ended).
+     */
     public static void release(long ino) {
-        send("- " + ino + "\n");
+        synchronized (LOCK) {
+            PENDING_RELEASES.append("- ").append(ino).append('\n');
+        }
     }
 
     /** The watchdog's pid, or -1 if it is not running (for tests). */
