@@ -27,25 +27,29 @@ class NsSocketsTest {
     }
 
     @Test
-    void aViewOpenedInsideSeesThatNamespacesListenersAndConnectionsFromOutside() throws Exception {
+    void aViewOpenedInsideCountsThatNamespacesSocketsFromOutsideAndTheTablesListThem() throws Exception {
         try (NsFd ns = Netns.newTransient();
                 NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
-            assertThat(view.open()).isEmpty();
+            assertThat(view.anyTcp()).isFalse();
             try (ServerSocket server =
                     Netns.execute(ns, () -> new ServerSocket(9123, 1, InetAddress.getLoopbackAddress()))) {
-                assertThat(view.open()).containsExactly("listening on 127.0.0.1:9123");
+                assertThat(view.anyTcp()).isTrue();
+                assertThat(Netns.execute(ns, NsSockets::openHereNow)).containsExactly("listening on 127.0.0.1:9123");
                 try (Socket client = Netns.execute(ns, () -> new Socket(InetAddress.getLoopbackAddress(), 9123));
                         Socket accepted = server.accept()) {
-                    assertThat(view.open())
+                    assertThat(Netns.execute(ns, NsSockets::openHereNow))
                             .contains(
                                     "listening on 127.0.0.1:9123",
                                     "connected 127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:9123",
                                     "connected 127.0.0.1:9123 -> 127.0.0.1:" + client.getLocalPort());
                     accepted.close();
                     assertThat(client.getInputStream().read()).isEqualTo(-1); // the peer is gone: CLOSE_WAIT
-                    assertThat(view.open()).containsExactly("listening on 127.0.0.1:9123");
+                    assertThat(Netns.execute(ns, NsSockets::openHereNow))
+                            .containsExactly("listening on 127.0.0.1:9123");
                 }
             }
+            // the host's sockets are not counted: the view shows the namespace it was opened in
+            assertThat(view.anyTcp()).isFalse();
         }
     }
 }
