@@ -28,7 +28,13 @@ public final class WatchdogMain {
     public static void main(String[] args) throws IOException {
         long jvm = Long.parseLong(args[0]);
         Map<Long, HeldNamespace> held = new HashMap<>();
-        NsFiles.currentIno(); // loads the native library now, not while the first test's line waits
+        // load and run now what holding a namespace takes (the native library, these classes), on its own
+        // namespace: a JVM killed during its first test must not find the watchdog still loading its code
+        HeldNamespace warm = HeldNamespace.open("/proc/thread-self/ns/net", NsFiles.currentIno());
+        if (warm != null) {
+            warm.close();
+        }
+        NsProcesses.mark();
         System.out.println("ready");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
