@@ -61,7 +61,7 @@ public final class NsSockets implements AutoCloseable {
      * The sockets of the calling thread's namespace that can still carry traffic, e.g. {@code listening on
      * 127.0.0.1:8080} or {@code connected 10.1.0.2:4711 -> 10.1.0.1:80}.
      */
-    public static List<String> openHereNow() {
+    public static List<String> listHere() {
         List<String> found = new ArrayList<>();
         for (String path : TABLES) {
             int fd = ProcFiles.open(path);

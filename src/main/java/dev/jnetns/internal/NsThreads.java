@@ -39,7 +39,7 @@ public final class NsThreads {
     /** The threads of this process in the namespace with inode {@code ino}, except the tids in {@code except}. */
     public static List<Found> in(long ino, Set<Integer> except) {
         String target = "net:[" + ino + "]";
-        List<int[]> tids = new ArrayList<>();
+        List<Integer> tids = new ArrayList<>();
         List<String> comms = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path task : tasks) {
@@ -51,7 +51,7 @@ public final class NsThreads {
                     if (target.equals(
                             Files.readSymbolicLink(task.resolve("ns/net")).toString())) {
                         String comm = Files.readString(task.resolve("comm")).strip();
-                        tids.add(new int[] {tid});
+                        tids.add(tid);
                         comms.add(comm);
                     }
                 } catch (IOException e) {
@@ -67,8 +67,7 @@ public final class NsThreads {
         JavaThreads java = JavaThreads.now();
         List<Found> found = new ArrayList<>(tids.size());
         for (int i = 0; i < tids.size(); i++) {
-            int tid = tids.get(i)[0];
-            found.add(new Found(tid, comms.get(i), java.byTid(tid, comms.get(i))));
+            found.add(new Found(tids.get(i), comms.get(i), java.byTid(tids.get(i), comms.get(i))));
         }
         return found;
     }

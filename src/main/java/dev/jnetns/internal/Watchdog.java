@@ -30,6 +30,7 @@ public final class Watchdog {
     private static final boolean ENABLED = !"false"
             .equalsIgnoreCase(System.getProperty(WATCHDOG_PROPERTY, "true").trim());
     private static final Object LOCK = new Object();
+    private static Process process;
     private static OutputStream pipe;
     private static final StringBuilder PENDING_RELEASES = new StringBuilder();
     private static boolean failed;
@@ -63,8 +64,6 @@ public final class Watchdog {
             return process == null ? -1 : process.pid();
         }
     }
-
-    private static Process process;
 
     private static void send(String line) {
         if (!ENABLED) {

@@ -175,13 +175,13 @@ final class NetnsScope implements AutoCloseable {
             return;
         }
         closed = true;
+        List<NsFd> owned = new ArrayList<>();
+        if (ownsNs && ns != null) {
+            owned.add(ns);
+        }
+        extras.values().forEach(e -> owned.add(e.ns()));
         try {
             releaseWorker(policy.graceMillis());
-            List<NsFd> owned =
-                    new ArrayList<>(extras.values().stream().map(Extra::ns).toList());
-            if (ownsNs && ns != null) {
-                owned.add(0, ns);
-            }
             // processes first: ending them may end the threads that waited for them
             if (NsProcesses.startedSince(taskMark)) {
                 for (NsFd each : owned) {
@@ -203,14 +203,10 @@ final class NetnsScope implements AutoCloseable {
             if (sockets != null) {
                 sockets.close();
             }
-            if (ownsNs && ns != null) {
-                Watchdog.release(ns.ino());
+            for (NsFd each : owned) {
+                Watchdog.release(each.ino());
+                each.close();
             }
-            extras.values().forEach(e -> Watchdog.release(e.ns().ino()));
-            if (ownsNs && ns != null) {
-                ns.close();
-            }
-            extras.values().forEach(e -> e.ns().close());
         }
     }
 
@@ -228,16 +224,23 @@ final class NetnsScope implements AutoCloseable {
                     .append(')');
         }
         NsProcesses.terminate(left, policy.processGraceMillis());
-        (policy.failProcesses() ? failures : warnings)
-                .add((left.size() == 1 ? "process " : "processes ") + text + " of " + owner + " still running inside "
+        leftover(
+                policy.failProcesses(),
+                TransientNetns.LEAKED_PROCESSES_KEY,
+                (left.size() == 1 ? "process " : "processes ") + text + " of " + owner + " still running inside "
                         + name(each) + " when it ended: jnetns ended " + (left.size() == 1 ? "it" : "them")
                         + " with descendants (SIGTERM, then SIGKILL after " + policy.processGraceMillis()
                         + " ms). A process keeps its namespace alive, and outlives the JVM: destroy the processes a"
-                        + " test starts and wait for them (Process.destroy(), waitFor()) before it ends"
-                        + (policy.failProcesses()
-                                ? ", or set " + TransientNetns.LEAKED_PROCESSES_KEY + "=warn"
-                                        + " (or @NetnsLeaks(processes = WARN))."
-                                : "."));
+                        + " test starts and wait for them (Process.destroy(), waitFor()) before it ends");
+    }
+
+    /** Files a leftover as a failure or a warning; a failure names the setting that makes it a warning. */
+    private void leftover(boolean fail, String key, String text) {
+        if (fail) {
+            failures.add(text + ", or set " + key + "=warn (or @NetnsLeaks).");
+        } else {
+            warnings.add(text + ".");
+        }
     }
 
     private void reportThreads(NsFd each, Set<Integer> except, LeakPolicy policy) {
@@ -248,25 +251,23 @@ final class NetnsScope implements AutoCloseable {
         List<NsThreads.Found> running = new ArrayList<>();
         for (NsThreads.Found found : left) {
             if (KnownThreads.kind(found) == KnownThreads.Kind.SHARED_POOL) {
-                (policy.failSharedPoolThreads() ? failures : warnings)
-                        .add("thread " + describe(found) + " of a JVM-wide pool was started inside " + name(each)
-                                + " by " + owner + " and stays there: " + KnownThreads.advice(found)
-                                + (policy.failSharedPoolThreads()
-                                        ? "; or set " + TransientNetns.SHARED_POOL_THREADS_KEY + "=warn."
-                                        : "."));
+                leftover(
+                        policy.failSharedPoolThreads(),
+                        TransientNetns.SHARED_POOL_THREADS_KEY,
+                        "thread " + describe(found) + " of a JVM-wide pool was started inside " + name(each) + " by "
+                                + owner + " and stays there: " + KnownThreads.advice(found));
             } else {
                 running.add(found);
             }
         }
         if (!running.isEmpty()) {
-            (policy.failThreads() ? failures : warnings)
-                    .add(running.size() + (running.size() == 1 ? " thread" : " threads") + " of " + owner
+            leftover(
+                    policy.failThreads(),
+                    TransientNetns.LEAKED_THREADS_KEY,
+                    running.size() + (running.size() == 1 ? " thread" : " threads") + " of " + owner
                             + " still running inside " + name(each) + ": " + join(running)
                             + ". Threads inherit the namespace of the thread that starts them: stop them (join"
-                            + " them, shut executors down) before the test ends"
-                            + (policy.failThreads()
-                                    ? ", or set " + TransientNetns.LEAKED_THREADS_KEY + "=warn (or @NetnsLeaks)."
-                                    : "."));
+                            + " them, shut executors down) before the test ends");
         }
     }
 
@@ -274,18 +275,17 @@ final class NetnsScope implements AutoCloseable {
         if (!sockets.anyTcp()) {
             return; // the common case, known from the namespace's counters
         }
-        List<String> open = Netns.execute(ns, NsSockets::openHereNow);
+        List<String> open = Netns.execute(ns, NsSockets::listHere);
         if (open.isEmpty()) {
             return;
         }
-        (policy.failSockets() ? failures : warnings)
-                .add((open.size() == 1 ? "a socket" : open.size() + " sockets") + " of " + owner + " still open in "
+        leftover(
+                policy.failSockets(),
+                TransientNetns.LEAKED_SOCKETS_KEY,
+                (open.size() == 1 ? "a socket" : open.size() + " sockets") + " of " + owner + " still open in "
                         + name(ns) + ": " + String.join("; ", open) + ". A socket keeps its namespace alive, and a"
                         + " connection kept by a client shared between tests carries a later test's requests to this"
-                        + " test's server: close the servers and clients a test opens, and make clients per test"
-                        + (policy.failSockets()
-                                ? ", or set " + TransientNetns.LEAKED_SOCKETS_KEY + "=warn (or @NetnsLeaks)."
-                                : "."));
+                        + " test's server: close the servers and clients a test opens, and make clients per test");
     }
 
     private void releaseWorker(long graceMillis) {

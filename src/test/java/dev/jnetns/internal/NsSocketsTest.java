@@ -34,18 +34,17 @@ class NsSocketsTest {
             try (ServerSocket server =
                     Netns.execute(ns, () -> new ServerSocket(9123, 1, InetAddress.getLoopbackAddress()))) {
                 assertThat(view.anyTcp()).isTrue();
-                assertThat(Netns.execute(ns, NsSockets::openHereNow)).containsExactly("listening on 127.0.0.1:9123");
+                assertThat(Netns.execute(ns, NsSockets::listHere)).containsExactly("listening on 127.0.0.1:9123");
                 try (Socket client = Netns.execute(ns, () -> new Socket(InetAddress.getLoopbackAddress(), 9123));
                         Socket accepted = server.accept()) {
-                    assertThat(Netns.execute(ns, NsSockets::openHereNow))
+                    assertThat(Netns.execute(ns, NsSockets::listHere))
                             .contains(
                                     "listening on 127.0.0.1:9123",
                                     "connected 127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:9123",
                                     "connected 127.0.0.1:9123 -> 127.0.0.1:" + client.getLocalPort());
                     accepted.close();
                     assertThat(client.getInputStream().read()).isEqualTo(-1); // the peer is gone: CLOSE_WAIT
-                    assertThat(Netns.execute(ns, NsSockets::openHereNow))
-                            .containsExactly("listening on 127.0.0.1:9123");
+                    assertThat(Netns.execute(ns, NsSockets::listHere)).containsExactly("listening on 127.0.0.1:9123");
                 }
             }
             // the host's sockets are not counted: the view shows the namespace it was opened in
