@@ -39,22 +39,44 @@ public final class NsSockets implements AutoCloseable {
 
     /** Whether the namespace has TCP sockets in any state but {@code TIME_WAIT} (its counters say so). */
     public boolean anyTcp() {
+        byte[] buf = new byte[512]; // sockstat is about 200 bytes, sockstat6 about 100
         for (int fd : counters) {
-            String text = fd >= 0 ? ProcFiles.readAll(fd) : null;
-            if (text == null) {
-                return true; // cannot tell: look at the tables
-            }
-            for (String line : text.split("\n", -1)) {
-                // "TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 6" or "TCP6: inuse 0"
-                if (line.startsWith("TCP") && line.contains(" inuse ")) {
-                    String[] f = line.split("\\s+", -1);
-                    if (f.length > 2 && !f[2].equals("0")) {
-                        return true;
-                    }
-                }
+            String text = fd >= 0 ? ProcFiles.readStart(fd, buf) : null;
+            if (text == null || inUse(text) != 0) {
+                return true; // in use, or cannot tell: look at the tables
             }
         }
         return false;
+    }
+
+    /**
+     * The count after {@code inuse} on the {@code TCP:} or {@code TCP6:} line ({@code TCP: inuse 1 orphan 0 tw 0
+     * alloc 1 mem 6}), or -1 if there is none.
+     */
+    static long inUse(String counters) {
+        for (String prefix : new String[] {"TCP: inuse ", "TCP6: inuse "}) {
+            int at = counters.startsWith(prefix) ? 0 : counters.indexOf("\n" + prefix);
+            if (at < 0) {
+                continue;
+            }
+            int from = counters.indexOf(prefix, at) + prefix.length();
+            int to = from;
+            while (to < counters.length() && Character.isDigit(counters.charAt(to))) {
+                to++;
+            }
+            return to > from ? Long.parseLong(counters.substring(from, to)) : -1;
+        }
+        return -1;
+    }
+
+    /**
+     * As {@link #listHere}, but lists only when the namespace's counters show TCP sockets: for a namespace no view
+     * was opened in beforehand.
+     */
+    public static List<String> listHereIfAny() {
+        try (NsSockets view = openHere()) {
+            return view.anyTcp() ? listHere() : List.of();
+        }
     }
 
     /**

@@ -196,8 +196,11 @@ final class NetnsScope implements AutoCloseable {
             for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
-            if (sockets != null) {
-                reportSockets(policy);
+            if (sockets != null && sockets.anyTcp()) { // the counters spare the common case a table walk
+                reportSockets(ns, Netns.execute(ns, NsSockets::listHere), policy);
+            }
+            for (Extra each : extras.values()) {
+                reportSockets(each.ns(), Netns.execute(each.ns(), NsSockets::listHereIfAny), policy);
             }
         } finally {
             if (sockets != null) {
@@ -271,11 +274,7 @@ final class NetnsScope implements AutoCloseable {
         }
     }
 
-    private void reportSockets(LeakPolicy policy) {
-        if (!sockets.anyTcp()) {
-            return; // the common case, known from the namespace's counters
-        }
-        List<String> open = Netns.execute(ns, NsSockets::listHere);
+    private void reportSockets(NsFd each, List<String> open, LeakPolicy policy) {
         if (open.isEmpty()) {
             return;
         }
@@ -283,7 +282,7 @@ final class NetnsScope implements AutoCloseable {
                 policy.failSockets(),
                 TransientNetns.LEAKED_SOCKETS_KEY,
                 (open.size() == 1 ? "a socket" : open.size() + " sockets") + " of " + owner + " still open in "
-                        + name(ns) + ": " + String.join("; ", open) + ". A socket keeps its namespace alive, and a"
+                        + name(each) + ": " + String.join("; ", open) + ". A socket keeps its namespace alive, and a"
                         + " connection kept by a client shared between tests carries a later test's requests to this"
                         + " test's server: close the servers and clients a test opens, and make clients per test");
     }

@@ -288,6 +288,37 @@ class LeftoversIT {
         }
     }
 
+    /** A listener left in a further namespace, which the test's code reaches only through Netns.execute. */
+    @TransientNetns
+    static class LeavesASocketInAPeer {
+        @Test
+        void listensInThePeer(@TransientNetns("peer") NsFd peer) throws IOException {
+            SEEN.put(
+                    "peerServer",
+                    Netns.execute(peer, () -> new ServerSocket(8090, 1, InetAddress.getLoopbackAddress())));
+            SEEN.put("ino", peer.ino());
+        }
+    }
+
+    @Test
+    void aSocketLeftInAFurtherNamespaceIsReportedNamingIt() throws IOException {
+        EngineExecutionResults results = Kit.run(LeavesASocketInAPeer.class);
+        long ino = (Long) Kit.get(SEEN, "ino");
+        try {
+            results.testEvents()
+                    .assertThatEvents()
+                    .haveExactly(
+                            1,
+                            event(
+                                    test("listensInThePeer"),
+                                    finishedWithFailure(message(m -> m.contains("a socket of listensInThePeer(NsFd)")
+                                            && m.contains("namespace \"peer\" net:[" + ino + "]")
+                                            && m.contains("listening on 127.0.0.1:8090")))));
+        } finally {
+            ((ServerSocket) SEEN.remove("peerServer")).close();
+        }
+    }
+
     @Test
     void socketsThatCanStillCarryTrafficAreReportedWithTheirAddresses() throws IOException {
         EngineExecutionResults results = Kit.run(LeavesSockets.class);
