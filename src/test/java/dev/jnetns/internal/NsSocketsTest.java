@@ -27,6 +27,17 @@ class NsSocketsTest {
     }
 
     @Test
+    void theTcpInUseCountIsReadFromEitherCountersFile() {
+        assertThat(NsSockets.inUse("sockets: used 3\nTCP: inuse 12 orphan 0 tw 4 alloc 13 mem 1\nUDP: inuse 0\n"))
+                .isEqualTo(12);
+        assertThat(NsSockets.inUse("TCP6: inuse 0\nUDP6: inuse 2\n")).isZero();
+        assertThat(NsSockets.inUse("TCP6: inuse 7\n")).isEqualTo(7);
+        assertThat(NsSockets.inUse("UDP: inuse 1\n"))
+                .as("no TCP line: cannot tell")
+                .isEqualTo(-1);
+    }
+
+    @Test
     void aViewOpenedInsideCountsThatNamespacesSocketsFromOutsideAndTheTablesListThem() throws Exception {
         try (NsFd ns = Netns.newTransient();
                 NsSockets view = Netns.execute(ns, NsSockets::openHere)) {

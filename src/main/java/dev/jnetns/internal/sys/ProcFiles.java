@@ -39,6 +39,19 @@ public final class ProcFiles {
         }
     }
 
+    /**
+     * The start (at most {@code buf.length} bytes) of the open file {@code fd}, in one read from offset 0: a small
+     * {@code /proc} file comes whole in one read, generated anew. Null if it cannot be read.
+     */
+    public static String readStart(int fd, byte[] buf) {
+        try {
+            long n = LibC.pread(fd, buf, buf.length, 0);
+            return new String(buf, 0, (int) n, StandardCharsets.US_ASCII);
+        } catch (LastErrorException e) {
+            return null;
+        }
+    }
+
     /** The start (at most 256 bytes) of the file at {@code path}; null if it cannot be read. */
     public static String readSmall(String path) {
         int fd;
