@@ -1,5 +1,6 @@
 package dev.jnetns.internal;
 
+import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.ProcFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,38 @@ public final class NsProcesses {
             throw new UncheckedIOException("cannot read " + PROC, e);
         }
         return found;
+    }
+
+    /**
+     * The processes (not this JVM) in a network namespace whose id ({@link NsFiles#id}, never reused) is one of
+     * {@code ids}; for the watchdog, once the JVM that named them is gone.
+     */
+    public static List<ProcessHandle> inNamespacesWithIds(java.util.Set<Long> ids) {
+        List<ProcessHandle> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, NsProcesses::isPid)) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                Optional<ProcessHandle> handle = pid == SELF ? Optional.empty() : ProcessHandle.of(pid);
+                if (handle.isPresent() && ids.contains(netnsId(entry))) {
+                    found.add(handle.get());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PROC, e);
+        }
+        return found;
+    }
+
+    private static long netnsId(Path process) {
+        int fd = ProcFiles.open(process.resolve("ns/net").toString());
+        if (fd < 0) {
+            return -1; // it ended, or it is a zombie
+        }
+        try {
+            return NsFiles.id(fd);
+        } finally {
+            NsFiles.close(fd);
+        }
     }
 
     private static boolean isPid(Path entry) {

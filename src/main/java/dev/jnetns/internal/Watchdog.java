@@ -1,5 +1,6 @@
 package dev.jnetns.internal;
 
+import dev.jnetns.internal.sys.NsFiles;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -18,9 +19,10 @@ import java.util.logging.Logger;
  * Ends the processes a test left in its namespaces when the JVM itself is killed ({@code SIGKILL}: a CI timeout,
  * the OOM killer), which no code in the JVM can do. A small JVM of its own ({@link WatchdogMain}), started once,
  * on the first test namespace, in a session of its own; it holds a handle to each test's namespaces while the
- * test runs, and notices the death as the end of its standard input (a pipe only this JVM writes to). In the
- * manner of Testcontainers' Ryuk. Costs one process (about 40 MB resident), started once (the first test waits
- * for it, a few hundred milliseconds), and one short pipe write per test.
+ * test runs (or, on Linux 6.18 and later, notes its id, which is never reused), and notices the death as the end
+ * of its standard input (a pipe only this JVM writes to). In the manner of Testcontainers' Ryuk. Costs one process
+ * (about 40 MB resident), started once (the first test waits for it, a few hundred milliseconds), and one short
+ * pipe write per test.
  */
 public final class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
@@ -29,6 +31,10 @@ public final class Watchdog {
 
     private static final boolean ENABLED = !"false"
             .equalsIgnoreCase(System.getProperty(WATCHDOG_PROPERTY, "true").trim());
+    /** System property, for tests: {@code true} makes the watchdog hold namespaces where ids would do. */
+    static final String HOLDS_PROPERTY = "jnetns.internal.watchdogHolds";
+
+    private static final boolean HOLDS = Boolean.getBoolean(HOLDS_PROPERTY);
     private static final Object LOCK = new Object();
     private static Process process;
     private static OutputStream pipe;
@@ -37,24 +43,31 @@ public final class Watchdog {
 
     private Watchdog() {}
 
-    /** Has the watchdog hold namespace {@code ino} through this JVM's descriptor {@code fd}. */
+    /**
+     * Has the watchdog watch the namespace open as {@code fd} (inode {@code ino}). Where the kernel gives
+     * namespaces ids that are never reused (Linux 6.18 and later), the watchdog only notes the id, and reads its
+     * notes in batches; elsewhere it holds the namespace open through this JVM's descriptor, so that its inode
+     * cannot name another namespace later.
+     */
     public static void watch(int fd, long ino) {
+        long id = HOLDS ? -1 : NsFiles.id(fd);
         String released;
         synchronized (LOCK) {
             released = PENDING_RELEASES.toString();
             PENDING_RELEASES.setLength(0);
         }
-        send(released + "+ " + fd + " " + ino + "\n");
+        send(released + (id >= 0 ? "= " + id : "+ " + fd + " " + ino) + "\n");
     }
 
     /**
-     * The namespace {@code ino} is no longer a test's: let it go. Told with the next {@link #watch}, so that the
-     * watchdog wakes once per test, not twice; until then it holds the namespace (in which nothing runs any more:
-     * the test's processes were ended).
+     * The namespace open as {@code fd} (inode {@code ino}) is no longer a test's: let it go. Told with the next
+     * {@link #watch}, so that the watchdog wakes once per test, not twice; until then it holds the namespace (in
+     * which nothing runs any more: the test's processes were ended).
      */
-    public static void release(long ino) {
+    public static void release(int fd, long ino) {
+        long id = HOLDS ? -1 : NsFiles.id(fd);
         synchronized (LOCK) {
-            PENDING_RELEASES.append("- ").append(ino).append('\n');
+            PENDING_RELEASES.append(id >= 0 ? "~ " + id : "- " + ino).append('\n');
         }
     }
 

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -20,9 +22,13 @@ import java.util.stream.Stream;
  * test's namespace: it never ends a process jnetns did not start. It says {@code ready} on standard output once
  * it can hold namespaces. Lines on standard input:
  * {@code + <fd> <ino>} (hold the JVM's descriptor {@code fd}, if it still names namespace {@code ino}) and
- * {@code - <ino>} (let it go).
+ * {@code - <ino>} (let it go); where the kernel gives namespaces ids that are never reused, {@code = <id>} (note
+ * it) and {@code ~ <id>} (forget it) instead: an id needs no holding to name one namespace only.
  */
 public final class WatchdogMain {
+    /** How long the watchdog sleeps after reading notes of ids; a JVM's death is noticed that much later. */
+    private static final long NAP_MILLIS = 100;
+
     private WatchdogMain() {}
 
     public static void main(String[] args) throws IOException {
@@ -35,12 +41,20 @@ public final class WatchdogMain {
             warm.close();
         }
         NsProcesses.mark();
+        NsProcesses.inNamespacesWithIds(Set.of());
+        Set<Long> ids = new HashSet<>();
         System.out.println("ready");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         for (String line; (line = in.readLine()) != null; ) {
             String[] parts = line.split(" ", -1);
-            if (parts[0].equals("+") && parts.length == 3) {
+            if (parts.length == 2 && parts[0].equals("=")) {
+                ids.add(Long.parseLong(parts[1]));
+                napUnlessMoreToRead(in);
+            } else if (parts.length == 2 && parts[0].equals("~")) {
+                ids.remove(Long.parseLong(parts[1]));
+                napUnlessMoreToRead(in);
+            } else if (parts[0].equals("+") && parts.length == 3) {
                 long ino = Long.parseLong(parts[2]);
                 HeldNamespace ns = HeldNamespace.open(jvm, parts[1], ino);
                 if (ns != null) {
@@ -61,12 +75,29 @@ public final class WatchdogMain {
         for (long ino : held.keySet()) {
             left.addAll(NsProcesses.in(ino, -1));
         }
+        if (!ids.isEmpty()) {
+            left.addAll(NsProcesses.inNamespacesWithIds(ids));
+        }
         if (!left.isEmpty()) {
             System.err.println("jnetns watchdog: the JVM " + jvm + " ended during a test; ending " + left.size()
                     + " process(es) left in its namespaces");
             NsProcesses.terminate(left, 1000);
         }
         held.values().forEach(HeldNamespace::close);
+    }
+
+    /**
+     * Notes of ids need no prompt reading (an id never names another namespace): after the last one waiting, the
+     * watchdog sleeps a little, so that the JVM's next notes find it not waiting and wake nobody.
+     */
+    private static void napUnlessMoreToRead(BufferedReader in) throws IOException {
+        if (!in.ready()) {
+            try {
+                Thread.sleep(NAP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A namespace held open through the JVM's descriptor, checked to be the one meant. */

@@ -207,7 +207,7 @@ final class NetnsScope implements AutoCloseable {
                 sockets.close();
             }
             for (NsFd each : owned) {
-                Watchdog.release(each.ino());
+                Watchdog.release(each.fd(), each.ino());
                 each.close();
             }
         }

@@ -26,6 +26,10 @@ public final class LibC {
     /** {@code _IO(0xb7, 0x3)}: which kind of namespace an nsfs file descriptor refers to. */
     public static final long NS_GET_NSTYPE = 0xb703L;
 
+    public static final long NS_GET_USERNS = 0xb701L;
+    /** {@code _IOR(0xb7, 0xd, __u64)}: a namespace's 64-bit id, never reused (Linux 6.18 and later). */
+    public static final long NS_GET_ID = 0x8008b70dL;
+
     public static final long MS_BIND = 4096;
     public static final long MS_REC = 16384;
     public static final long MS_SHARED = 1 << 20;

@@ -84,6 +84,20 @@ public final class NsFiles {
         return statx(LibC.AT_FDCWD, path, 0, "statx(" + path + ")");
     }
 
+    /**
+     * The namespace's 64-bit id, which the kernel never hands out twice (unlike inode numbers); -1 where the kernel
+     * has none (before Linux 6.18).
+     */
+    public static long id(int fd) {
+        byte[] id = new byte[8];
+        try {
+            LibC.ioctl(fd, LibC.NS_GET_ID, id);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+        return ByteBuffer.wrap(id).order(ByteOrder.nativeOrder()).getLong();
+    }
+
     /** The inode of the calling thread's network namespace. */
     public static long currentIno() {
         return identify(THREAD_SELF_NET)[1];
