@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param skipUnprivileged {@link TransientNetns#UNPRIVILEGED_KEY} is {@code skip}
  * @param leaks the suite-wide leak handling, which {@link NetnsLeaks} refines per class or test
+ * @param isolation {@link TransientNetns#ISOLATION_KEY}: where tests without annotations run
  */
-record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks) {
+record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks, Placement.Isolation isolation) {
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(JnetnsConfiguration.class);
     private static final long DEFAULT_GRACE_MILLIS = 200;
@@ -46,7 +47,8 @@ record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks) {
                         choice(parameters, TransientNetns.LEAKED_SOCKETS_KEY, "fail", "warn")
                                 .equals("fail"),
                         graceMillis(parameters),
-                        patterns(parameters)));
+                        patterns(parameters)),
+                isolation(parameters));
     }
 
     /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */
@@ -58,6 +60,18 @@ record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks) {
                     key + " must be " + byDefault + " or " + other + ", was \"" + value + "\"");
         }
         return value;
+    }
+
+    private static Placement.Isolation isolation(Function<String, Optional<String>> parameters) {
+        String key = TransientNetns.ISOLATION_KEY;
+        String value = parameters.apply(key).map(String::trim).orElse("none");
+        return switch (value) {
+            case "none" -> Placement.Isolation.NONE;
+            case "test" -> Placement.Isolation.TEST;
+            case "class" -> Placement.Isolation.CLASS;
+            default ->
+                throw new ExtensionConfigurationException(key + " must be none, test or class, was \"" + value + "\"");
+        };
     }
 
     private static long graceMillis(Function<String, Optional<String>> parameters) {

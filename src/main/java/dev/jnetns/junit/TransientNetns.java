@@ -97,6 +97,15 @@ public @interface TransientNetns {
     String LEAKED_SOCKETS_KEY = "jnetns.leakedSockets";
 
     /**
+     * Configuration parameter: where tests without jnetns annotations run: {@code none} (the default: where JUnit
+     * runs them), {@code test} (each test in a fresh namespace of its own, as with {@code @TransientNetns} on its
+     * class) or {@code class} (the tests of each class in one namespace, as with {@code scope = CLASS}). It needs
+     * JUnit's extension auto-detection ({@code junit.jupiter.extensions.autodetection.enabled=true}), which
+     * registers this extension for every test. Annotations win where present; {@link HostNetns} opts a test out.
+     */
+    String ISOLATION_KEY = "jnetns.isolation";
+
+    /**
      * On a parameter, the name of a further namespace for the test (not entered). Empty (the default) means the
      * test's own namespace; not allowed on methods and classes.
      *

@@ -2,9 +2,7 @@ package dev.jnetns.junit;
 
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Privileges;
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -21,11 +19,15 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.AssertionFailedError;
 
-/** The extension behind {@link TransientNetns}; see there. Stateless: everything lives in the JUnit store. */
-final class TransientNetnsExtension
+/**
+ * The extension behind {@link TransientNetns}; see there. Registered by that annotation, and by JUnit's extension
+ * auto-detection ({@code META-INF/services}), through which {@link TransientNetns#ISOLATION_KEY} places tests
+ * without annotations too; JUnit keeps one instance when both apply. Not for use in code. Stateless: everything
+ * lives in the JUnit store.
+ */
+public final class TransientNetnsExtension
         implements ExecutionCondition,
                 BeforeAllCallback,
                 AfterAllCallback,
@@ -36,13 +38,18 @@ final class TransientNetnsExtension
     private static final Logger LOG = Logger.getLogger(TransientNetns.class.getName());
     /** The key of report entries that warn about leftovers. */
     static final String LEAKS_ENTRY = "jnetns.leaks";
+    /** The key of the report entry of a test that ran outside while the suite isolates tests. */
+    static final String ISOLATION_ENTRY = "jnetns.isolation";
+
+    /** For JUnit, which creates it. */
+    public TransientNetnsExtension() {}
 
     // ---- skip or run
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         // the settings are parsed here, before any namespace is made, so that a misspelled one fails at once
-        if (!JnetnsConfiguration.of(context).skipUnprivileged()) {
+        if (!JnetnsConfiguration.of(context).skipUnprivileged() || !Placement.mayApply(context)) {
             return ConditionEvaluationResult.enabled("jnetns: a missing privilege fails the test");
         }
         String problem = Privileges.problem();
@@ -55,14 +62,11 @@ final class TransientNetnsExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Class<?> testClass = context.getRequiredTestClass();
-        Optional<TransientNetns> declared = AnnotationSupport.findAnnotation(testClass, TransientNetns.class);
-        if (declared.isPresent()) {
-            checkDeclaration(declared.get(), testClass);
-            if (declared.get().scope() == TransientNetns.Scope.CLASS) {
-                NsFd ns = TestNamespaces.create(declared.get().lo(), context);
-                TestNamespaces.putClassScope(context, NetnsScope.holding(testClass.getSimpleName(), ns));
-            }
+        Optional<Placement> placement = Placement.ofClass(context);
+        if (placement.isPresent()) {
+            NsFd ns = TestNamespaces.create(placement.get().lo(), context);
+            TestNamespaces.putClassScope(
+                    context, NetnsScope.holding(context.getRequiredTestClass().getSimpleName(), ns));
         }
     }
 
@@ -78,8 +82,12 @@ final class TransientNetnsExtension
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Optional<TransientNetns> config = effective(context);
+        Optional<Placement> config = Placement.ofTest(context);
         if (config.isEmpty()) {
+            if (Placement.optedOut(context)) {
+                context.publishReportEntry(
+                        ISOLATION_ENTRY, "ran in the JVM's network namespace (@HostNetns), not isolated");
+            }
             return;
         }
         String owner = context.getDisplayName();
@@ -87,9 +95,10 @@ final class TransientNetnsExtension
         if (config.get().scope() == TransientNetns.Scope.CLASS) {
             NetnsScope shared = TestNamespaces.classScope(context);
             if (shared == null) {
-                throw new ExtensionConfigurationException("@TransientNetns(scope = CLASS) of "
-                        + context.getRequiredTestClass().getName() + " has no class namespace; is the class's"
-                        + " @BeforeAll phase skipped?");
+                throw new ExtensionConfigurationException(
+                        context.getRequiredTestClass().getName()
+                                + " runs its tests in one namespace for the class (scope = CLASS), but has none; is the"
+                                + " class's @BeforeAll phase skipped?");
             }
             scope = NetnsScope.entered(owner, shared.ns(), false);
         } else {
@@ -216,41 +225,5 @@ final class TransientNetnsExtension
         }
         return TestNamespaces.furtherNamespace(
                 parameter, context, name, annotation.get().lo());
-    }
-
-    // ---- configuration
-
-    /** The annotation that applies to a test: on its method, else on its class, else on an enclosing class. */
-    private static Optional<TransientNetns> effective(ExtensionContext context) {
-        Optional<Method> method = context.getTestMethod();
-        if (method.isPresent()) {
-            Optional<TransientNetns> onMethod = AnnotationSupport.findAnnotation(method.get(), TransientNetns.class);
-            if (onMethod.isPresent()) {
-                checkDeclaration(onMethod.get(), method.get());
-                if (onMethod.get().scope() == TransientNetns.Scope.CLASS) {
-                    throw new ExtensionConfigurationException(
-                            "@TransientNetns(scope = CLASS) belongs on a class, not on method " + method.get());
-                }
-                return onMethod;
-            }
-        }
-        for (Class<?> c = context.getTestClass().orElse(null); c != null; c = enclosing(c)) {
-            Optional<TransientNetns> onClass = AnnotationSupport.findAnnotation(c, TransientNetns.class);
-            if (onClass.isPresent()) {
-                return onClass;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Class<?> enclosing(Class<?> c) {
-        return Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass();
-    }
-
-    private static void checkDeclaration(TransientNetns annotation, AnnotatedElement where) {
-        if (!annotation.value().isEmpty()) {
-            throw new ExtensionConfigurationException("@TransientNetns(\"" + annotation.value() + "\") on " + where
-                    + ": a name is for NsFd parameters (a further namespace); on methods and classes leave it out");
-        }
     }
 }

@@ -18,7 +18,8 @@ class JnetnsConfigurationTest {
     @Test
     void unsetParametersTakeTheirDefaults() {
         assertThat(parse(Map.of()))
-                .isEqualTo(new JnetnsConfiguration(false, new LeakPolicy(true, false, true, true, 200, List.of())));
+                .isEqualTo(new JnetnsConfiguration(
+                        false, new LeakPolicy(true, false, true, true, 200, List.of()), Placement.Isolation.NONE));
     }
 
     @Test
@@ -31,6 +32,10 @@ class JnetnsConfigurationTest {
                 TransientNetns.LEAKED_PROCESSES_KEY, "warn",
                 TransientNetns.LEAKED_THREADS_IGNORE_KEY, "cache-.*, my pool-\\d+ ,"));
         assertThat(c.skipUnprivileged()).isTrue();
+        assertThat(parse(Map.of(TransientNetns.ISOLATION_KEY, "test")).isolation())
+                .isEqualTo(Placement.Isolation.TEST);
+        assertThat(parse(Map.of(TransientNetns.ISOLATION_KEY, " class")).isolation())
+                .isEqualTo(Placement.Isolation.CLASS);
         LeakPolicy leaks = c.leaks();
         assertThat(leaks.failThreads()).isFalse();
         assertThat(leaks.failSharedPoolThreads()).isTrue();
@@ -63,6 +68,9 @@ class JnetnsConfigurationTest {
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_PROCESSES_KEY, "kill")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage(TransientNetns.LEAKED_PROCESSES_KEY + " must be fail or warn, was \"kill\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.ISOLATION_KEY, "method")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.ISOLATION_KEY + " must be none, test or class, was \"method\"");
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_THREADS_IGNORE_KEY, "pool-(")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith(
