@@ -34,7 +34,9 @@ import java.util.Objects;
  * which must be a platform thread.
  *
  * <p>Every method needs {@code CAP_SYS_ADMIN} over the namespaces involved: run as root, or start the JVM in a
- * user and network namespace of its own with {@code unshare -Urn}.
+ * user namespace of its own with {@code unshare -Ur} or {@code unshare -Urn}. Under {@code unshare -Ur} (the host's
+ * network kept) a thread that enters a namespace can never come back: the threads of {@link #execute} end
+ * afterwards, and {@link #enter} and {@link #enterTransient} refuse.
  */
 public final class Netns {
     /** Whether a new namespace's loopback interface is brought up. */
@@ -186,11 +188,12 @@ public final class Netns {
      * closes the namespace's handle.
      *
      * @return the stay, to close
-     * @throws IllegalStateException if called from a virtual thread (it may hop between carrier threads)
+     * @throws IllegalStateException if called from a virtual thread (it may hop between carrier threads), or where
+     *     a thread could not come back (a JVM under {@code unshare -Ur}: use {@link #execute(NsFd, NsCallable)})
      */
     public static EnteredNetns enterTransient() {
         requirePlatformThread("enterTransient()");
-        WorkerPool.shared(); // fixes the home namespace before this thread leaves it
+        requireWayBack("Netns.enterTransient()"); // also fixes the home namespace before this thread leaves it
         NsFd original = NsFd.current();
         try {
             LibC.unshare(LibC.CLONE_NEWNET);
@@ -219,12 +222,13 @@ public final class Netns {
      *
      * @param ns the namespace
      * @return the stay, to close
-     * @throws IllegalStateException if called from a virtual thread
+     * @throws IllegalStateException if called from a virtual thread, or where a thread could not come back (a JVM
+     *     under {@code unshare -Ur}: use {@link #execute(NsFd, NsCallable)})
      */
     public static EnteredNetns enter(NsFd ns) {
         Objects.requireNonNull(ns, "ns");
         requirePlatformThread("enter()");
-        WorkerPool.shared();
+        requireWayBack("Netns.enter()");
         int fd = ns.fd();
         NsFd original = NsFd.current();
         try {
@@ -244,6 +248,15 @@ public final class Netns {
             pending.addSuppressed(NetnsException.of("setns(" + original.label() + ")", e));
         } finally {
             original.close();
+        }
+    }
+
+    private static void requireWayBack(String what) {
+        if (WorkerPool.shared().home().oneWay()) {
+            throw new IllegalStateException(what + " moves the calling thread, which could never come back here: the"
+                    + " JVM's network namespace belongs to a user namespace it has no CAP_SYS_ADMIN in (as under"
+                    + " `unshare -Ur`), so setns back into it fails with EPERM. Use Netns.execute(ns, fn): it runs fn"
+                    + " on a thread of its own, which ends afterwards.");
         }
     }
 

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(60)
 @Isolated // fd, thread and pool checks see the whole JVM: nothing else may run meanwhile
 class EnterTest {
+    @org.junit.jupiter.api.BeforeEach
+    void threadsReturnHere() {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn();
+    }
 
     @Test
     void enterTransientThenRestore() throws Exception {

@@ -102,6 +102,7 @@ class IsolationTest {
 
     @Test
     void enterTransientAlsoBringsLoUp() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // it moves a thread with Netns.enter
         Eye.Result link = Eye.onNewThread("enterer", () -> {
             try (EnteredNetns entered = Netns.enterTransient()) {
                 return Eye.run("ip", "-j", "link");

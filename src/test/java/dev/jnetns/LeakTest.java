@@ -70,6 +70,7 @@ class LeakTest {
 
     @Test
     void enterTransientLoopLeavesNothingBehind() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // it moves a thread with Netns.enter
         Eye.onNewThread("enter-loop", () -> {
             try (EnteredNetns warm = Netns.enterTransient()) {
                 warm.ns();

@@ -180,6 +180,9 @@ public final class PreparedNamespaces {
     }
 
     private FreshNetns prepareOneAway(WorkerPool pool, long home) {
+        if (pool.home().oneWay()) {
+            return prepareOnThrowawayThread();
+        }
         try {
             LibC.unshare(LibC.CLONE_NEWNET);
         } catch (LastErrorException e) {
@@ -221,6 +224,55 @@ public final class PreparedNamespaces {
             throw failure;
         }
         return fresh;
+    }
+
+    /**
+     * Where threads never return home ({@link HomeNetns#oneWay()}): the namespace is made on a thread of its own,
+     * started here (at home, so it starts there), which stays inside and ends.
+     */
+    private FreshNetns prepareOnThrowawayThread() {
+        FreshNetns[] made = new FreshNetns[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread maker = new Thread(
+                null,
+                () -> {
+                    try {
+                        LibC.unshare(LibC.CLONE_NEWNET);
+                        int nsFd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
+                        owned.add(nsFd);
+                        try {
+                            made[0] = FreshNetns.completeHere(nsFd, true, owned::add);
+                        } catch (RuntimeException e) {
+                            owned.remove(nsFd); // closed by completeHere
+                            throw e;
+                        }
+                    } catch (LastErrorException e) {
+                        failure[0] = NsFiles.failure("unshare(CLONE_NEWNET)", e);
+                    } catch (RuntimeException e) {
+                        failure[0] = e;
+                    }
+                    WorkerPool.shared().home().leaveForExit(); // not to linger in what it made
+                },
+                "jnetns-prepare-one",
+                0,
+                false);
+        maker.setDaemon(true);
+        maker.start();
+        boolean interrupted = false;
+        while (maker.isAlive()) {
+            try {
+                maker.join(); // to the end: what it made must not be lost
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return made[0];
     }
 
     private void disown(FreshNetns fresh) {

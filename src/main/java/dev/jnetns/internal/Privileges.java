@@ -9,8 +9,8 @@ import java.nio.file.Path;
 public final class Privileges {
     /** What users are told when they lack the privilege. */
     public static final String FIX = "jnetns needs CAP_SYS_ADMIN to create network namespaces: run as root, or"
-            + " start the JVM in a user and network namespace of its own, e.g."
-            + " `unshare -Urn sh -c 'ip link set lo up && exec mvn verify'`";
+            + " start the build in a user namespace of its own: `unshare -Ur mvn verify` (keeps the host's network),"
+            + " or `unshare -Urn sh -c 'ip link set lo up && exec mvn verify'`";
 
     private static volatile String problem;
     private static volatile boolean probed;

@@ -9,7 +9,8 @@ import dev.jnetns.internal.sys.SysException;
 /**
  * One thread's moves between network namespaces: entering one (checked by inode), unsharing a new one, and
  * going home (checked too). A thread that cannot go home is stuck: it leaves for an empty namespace of its own
- * if it can, and its owner retires it. Every method runs on that thread; {@link Worker} does the hand-overs.
+ * if it can, and its owner retires it. Where threads never return ({@link HomeNetns#oneWay()}), going home
+ * only marks the thread stuck, without trying: it ends instead. Every method runs on that thread; {@link Worker} does the hand-overs.
  */
 final class ThreadNetns {
     private final HomeNetns home;
@@ -31,9 +32,19 @@ final class ThreadNetns {
     void settleAtHome() {
         if (NsFiles.currentIno() == home.ino()) {
             where = home.ino();
+        } else if (home.oneWay()) {
+            stuck = true; // started away from home (see WorkerPool#startAtHome): it can never get there
+            home.leaveForExit();
+            throw new IllegalStateException(threadName + " was started outside the JVM's network namespace, which"
+                    + " no thread can enter from outside here; it ends");
         } else {
             goHome();
         }
+    }
+
+    /** Whether the thread is inside namespace {@code ino}. */
+    boolean isIn(long ino) {
+        return where == ino;
     }
 
     /** Whether the thread is anywhere but home. */
@@ -98,6 +109,15 @@ final class ThreadNetns {
      * (the task's own failure, if any) suppressed in the exception.
      */
     void goHome(Throwable earlier) {
+        if (home.oneWay()) {
+            // setns home would fail with EPERM: the thread ends instead, as its owner knows to expect, and leaves
+            // its namespace for the exit one first
+            stuck = true;
+            if (home.leaveForExit()) {
+                where = -1;
+            }
+            return;
+        }
         try {
             goHome();
         } catch (SysException e) {

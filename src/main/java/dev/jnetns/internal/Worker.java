@@ -45,7 +45,7 @@ public final class Worker {
     }
 
     void start() {
-        thread.start();
+        pool.startAtHome(thread);
         // a new thread inherits its creator's namespace, which may be a test's: it goes home first
         run(() -> {
             tid = LibC.gettid();
@@ -98,6 +98,22 @@ public final class Worker {
         }
     }
 
+    /** Waits up to {@code millis} for the worker's thread to end (after {@link #abandon}). */
+    void awaitEnd(long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The worker's thread, e.g. to tell it from other threads in a namespace. */
     public Thread thread() {
         return thread;
@@ -136,6 +152,9 @@ public final class Worker {
      * result that is {@link AutoCloseable} is closed, since nobody receives it.
      */
     public <T> T runIn(int nsFd, long expectedIno, String label, Task<T> task) {
+        if (pool.home().oneWay()) {
+            return run(() -> runInOneWay(nsFd, expectedIno, label, task));
+        }
         return run(() -> {
             enterHere(nsFd, expectedIno, label);
             T result;
@@ -153,6 +172,21 @@ public final class Worker {
             }
             return result;
         });
+    }
+
+    /**
+     * {@link #runIn} where threads never return home: the worker enters {@code nsFd} unless it is there already
+     * (a scope's worker runs every piece of its test there) and stays; released, it ends.
+     */
+    private <T> T runInOneWay(int nsFd, long expectedIno, String label, Task<T> task) throws Throwable {
+        if (expectedIno == 0 || !netns.isIn(expectedIno)) {
+            if (isAway()) {
+                throw new IllegalStateException(thread.getName() + " is inside another namespace, which it can never"
+                        + " leave here; it cannot run work for " + label);
+            }
+            enterHere(nsFd, expectedIno, label);
+        }
+        return task.run();
     }
 
     private static void closeUnreceived(Object result, RuntimeException failure) {

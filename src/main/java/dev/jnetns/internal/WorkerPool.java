@@ -1,5 +1,6 @@
 package dev.jnetns.internal;
 
+import dev.jnetns.internal.sys.NsFiles;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -12,16 +13,33 @@ public final class WorkerPool {
     /** System property: how long an idle worker thread lives, in milliseconds (default 2000). */
     public static final String KEEP_ALIVE_PROPERTY = "jnetns.worker.keepAliveMillis";
 
+    /** How long a release waits for a worker that can never come home to end (it ends at once). */
+    private static final long END_WAIT_MILLIS = 1000;
+
     private static volatile WorkerPool shared;
 
     private final HomeNetns home;
     private final long keepAliveNanos;
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+    private final HomeStarter starter;
 
     /** A pool whose workers return to {@code home}; the pool does not close it. */
     public WorkerPool(HomeNetns home, long keepAliveMillis) {
         this.home = home;
         this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
+        this.starter = home.oneWay() ? HomeStarter.startHere(home) : null;
+    }
+
+    /**
+     * Starts {@code thread} in the home namespace: a new thread inherits its creator's namespace, and where threads
+     * never return ({@link HomeNetns#oneWay()}) one started inside a test's could never get home.
+     */
+    void startAtHome(Thread thread) {
+        if (starter == null || NsFiles.currentIno() == home.ino()) {
+            thread.start();
+        } else {
+            starter.start(thread);
+        }
     }
 
     /**
@@ -74,6 +92,12 @@ public final class WorkerPool {
         }
         if (worker.isBusy()) {
             worker.abandon(); // ends when its task does; never handed out again
+            return;
+        }
+        if (worker.isAway() && home.oneWay()) {
+            // it can never come back: it ends, and its hold on the namespace with it, before the caller goes on
+            worker.abandon();
+            worker.awaitEnd(END_WAIT_MILLIS);
             return;
         }
         if (worker.isAway()) {

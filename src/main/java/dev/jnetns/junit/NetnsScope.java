@@ -188,12 +188,14 @@ final class NetnsScope implements AutoCloseable {
                     endProcesses(each, policy);
                 }
             }
-            Set<Integer> ours = worker != null && worker.isBusy() ? Set.of(worker.tid()) : Set.of();
+            // the scope's own worker: still busy (a test that timed out), or, where threads never return home,
+            // ending now that it was released
+            Set<Integer> ours = worker != null ? Set.of(worker.tid()) : Set.of();
             // Only threads started since the scope began, or older ones moved in with Netns.enter, can be inside
             // its fresh namespaces (jnetns' workers went home): when there are none, there is nothing to look for.
             boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore
                     || Stays.anyIn(owned.stream().map(NsFd::ino).toList());
-            for (NsFd each : threadsStarted || !ours.isEmpty() ? owned : List.<NsFd>of()) {
+            for (NsFd each : threadsStarted || (worker != null && worker.isBusy()) ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
             if (sockets != null && sockets.anyTcp()) { // the counters spare the common case a table walk

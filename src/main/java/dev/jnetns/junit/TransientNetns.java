@@ -44,8 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>JUnit's own threads never enter a namespace: the test's work runs on a jnetns worker thread, so
  * thread-locals set by other extensions' callbacks are not visible to the test method.
  *
- * <p>Creating namespaces needs {@code CAP_SYS_ADMIN}: run as root, or start the JVM under
- * {@code unshare -Urn}. Without it the test fails with a message saying so, or is skipped when
+ * <p>Creating namespaces needs {@code CAP_SYS_ADMIN}: run as root, or start the build under {@code unshare -Ur}
+ * (threads that enter a test's namespace end afterwards) or {@code unshare -Urn}. Without it the test fails with a message saying so, or is skipped when
  * {@link #UNPRIVILEGED_KEY} is {@code skip}.
  */
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})

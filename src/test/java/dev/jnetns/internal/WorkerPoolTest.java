@@ -72,6 +72,7 @@ class WorkerPoolTest {
 
     @Test
     void handOverSurvivesKeepAliveChurn() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // two-way pool behaviour
         // a keep-alive of 1 ms makes idle workers time out all the time while callers take them
         WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 1);
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -152,6 +153,7 @@ class WorkerPoolTest {
 
     @Test
     void releaseBringsAWorkerLeftAwayHome() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // two-way pool behaviour
         WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
         try (NsFd ns = Netns.newTransient()) {
             Worker w = pool.acquire();
@@ -174,6 +176,7 @@ class WorkerPoolTest {
 
     @Test
     void releaseDropsAWorkerThatCannotGoHome() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // two-way pool behaviour
         WorkerPool pool = new WorkerPool(WorkerPool.shared().home(), 100);
         try (NsFd ns = Netns.newTransient()) {
             Worker w = pool.acquire();
@@ -201,6 +204,7 @@ class WorkerPoolTest {
 
     @Test
     void aDescriptorThatLeadsToAnotherNamespaceIsRefusedAndTheWorkerGoesHome() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // two-way pool behaviour
         WorkerPool pool = WorkerPool.shared();
         try (dev.jnetns.NsFd meant = dev.jnetns.Netns.newTransient();
                 dev.jnetns.NsFd other = dev.jnetns.Netns.newTransient()) {

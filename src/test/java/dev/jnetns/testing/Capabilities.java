@@ -24,6 +24,17 @@ public final class Capabilities {
 
     private Capabilities() {}
 
+    /**
+     * Skips the calling test where jnetns is one-way (the JVM's network namespace belongs to a parent user namespace,
+     * as under {@code unshare -Ur}): a thread cannot come back home there, and {@code Netns.enter} is refused.
+     */
+    public static void assumeThreadsReturn() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                dev.jnetns.internal.WorkerPool.shared().home().oneWay(),
+                "jnetns is one-way here (as under unshare -Ur): no thread can come back to the JVM's network"
+                        + " namespace, so Netns.enter is refused and nothing is restored");
+    }
+
     /** Clears {@code CAP_SYS_ADMIN} from the calling thread's effective capabilities. */
     public static void dropSysAdminFromThisThread() {
         Memory header = new Memory(8);

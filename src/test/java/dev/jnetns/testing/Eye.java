@@ -78,6 +78,25 @@ public final class Eye {
         return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> scanThreadsIn(inos));
     }
 
+    /** Every thread of this JVM outside namespace {@code ino} (but one being made by the prepared supply). */
+    public static List<String> threadsOutside(long ino) {
+        return dev.jnetns.internal.PreparedNamespaces.shared().whileHome(() -> {
+            List<String> found = new ArrayList<>();
+            for (Path task : list(TASKS)) {
+                try {
+                    long in = parseNetLink(
+                            Files.readSymbolicLink(task.resolve("ns/net")).toString());
+                    if (in != ino) {
+                        found.add(task.getFileName() + " " + comm(task) + " (net:[" + in + "])");
+                    }
+                } catch (IOException gone) {
+                    // the thread ended while we looked
+                }
+            }
+            return found;
+        });
+    }
+
     private static List<String> scanThreadsIn(Collection<Long> inos) {
         List<String> found = new ArrayList<>();
         for (Path task : list(TASKS)) {

@@ -95,6 +95,7 @@ class VethIT {
 
     @Test
     void tcpAndUdpCrossAPairBetweenTwoNamespacesAndTheHostReachesNeither() throws Exception {
+        dev.jnetns.testing.Capabilities.assumeThreadsReturn(); // it moves a thread with Netns.enter
         SEEN.clear();
         String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         Map<String, String> hostRoutesBefore = Map.of("10.1.0.1", routeTo("10.1.0.1"), "10.1.0.2", routeTo("10.1.0.2"));
