@@ -3,6 +3,7 @@ package dev.jnetns.cli;
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Privileges;
+import dev.jnetns.internal.WorkerPool;
 import dev.jnetns.internal.sys.NsFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ final class Doctor {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    private final List<String> limits = new ArrayList<>();
     private final PrintStream out;
 
     Doctor(PrintStream out) {
@@ -46,10 +48,18 @@ final class Doctor {
         row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")", false);
         row("kernel", read("/proc/sys/kernel/osrelease"), false);
         row("user", uids(), false);
-        row("CAP_SYS_ADMIN", Privileges.hasCapSysAdmin() ? "yes" : "no (root, or `unshare -Urn`, gives it)", false);
+        row(
+                "CAP_SYS_ADMIN",
+                Privileges.hasCapSysAdmin() ? "yes" : "no (root, `unshare -Ur` or `unshare -Urn` gives it)",
+                false);
         row("user namespace", userNamespace(), false);
+        row("mode", mode(), false);
         row("this thread's netns", "net:[" + NsFiles.currentIno() + "]", false);
-        row("JDK IPv6", jdkIpv6(), false);
+        String ipv6 = jdkIpv6();
+        row("JDK IPv6", ipv6, false);
+        if (!ipv6.equals("yes")) {
+            limits.add("IPv6 sockets fail (JDK IPv6)");
+        }
         String problem = Privileges.problem();
         if (problem != null) {
             row("create a namespace", "FAILED: " + problem, true);
@@ -97,8 +107,30 @@ final class Doctor {
 
     private int finish() {
         boolean broken = rows.stream().anyMatch(r -> r.fatal);
-        out.println(broken ? "verdict: jnetns cannot work here (see FAILED above)" : "verdict: jnetns works here");
+        out.println(
+                broken
+                        ? "verdict: jnetns cannot work here (see FAILED above)"
+                        : limits.isEmpty()
+                                ? "verdict: jnetns works here"
+                                : "verdict: jnetns works here, with limits: " + String.join("; ", limits));
         return broken ? 1 : 0;
+    }
+
+    /** Which of the three ways jnetns can run this is, and what works in it. */
+    private String mode() {
+        boolean initial = userNamespace().startsWith("initial");
+        if (!Privileges.hasCapSysAdmin()) {
+            return "unprivileged: no namespaces (root, `unshare -Urn` or `unshare -Ur` gives the privilege)";
+        }
+        if (WorkerPool.shared().home().oneWay()) {
+            limits.add("threads never return home (Netns.enter refused; Netns.execute and the extension work)");
+            return "user namespace sharing the host's network (`unshare -Ur`): everything but Netns.enter and"
+                    + " enterTransient works; a thread that entered a namespace ends there instead of returning";
+        }
+        return initial
+                ? "root: everything works (named namespaces and tap too)"
+                : "user namespace with its own network (`unshare -Urn`): everything works but named namespaces"
+                        + " (mounts under /run/netns) and tap (/dev/net/tun)";
     }
 
     /**
