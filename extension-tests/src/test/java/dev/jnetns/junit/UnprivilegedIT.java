@@ -25,9 +25,21 @@ class UnprivilegedIT {
         }
     }
 
-    /** Runs in the child JVM: prints one line per finished test and per skipped test or class. */
+    /** Without annotations: placed by jnetns.isolation. */
+    static class Unannotated {
+        @Test
+        void test() {
+            // never runs without the privilege
+        }
+    }
+
+    /**
+     * Runs in the child JVM: prints one line per finished test and per skipped test or class. With
+     * {@code jnetns.isolation} among the settings it runs {@link Unannotated}, else {@link NeedsANamespace}.
+     */
     public static void main(String[] args) {
-        EngineExecutionResults results = Kit.run(NeedsANamespace.class, args);
+        boolean isolating = java.util.Arrays.stream(args).anyMatch(a -> a.startsWith(TransientNetns.ISOLATION_KEY));
+        EngineExecutionResults results = Kit.run(isolating ? Unannotated.class : NeedsANamespace.class, args);
         for (Event event : results.testEvents().finished().list()) {
             var result = event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
                     .orElseThrow();
@@ -80,8 +92,21 @@ class UnprivilegedIT {
                 .contains("EPERM (Operation not permitted)")
                 .contains("CAP_SYS_ADMIN")
                 .contains("run as root")
+                .contains("unshare -Ur mvn verify")
                 .contains("unshare -Urn")
                 .contains(TransientNetns.UNPRIVILEGED_KEY + "=skip");
+    }
+
+    @Test
+    void isolatingTheWholeSuiteWithoutThePrivilegeFailsOrSkipsAlike() throws Exception {
+        String autodetect = "junit.jupiter.extensions.autodetection.enabled=true";
+        String isolation = TransientNetns.ISOLATION_KEY + "=test";
+        List<String> failed = runWithoutCapSysAdmin(autodetect, isolation);
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0)).startsWith("RESULT FAILED ").contains("EPERM", "CAP_SYS_ADMIN", "unshare -Ur");
+        List<String> skipped = runWithoutCapSysAdmin(autodetect, isolation, TransientNetns.UNPRIVILEGED_KEY + "=skip");
+        assertThat(skipped).hasSize(1);
+        assertThat(skipped.get(0)).startsWith("RESULT SKIPPED ").contains("EPERM", "CAP_SYS_ADMIN");
     }
 
     @Test
