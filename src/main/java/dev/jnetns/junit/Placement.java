@@ -42,10 +42,11 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
      */
     static Optional<Placement> ofClass(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
-        Placement declared = declaredOn(testClass);
+        boolean isolating = isolated(context).isPresent();
+        Placement declared = declaredOn(testClass, isolating);
         if (declared == null) {
             for (Class<?> c = enclosing(testClass); c != null && declared == null; c = enclosing(c)) {
-                declared = declaredOn(c);
+                declared = declaredOn(c, isolating);
             }
             if (declared != null || TestNamespaces.classScope(context) != null) {
                 return Optional.empty(); // an enclosing class decides, or has the namespace its tests share
@@ -69,7 +70,7 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
      * isolates tests: the report then says so.
      */
     static boolean optedOut(ExtensionContext context) {
-        return HOST.equals(declaredFor(context)) && isolated(context).isPresent();
+        return isolated(context).isPresent() && HOST.equals(declaredFor(context));
     }
 
     private static Optional<Placement> isolated(ExtensionContext context) {
@@ -82,9 +83,10 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
 
     /** The nearest declaration for {@code context}: on its method, its class, or an enclosing class; or null. */
     private static Placement declaredFor(ExtensionContext context) {
+        boolean isolating = isolated(context).isPresent();
         Optional<Method> method = context.getTestMethod();
         if (method.isPresent()) {
-            Placement onMethod = declaredOn(method.get());
+            Placement onMethod = declaredOn(method.get(), isolating);
             if (onMethod != null) {
                 if (onMethod.scope() == TransientNetns.Scope.CLASS) {
                     throw new ExtensionConfigurationException(
@@ -94,7 +96,7 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
             }
         }
         for (Class<?> c = context.getTestClass().orElse(null); c != null; c = enclosing(c)) {
-            Placement onClass = declaredOn(c);
+            Placement onClass = declaredOn(c, isolating);
             if (onClass != null) {
                 return onClass;
             }
@@ -102,10 +104,14 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
         return null;
     }
 
-    /** What {@code where} declares itself (or inherits): a placement, {@link #HOST}, or null. */
-    private static Placement declaredOn(AnnotatedElement where) {
+    /**
+     * What {@code where} declares itself (or inherits): a placement, {@link #HOST}, or null. {@link HostNetns} is
+     * looked for only when the suite isolates tests ({@code isolating}): otherwise it changes nothing, and the
+     * lookup is what every test pays when auto-detection registers jnetns without isolation.
+     */
+    private static Placement declaredOn(AnnotatedElement where, boolean isolating) {
         Optional<TransientNetns> netns = AnnotationSupport.findAnnotation(where, TransientNetns.class);
-        boolean host = AnnotationSupport.isAnnotated(where, HostNetns.class);
+        boolean host = isolating && AnnotationSupport.isAnnotated(where, HostNetns.class);
         if (netns.isPresent() && host) {
             // one may be inherited from a superclass: the one the class declares itself wins
             boolean ownNetns = declaresItself(where, TransientNetns.class);
