@@ -126,6 +126,11 @@ public final class BenchTable {
                 0.5);
         vs("T3 the same, prepared off", "preparedOff.transientNetnsWith1msWait.perTest", "netns-lo", null, 0);
         row("T3 prepared namespaces found ready", fmt(fig("prepared.hitRate")) + " %", "", "", "", "");
+        vs("T1 one-way (`unshare -Ur`), per test", "oneWay.transientNetns.perTest", "netns-lo", null, 0);
+        vs("T2 `@Veth` one-way (`unshare -Ur`), per test", "oneWay.vethFixture.perTest", "fixture", null, 0);
+        vs("T3 waiting, one-way (`unshare -Ur`)", "oneWay.transientNetnsWith1msWait.perTest", "netns-lo", null, 0);
+        vs("Auto-detected extension, `jnetns.isolation` unset, per test", "autodetectedUnset.perTest", null, null, 0);
+        vs("`jnetns.isolation=test` on unannotated tests, per test", "isolationTest.perTest", "netns-lo", null, 0);
         double nsParallel = 2 * base("netns-lo") / base("c-parallel-netns-lo");
         row(
                 "T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1",

@@ -31,6 +31,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *       of {@code @TransientNetns} for tests with ~1 ms of work (busy, and waiting), and the {@code @Veth} fixture under JUnit
  *       parallel execution on 2 threads against sequential;
  *   <li>{@code preparedOff}: the same first three in a JVM started with {@code -Djnetns.prepared=0};
+ *   <li>{@code oneWay}: T1, T2 and T3 (waiting) in a JVM under {@code unshare -Ur}, where threads never return;
  *   <li>{@code soak}: after a warm-up batch, 10 batches of 1,000 {@code @TransientNetns} tests in one JVM (start
  *       it with {@code -Dbench.tests=1000} and a short {@code -Djnetns.worker.keepAliveMillis}): per-test cost
  *       of the first and last batch, descriptors and threads before and after (once jnetns' idle threads have
@@ -58,7 +59,8 @@ public final class JUnitBench {
                 case "main" -> new JUnitBench(out, "").main();
                 case "preparedOff" -> new JUnitBench(out, "preparedOff.").preparedOff();
                 case "soak" -> new JUnitBench(out, "").soak();
-                default -> throw new IllegalArgumentException("mode: main, preparedOff or soak, not " + mode);
+                case "oneWay" -> new JUnitBench(out, "oneWay.").oneWay();
+                default -> throw new IllegalArgumentException("mode: main, preparedOff, soak or oneWay, not " + mode);
             }
         }
         System.exit(0);
@@ -71,6 +73,20 @@ public final class JUnitBench {
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
         long[] hm = PreparedNamespaces.shared().hitsAndMisses();
         figure("prepared.hitRate", 100.0 * hm[0] / Math.max(1, hm[0] + hm[1]), "%");
+        // whole-suite isolation: the auto-detected extension with jnetns.isolation unset must cost nothing (against
+        // auto-detection with jnetns excluded: JUnit's own scan is not jnetns' cost), and with it set as much as
+        // @TransientNetns
+        Map<String, String> autodetect = Map.of("junit.jupiter.extensions.autodetection.enabled", "true");
+        Map<String, String> withoutJnetns = Map.of(
+                "junit.jupiter.extensions.autodetection.enabled", "true",
+                "junit.jupiter.extensions.autodetection.exclude", "dev.jnetns.*");
+        perTest("autodetectedUnset", Suites.Plain.class, withoutJnetns, Suites.Plain.class, autodetect);
+        perTest(
+                "isolationTest",
+                Suites.Plain.class,
+                Map.of(),
+                Suites.Plain.class,
+                Map.of("junit.jupiter.extensions.autodetection.enabled", "true", "jnetns.isolation", "test"));
         parallel();
     }
 
@@ -81,14 +97,30 @@ public final class JUnitBench {
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
     }
 
+    /** In a JVM under {@code unshare -Ur}, where jnetns runs one-way: the per-test costs of {@link #main}. */
+    private void oneWay() {
+        if (!dev.jnetns.internal.WorkerPool.shared().home().oneWay()) {
+            throw new IllegalStateException("oneWay: start this JVM under unshare -Ur");
+        }
+        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
+        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
+        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+    }
+
     /** Median over rounds of (annotated - plain) / tests, after a warm-up round. */
     private void perTest(String name, Class<?> plain, Class<?> annotated) {
-        run(plain, Map.of());
-        run(annotated, Map.of());
+        perTest(name, plain, Map.of(), annotated, Map.of());
+    }
+
+    /** As {@link #perTest(String, Class, Class)}, each class run with its configuration parameters. */
+    private void perTest(
+            String name, Class<?> plain, Map<String, String> plainConfig, Class<?> other, Map<String, String> config) {
+        run(plain, plainConfig);
+        run(other, config);
         double[] diffs = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
-            double base = run(plain, Map.of());
-            double with = run(annotated, Map.of());
+            double base = run(plain, plainConfig);
+            double with = run(other, config);
             diffs[r] = (with - base) / Suites.TESTS;
         }
         Arrays.sort(diffs);
