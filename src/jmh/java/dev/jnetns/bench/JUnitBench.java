@@ -60,6 +60,7 @@ public final class JUnitBench {
                 case "preparedOff" -> new JUnitBench(out, "preparedOff.").preparedOff();
                 case "soak" -> new JUnitBench(out, "").soak();
                 case "oneWay" -> new JUnitBench(out, "oneWay.").oneWay();
+                case "autodetected" -> new JUnitBench(out, "").autodetected();
                 default -> throw new IllegalArgumentException("mode: main, preparedOff, soak or oneWay, not " + mode);
             }
         }
@@ -73,14 +74,7 @@ public final class JUnitBench {
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
         long[] hm = PreparedNamespaces.shared().hitsAndMisses();
         figure("prepared.hitRate", 100.0 * hm[0] / Math.max(1, hm[0] + hm[1]), "%");
-        // whole-suite isolation: the auto-detected extension with jnetns.isolation unset must cost nothing (against
-        // auto-detection with jnetns excluded: JUnit's own scan is not jnetns' cost), and with it set as much as
-        // @TransientNetns
-        Map<String, String> autodetect = Map.of("junit.jupiter.extensions.autodetection.enabled", "true");
-        Map<String, String> withoutJnetns = Map.of(
-                "junit.jupiter.extensions.autodetection.enabled", "true",
-                "junit.jupiter.extensions.autodetection.exclude", "dev.jnetns.*");
-        perTest("autodetectedUnset", Suites.Plain.class, withoutJnetns, Suites.Plain.class, autodetect);
+        autodetected();
         perTest(
                 "isolationTest",
                 Suites.Plain.class,
@@ -95,6 +89,20 @@ public final class JUnitBench {
         perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
         perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+    }
+
+    /**
+     * Whole-suite isolation off: the auto-detected extension with {@code jnetns.isolation} unset must cost nothing,
+     * measured against auto-detection with jnetns excluded (JUnit's own scan is not jnetns' cost).
+     */
+    private void autodetected() {
+        Map<String, String> autodetect = Map.of("junit.jupiter.extensions.autodetection.enabled", "true");
+        Map<String, String> withoutJnetns = Map.of(
+                "junit.jupiter.extensions.autodetection.enabled", "true",
+                "junit.jupiter.extensions.autodetection.exclude", "dev.jnetns.*");
+        perTest("autodetectedUnset", Suites.Plain.class, withoutJnetns, Suites.Plain.class, autodetect);
+        // the same comparison with nothing to tell apart: how far apart two identical runs land
+        perTest("autodetectedNoise", Suites.Plain.class, withoutJnetns, Suites.Plain.class, withoutJnetns);
     }
 
     /** In a JVM under {@code unshare -Ur}, where jnetns runs one-way: the per-test costs of {@link #main}. */
