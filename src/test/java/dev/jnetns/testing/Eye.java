@@ -106,6 +106,8 @@ public final class Eye {
                         Files.readSymbolicLink(task.resolve("ns/net")).toString());
             } catch (NoSuchFileException gone) {
                 continue; // the thread ended while we looked
+            } catch (java.nio.file.AccessDeniedException exiting) {
+                continue; // the thread is exiting: its namespaces are already released (EACCES)
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
