@@ -23,6 +23,8 @@ record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks, Placement
     private static final long DEFAULT_GRACE_MILLIS = 200;
 
     /** The configuration of the run {@code context} belongs to. */
+    // getOrComputeIfAbsent: deprecated in JUnit 6 for computeIfAbsent, which JUnit 5 lacks; jnetns runs on both
+    @SuppressWarnings("deprecation")
     static JnetnsConfiguration of(ExtensionContext context) {
         ExtensionContext root = context.getRoot();
         return root.getStore(STORE)

@@ -17,14 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
  * The namespaces of one test (or of one class): the namespace its code runs in, the worker thread entered into
  * it, and further named namespaces. Closing it brings the worker home, looks for threads left inside, and
- * closes every handle. Kept in the JUnit store, which closes it if the extension's callbacks could not.
+ * closes every handle. Kept in the JUnit store, which closes it if the extension's callbacks could not: as a
+ * {@code CloseableResource}, which every JUnit 5 and 6 closes (JUnit 5.13 and later also close an
+ * {@code AutoCloseable}, but not older ones, nor newer ones told not to).
  */
-final class NetnsScope implements AutoCloseable {
+// CloseableResource: deprecated since JUnit 5.13 for AutoCloseable, which older JUnit does not close
+@SuppressWarnings("deprecation")
+final class NetnsScope implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** How many of a reported thread's top stack frames its report shows. */
     private static final int STACK_FRAMES = 3;

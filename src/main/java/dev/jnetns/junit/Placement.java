@@ -116,6 +116,8 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
      * looked for only when the suite isolates tests ({@code isolating}): otherwise it changes nothing, and the
      * lookup is what every test pays when auto-detection registers jnetns without isolation.
      */
+    // getOrComputeIfAbsent: deprecated in JUnit 6 for computeIfAbsent, which JUnit 5 lacks; jnetns runs on both
+    @SuppressWarnings("deprecation")
     private static Placement declaredOn(ExtensionContext context, AnnotatedElement where, boolean isolating) {
         // remembered for the run: auto-detection asks this for every test of the suite, most without annotations
         Placement found = context.getRoot()
