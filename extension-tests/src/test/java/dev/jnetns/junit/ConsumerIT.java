@@ -25,7 +25,7 @@ class ConsumerIT {
     private static final String VERSION = "0.0.0-consumer-it";
 
     @ParameterizedTest(name = "JUnit {0}")
-    @ValueSource(strings = {"6.1.3", "5.10.3"})
+    @ValueSource(strings = {"6.1.3", "5.9.3"})
     void jnetnsDeclaredBeforeJUnitLeavesTheConsumersJUnitInCharge(String junit, @TempDir Path dir) throws Exception {
         String localRepository = System.getProperty("jnetns.it.localRepository");
         assumeThat(localRepository)
