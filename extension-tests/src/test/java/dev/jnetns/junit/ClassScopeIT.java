@@ -63,9 +63,8 @@ class ClassScopeIT {
     @Test
     void aClassWideNamespaceIsSharedByAllAndByBeforeAllAndAfterAll() {
         SEEN.clear();
-        Kit.run(SharedByTheClass.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.assertStatistics(
+                Kit.run(SharedByTheClass.class), stats -> stats.succeeded(2).failed(0));
         List<Long> all = SEEN.stream().map(Seen::ino).distinct().collect(Collectors.toList());
         assertThat(all).hasSize(1).doesNotContain(Eye.threadIno()).containsExactly(SharedByTheClass.beforeAllParameter);
         assertThat(SEEN)
@@ -95,9 +94,7 @@ class ClassScopeIT {
     @Test
     void nestedClassesInheritTheAnnotation() {
         SEEN.clear();
-        Kit.run(Outer.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.assertStatistics(Kit.run(Outer.class), stats -> stats.succeeded(2).failed(0));
         assertThat(inos("outer")).hasSize(1).doesNotContain(Eye.threadIno());
         assertThat(inos("inner")).hasSize(1).doesNotContain(Eye.threadIno());
         assertThat(SEEN).allSatisfy(s -> assertThat(s.thread()).startsWith("jnetns-worker-"));
@@ -116,9 +113,7 @@ class ClassScopeIT {
     @Test
     void subclassesInheritTheAnnotation() {
         SEEN.clear();
-        Kit.run(Sub.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertStatistics(Kit.run(Sub.class), stats -> stats.succeeded(1).failed(0));
         assertThat(inos("sub")).hasSize(1).doesNotContain(Eye.threadIno());
     }
 
@@ -143,9 +138,8 @@ class ClassScopeIT {
     @Test
     void itWorksAsAMetaAnnotation() {
         SEEN.clear();
-        Kit.run(WithMetaAnnotation.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.succeeded(2).failed(0));
+        Kit.assertStatistics(
+                Kit.run(WithMetaAnnotation.class), stats -> stats.succeeded(2).failed(0));
         assertThat(inos("meta")).hasSize(1).doesNotContain(Eye.threadIno());
         assertThat(inos("plain")).containsExactly(Eye.threadIno());
     }

@@ -48,9 +48,8 @@ class ConfigurationIT {
                 TransientNetns.LEAKED_THREADS_KEY + "=warn",
                 TransientNetns.LEAKED_THREADS_KEY + "= fail ")) {
             ran = false;
-            Kit.run(Fixture.class, config)
-                    .testEvents()
-                    .assertStatistics(s -> s.succeeded(1).failed(0));
+            Kit.assertStatistics(
+                    Kit.run(Fixture.class, config), s -> s.succeeded(1).failed(0));
             assertThat(ran).as(config).isTrue();
         }
     }

@@ -14,6 +14,7 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.EventStatistics;
 
 /**
  * Runs fixture classes through the JUnit Platform as a user's build would. The kernel's view of this process
@@ -78,19 +79,40 @@ final class Kit {
         return command;
     }
 
-    /** Asserts that {@code count} tests ran and all passed; a failure shows each failed test's cause. */
-    static void assertAllSucceeded(EngineExecutionResults results, int count) {
-        List<String> failures = results.testEvents().failed().stream()
+    /**
+     * Asserts the test events' statistics, as {@code results.testEvents().assertStatistics} does; a mismatch shows
+     * each failed test's cause, not only the counts.
+     */
+    static void assertStatistics(
+            EngineExecutionResults results, java.util.function.Consumer<EventStatistics> statistics) {
+        try {
+            results.testEvents().assertStatistics(statistics);
+        } catch (AssertionError e) {
+            AssertionError explained =
+                    new AssertionError(e.getMessage() + "\nfailed tests:\n" + String.join("\n", failures(results)));
+            explained.addSuppressed(e);
+            throw explained;
+        }
+    }
+
+    /** Each failed test of {@code results} with its cause's stack trace. */
+    private static List<String> failures(EngineExecutionResults results) {
+        return results.testEvents().failed().stream()
                 .map(e -> e.getTestDescriptor().getDisplayName() + ": "
                         + e.getPayload(TestExecutionResult.class)
                                 .flatMap(TestExecutionResult::getThrowable)
                                 .map(Kit::stackTrace)
                                 .orElse("?"))
                 .toList();
+    }
+
+    /** Asserts that {@code count} tests ran and all passed; a failure shows each failed test's cause. */
+    static void assertAllSucceeded(EngineExecutionResults results, int count) {
+        List<String> failures = failures(results);
         if (!failures.isEmpty()) {
             throw new AssertionError(failures.size() + " failed: " + String.join("\n", failures));
         }
-        results.testEvents().assertStatistics(stats -> stats.succeeded(count).failed(0));
+        assertStatistics(results, stats -> stats.succeeded(count).failed(0));
     }
 
     private static String stackTrace(Throwable t) {

@@ -106,8 +106,7 @@ class LifecycleIT {
 
         EngineExecutionResults results = Kit.run(EveryKindOfTest.class);
 
-        results.testEvents()
-                .assertStatistics(stats -> stats.started(10).succeeded(10).failed(0));
+        Kit.assertStatistics(results, stats -> stats.started(10).succeeded(10).failed(0));
         Map<String, List<Seen>> byTest = SEEN.stream().collect(Collectors.groupingBy(Seen::test));
         // plain, another, 3 parameterized, 3 repeated, 1 factory (whose dynamic tests share its namespace)
         assertThat(byTest).hasSize(9);

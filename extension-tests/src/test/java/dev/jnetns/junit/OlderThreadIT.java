@@ -53,7 +53,7 @@ class OlderThreadIT {
         try {
             pool.submit(() -> {}).get(); // the thread exists before the test starts
             EngineExecutionResults results = Kit.run(LeavesAnOldThreadInside.class);
-            results.testEvents().assertStatistics(s -> s.started(1).failed(1));
+            Kit.assertStatistics(results, s -> s.started(1).failed(1));
             String message = results.testEvents().failed().stream()
                     .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
                             .orElseThrow())
@@ -75,9 +75,8 @@ class OlderThreadIT {
         pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "old-pool-thread"));
         try {
             pool.submit(() -> {}).get();
-            Kit.run(OldThreadLeavesInTime.class)
-                    .testEvents()
-                    .assertStatistics(s -> s.started(1).succeeded(1));
+            Kit.assertStatistics(
+                    Kit.run(OldThreadLeavesInTime.class), s -> s.started(1).succeeded(1));
         } finally {
             pool.shutdown();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

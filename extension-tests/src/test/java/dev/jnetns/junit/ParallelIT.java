@@ -52,8 +52,7 @@ class ParallelIT {
 
         EngineExecutionResults results = Kit.runParallel(FiveHundred.class);
 
-        results.testEvents()
-                .assertStatistics(stats -> stats.started(500).succeeded(500).failed(0));
+        Kit.assertStatistics(results, stats -> stats.started(500).succeeded(500).failed(0));
         assertThat(MISMATCH).isEmpty();
         assertThat(SEEN).hasSize(500);
         assertThat(SEEN.values()).doesNotContain(host);

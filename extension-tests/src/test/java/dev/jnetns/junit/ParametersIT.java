@@ -108,7 +108,7 @@ class ParametersIT {
     void oneNamespaceAskedForWithTwoLoSettingsInTwoMethodsFailsNamingBoth() {
         SEEN.clear();
         EngineExecutionResults results = Kit.run(LoAcrossMethods.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
+        Kit.assertStatistics(results, stats -> stats.succeeded(1).failed(1));
         results.testEvents()
                 .assertThatEvents()
                 .haveExactly(
@@ -220,7 +220,7 @@ class ParametersIT {
     @Test
     void loopbackCanBeLeftDown() {
         SEEN.clear();
-        Kit.run(LoopbackDown.class).testEvents().assertStatistics(stats -> stats.succeeded(1));
+        Kit.assertStatistics(Kit.run(LoopbackDown.class), stats -> stats.succeeded(1));
         String lo = (String) Kit.get(SEEN, "links");
         assertThat(lo)
                 .contains("\"ifname\":\"lo\"")

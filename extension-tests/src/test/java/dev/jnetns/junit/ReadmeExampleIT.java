@@ -31,9 +31,9 @@ class ReadmeExampleIT {
             // taken already: just as good
         }
         try {
-            Kit.runParallel(readme("EchoServerTest"))
-                    .testEvents()
-                    .assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+            Kit.assertStatistics(
+                    Kit.runParallel(readme("EchoServerTest")),
+                    stats -> stats.started(2).succeeded(2).failed(0));
         } finally {
             if (host != null) {
                 host.close();
@@ -91,16 +91,16 @@ class ReadmeExampleIT {
 
     @Test
     void theVethExamplePasses() {
-        Kit.run(VethExample.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        Kit.assertStatistics(
+                Kit.run(VethExample.class),
+                stats -> stats.started(1).succeeded(1).failed(0));
     }
 
     @Test
     void theCompleteVethAndAssertionsExamplePasses() {
-        Kit.run(readme("VethTest"))
-                .testEvents()
-                .assertStatistics(stats -> stats.started(1).succeeded(1).failed(0));
+        Kit.assertStatistics(
+                Kit.run(readme("VethTest")),
+                stats -> stats.started(1).succeeded(1).failed(0));
     }
 
     @Test

@@ -261,9 +261,8 @@ class VethIT {
     @Test
     void namesMtuUpAndSeveralPairsAgreeWithIp() {
         SEEN.clear();
-        Kit.run(Settings.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.succeeded(1).failed(0));
+        Kit.assertStatistics(
+                Kit.run(Settings.class), stats -> stats.succeeded(1).failed(0));
         String links = (String) Kit.get(SEEN, "links");
         assertThat(intField(linkJson(links, "va0"), "mtu")).isEqualTo(1400);
         assertThat(intField(linkJson(links, "vb0"), "mtu")).isEqualTo(1400);
@@ -302,9 +301,9 @@ class VethIT {
     @Test
     void theSameNamesInParallelTestsNeverCollide() {
         String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
-        Kit.runParallel(FixedNamesInParallel.class)
-                .testEvents()
-                .assertStatistics(stats -> stats.started(20).succeeded(20).failed(0));
+        Kit.assertStatistics(
+                Kit.runParallel(FixedNamesInParallel.class),
+                stats -> stats.started(20).succeeded(20).failed(0));
         assertThat(Eye.run("ip", "-j", "link", "show").output).isEqualTo(hostLinksBefore);
     }
 
@@ -434,7 +433,7 @@ class VethIT {
         SEEN.clear();
         String hostLinksBefore = Eye.run("ip", "-j", "link", "show").output;
         EngineExecutionResults results = Kit.run(PeerLo.class);
-        results.testEvents().assertStatistics(stats -> stats.succeeded(3).failed(1));
+        Kit.assertStatistics(results, stats -> stats.succeeded(3).failed(1));
         for (String test : new String[] {"vethFirst", "nsFdFirst"}) {
             String lo = linkJson((String) Kit.get(SEEN, test), "lo");
             assertThat(lo).as(test).contains("\"operstate\":\"DOWN\"").doesNotContain("\"UP\"");
