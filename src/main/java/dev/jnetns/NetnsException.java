@@ -12,7 +12,9 @@ import dev.jnetns.internal.sys.SysException;
 public class NetnsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The operation that failed, e.g. {@code setns(net:[4026532177])}. */
     private final String operation;
+    /** The kernel's errno, or 0 when the failure was not the kernel's. */
     private final int errno;
 
     /**

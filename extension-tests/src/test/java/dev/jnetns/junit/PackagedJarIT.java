@@ -78,6 +78,31 @@ class PackagedJarIT {
         assertThat(java(alone, "nonsense").code).isEqualTo(2);
     }
 
+    @Test
+    void theBuildShipsSourcesAndTheJavadocOfThePublicPackagesOnly() throws Exception {
+        Path target = jar().getParent();
+        List<String> sources = entries(target.resolve("jnetns-sources.jar"));
+        assertThat(sources).contains("dev/jnetns/Netns.java", "dev/jnetns/internal/Worker.java");
+        List<String> javadoc = entries(target.resolve("jnetns-javadoc.jar"));
+        assertThat(javadoc)
+                .contains(
+                        "dev/jnetns/Netns.html",
+                        "dev/jnetns/junit/TransientNetns.html",
+                        "dev/jnetns/link/Rtnl.html",
+                        "dev/jnetns/assertj/NetnsAssertions.html")
+                .noneMatch(e -> e.startsWith("dev/jnetns/internal"));
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jar().toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo("dev.jnetns");
+        }
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            return file.stream().map(java.util.jar.JarEntry::getName).toList();
+        }
+    }
+
     private static long inode(String line) {
         return Long.parseLong(line.replaceAll(".*net:\\[(\\d+)].*", "$1"));
     }
