@@ -83,7 +83,11 @@ public final class NsFd implements AutoCloseable {
         if (path == null || path.isEmpty()) {
             throw new IllegalArgumentException("path must not be empty");
         }
-        return adopt(open(path));
+        try {
+            return adopt(NsFiles.openNetnsOnly(path));
+        } catch (SysException e) {
+            throw NetnsException.from(e);
+        }
     }
 
     /**

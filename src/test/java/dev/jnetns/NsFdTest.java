@@ -142,16 +142,39 @@ class NsFdTest {
             List<String> fds = Eye.fdTargets();
             NetnsException e = catchThrowableOfType(() -> NsFd.ofPath(path), NetnsException.class);
             assertThat(e).as(path).isNotNull();
-            assertThat(e.errnoName()).isEqualTo("ENOTTY");
+            assertThat(e.errnoName()).isEqualTo("EINVAL");
             assertThat(e.operation()).isEqualTo("open(" + path + ")");
-            assertThat(e.getMessage()).contains(path).contains("ENOTTY (").contains("not a namespace file");
+            assertThat(e.getMessage())
+                    .contains(path)
+                    .contains("EINVAL (")
+                    .contains("not a namespace file (a regular file)");
             assertThat(Eye.openedSince(fds)).as("no descriptor left open").isEmpty();
         }
         // a directory is not one either
         List<String> fds = Eye.fdTargets();
         NetnsException e = catchThrowableOfType(() -> NsFd.ofPath(dir.toString()), NetnsException.class);
-        assertThat(e.getMessage()).contains("not a namespace file");
+        assertThat(e.getMessage()).contains("not a namespace file (a directory)");
         assertThat(Eye.openedSince(fds)).isEmpty();
+    }
+
+    /** A FIFO would block open(2) for ever (no writer), uninterruptibly: it is refused without being opened. */
+    @Test
+    void ofPathRefusesAFifoOrADeviceWithoutOpeningIt(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("a-fifo");
+        assertThat(Eye.run("mkfifo", fifo.toString()).exit).isZero();
+        for (String path : new String[] {fifo.toString(), "/dev/null"}) {
+            List<String> fds = Eye.fdTargets();
+            NetnsException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(10),
+                    () -> catchThrowableOfType(() -> NsFd.ofPath(path), NetnsException.class),
+                    "NsFd.ofPath(" + path + ") must not block");
+            assertThat(e).as(path).isNotNull();
+            assertThat(e.errnoName()).isEqualTo("EINVAL");
+            assertThat(e.getMessage())
+                    .contains("open(" + path + ")")
+                    .contains(path.equals("/dev/null") ? "a character device" : "a FIFO");
+            assertThat(Eye.openedSince(fds)).as("no descriptor left open").isEmpty();
+        }
     }
 
     @Test

@@ -17,6 +17,9 @@ public final class LibC {
     public static final int O_CREAT = 0x40;
     public static final int O_EXCL = 0x80;
     public static final int O_NONBLOCK = 0x800;
+    /** Opens a path without opening the file: no device is touched and no FIFO blocks. */
+    public static final int O_PATH = 0x200000;
+
     public static final int O_CLOEXEC = 0x80000;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int AT_FDCWD = -100;

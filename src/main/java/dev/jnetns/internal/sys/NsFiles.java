@@ -43,6 +43,61 @@ public final class NsFiles {
         }
     }
 
+    /**
+     * As {@link #openNetns}, for a path a caller gave: anything but a namespace file is refused before it is opened
+     * for reading, so that a FIFO cannot block and a device is not touched. The path is first opened with
+     * {@code O_PATH}, its file checked to be on {@code nsfs}, then opened for real through {@code /proc/self/fd}.
+     *
+     * @return the descriptor
+     */
+    public static int openNetnsOnly(String path) {
+        int pathFd;
+        try {
+            pathFd = LibC.open(path, LibC.O_PATH | LibC.O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw failure("open(" + path + ")", e);
+        }
+        try {
+            long[] file = identify(pathFd);
+            long[] nsfs = identify(THREAD_SELF_NET);
+            if (file[0] != nsfs[0]) {
+                throw new SysException(
+                        "open(" + path + ")",
+                        Errno.EINVAL,
+                        "not a namespace file (" + fileKind(file[2]) + "), so it was not opened",
+                        null);
+            }
+            int fd;
+            try {
+                fd = LibC.open("/proc/self/fd/" + pathFd, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+            } catch (LastErrorException e) {
+                throw failure("open(" + path + ")", e);
+            }
+            try {
+                checkNetns(fd, path);
+                return fd;
+            } catch (RuntimeException e) {
+                close(fd);
+                throw e;
+            }
+        } finally {
+            close(pathFd);
+        }
+    }
+
+    /** What a {@code st_mode} says the file is, for messages. */
+    private static String fileKind(long mode) {
+        return switch ((int) (mode & 0170000)) {
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0040000 -> "a directory";
+            case 0060000 -> "a block device";
+            case 0100000 -> "a regular file";
+            case 0140000 -> "a socket";
+            default -> "mode 0" + Long.toOctalString(mode);
+        };
+    }
+
     /** Fails unless {@code fd} refers to a network namespace; {@code what} names it in the message. */
     public static void checkNetns(int fd, String what) {
         int type;
