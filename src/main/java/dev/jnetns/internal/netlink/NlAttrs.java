@@ -32,7 +32,8 @@ public final class NlAttrs {
      *     ends with 1-3 stray bytes
      */
     public static NlAttrs parse(byte[] buf, int offset, int length, String where) {
-        if (offset < 0 || length < 0 || offset + length > buf.length) {
+        // length > buf.length - offset, not offset + length > buf.length: the sum of two huge ints wraps negative
+        if (offset < 0 || length < 0 || offset > buf.length || length > buf.length - offset) {
             throw new NetlinkFormatException(
                     where, "attribute region [" + offset + ", +" + length + ") outside buffer");
         }
