@@ -531,7 +531,8 @@ public final class Rtnl implements AutoCloseable {
     }
 
     /**
-     * Renames the link (the kernel refuses, {@code EBUSY}, while it is up).
+     * Renames the link. Linux 6.2 and later rename a link that is up too; older kernels refuse that with
+     * {@code EBUSY}: set it down first there.
      *
      * @param link a link read from this handle's namespace
      * @param newName the new name (at most 15 bytes, no {@code /}, {@code :} or whitespace)

@@ -23,6 +23,30 @@ class LinkSettingsTest {
         return Ip.get(Ip.link(ns, name), "flags");
     }
 
+    /** Linux 6.2 made renaming a link that is up possible; before, the kernel answered EBUSY. */
+    @Test
+    void aLinkThatIsUpIsRenamedFromLinux62OnAndRefusedBefore() {
+        String[] release = System.getProperty("os.version").split("[.-]");
+        boolean live = Integer.parseInt(release[0]) > 6
+                || (Integer.parseInt(release[0]) == 6 && Integer.parseInt(release[1]) >= 2);
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link link = rtnl.setUp(
+                    rtnl.createVeth(LinkSpec.veth("live0").peer("live1")).local());
+            assertThat(flags(ns, "live0")).contains("UP");
+            if (live) {
+                Link renamed = rtnl.rename(link, "renamed-up0");
+                assertThat(renamed.index()).isEqualTo(link.index());
+                assertThat(Ip.link(ns, "live0")).isNull();
+                assertThat(flags(ns, "renamed-up0")).contains("UP");
+            } else {
+                assertThatThrownBy(() -> rtnl.rename(link, "renamed-up0"))
+                        .isInstanceOf(NetnsException.class)
+                        .hasMessageContaining("EBUSY");
+            }
+        }
+    }
+
     @Test
     void upDownNameMacMtuAliasPromisc() {
         try (NsFd ns = Netns.newTransient();
