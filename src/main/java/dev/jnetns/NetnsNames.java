@@ -22,6 +22,11 @@ final class NetnsNames {
         if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("namespace name must not contain '/' or NUL: \"" + name + "\"");
         }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            // a newline or escape in a name breaks `ip netns list` and every script that reads it
+            throw new IllegalArgumentException("namespace name must not contain control characters: \""
+                    + name.replaceAll("\\p{Cntrl}", "?") + "\"");
+        }
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
             throw new IllegalArgumentException(
                     "namespace name is longer than " + NAME_MAX + " bytes: \"" + name.substring(0, 20) + "...\"");

@@ -137,7 +137,7 @@ class NamedNetnsTest {
     @Test
     void invalidNamesAreRejected() {
         String tooLong = "x".repeat(256);
-        for (String bad : new String[] {"", "a/b", ".", "..", "/", tooLong, "nul\0byte"}) {
+        for (String bad : new String[] {"", "a/b", ".", "..", "/", tooLong, "nul\0byte", "new\nline", "esc\u001b[0m"}) {
             assertThatThrownBy(() -> Netns.newNamed(bad))
                     .as("newNamed(%s)", bad)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -95,6 +95,11 @@ public record IpPrefix(InetAddress address, int prefixLength) {
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return null;
             }
+            if (p.length() > 1 && p.charAt(0) == '0') {
+                // inet_aton and so iproute2 read "010" as octal (8), Java's parsers as decimal (10): refuse
+                throw new IllegalArgumentException("\"" + text + "\": the part \"" + p + "\" has a leading zero, which"
+                        + " iproute2 reads as octal and others as decimal; write it without");
+            }
             int v = Integer.parseInt(p);
             if (v > 255) {
                 return null;

@@ -36,6 +36,23 @@ class BadInputTest {
         }
     }
 
+    /** "010.1.1.1": inet_aton (iproute2) reads 8.1.1.1, Java's parsers 10.1.1.1: ambiguous, refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"010.1.1.1/24", "10.01.1.1/24", "10.1.1.00/32", "192.168.001.1"})
+    void ipv4PartsWithLeadingZerosAreRefusedBeforeAnySyscall(String address) {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link lo = rtnl.link("lo");
+            assertThatThrownBy(() -> rtnl.addAddress(lo, address.contains("/") ? address : address + "/32"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(address.split("/")[0])
+                    .hasMessageContaining("leading zero");
+            // nothing was added: lo has its 127.0.0.1 alone
+            assertThat(Ip.addrs(ns).toString()).contains("127.0.0.1").doesNotContain("\"10.", "\"8.", "\"192.");
+        }
+        assertThat(IpPrefix.parseAddress("10.0.0.1").getHostAddress()).isEqualTo("10.0.0.1"); // a lone 0 is fine
+    }
+
     @Test
     void fifteenBytesIsFineSixteenIsNot() {
         try (NsFd ns = Netns.newTransient();
