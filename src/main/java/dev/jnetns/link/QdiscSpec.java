@@ -36,7 +36,21 @@ public final class QdiscSpec {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must not be negative");
         }
-        return new QdiscSpec(new TbfQdisc(rateBytesPerSecond, burstBytes, latency));
+        TbfQdisc tbf = new TbfQdisc(rateBytesPerSecond, burstBytes, latency);
+        // the kernel keeps the burst as a time (what the rate sends it in), and reports it in 32 bits of 64 ns ticks:
+        // a longer one would read back as garbage, in jnetns as in `tc`
+        if (tbf.burstTicks() > 0xffffffffL) {
+            throw new IllegalArgumentException("burst " + burstBytes + " bytes at " + rateBytesPerSecond
+                    + " bytes/s lasts "
+                    + burstBytes / rateBytesPerSecond + " s; the kernel reports at most 2^32 ticks of 64 ns (274 s) of"
+                    + " burst: give a smaller burst or a higher rate");
+        }
+        if (tbf.unclampedLimit() > 0xffffffffL) {
+            throw new IllegalArgumentException("latency " + latency + " at " + rateBytesPerSecond + " bytes/s makes a"
+                    + " queue limit (rate * latency + burst) of " + tbf.unclampedLimit() + " bytes; the kernel allows"
+                    + " at most 2^32-1: give a shorter latency");
+        }
+        return new QdiscSpec(tbf);
     }
 
     /**

@@ -23,13 +23,23 @@ final class TbfQdisc extends QdiscKind {
 
     /** Bytes that may queue: what the rate sends in {@code latency}, plus the burst (as tc computes it). */
     long limit() {
+        return Math.min(unclampedLimit(), 0xffffffffL);
+    }
+
+    /** {@link #limit()} before it is fitted into the kernel's 32 bits; {@code QdiscSpec.tbf} refuses more. */
+    long unclampedLimit() {
         double seconds = latency.getSeconds() + latency.getNano() / 1e9;
-        return (long) Math.min(rate * seconds + burst, 0xffffffffL);
+        return (long) Math.min(rate * seconds + burst, Long.MAX_VALUE);
+    }
+
+    /** The burst as the time the rate takes to send it, in psched ticks of 64 ns, as the kernel reports it. */
+    long burstTicks() {
+        return (long) (1e6 * burst / rate * TICKS_PER_USEC);
     }
 
     @Override
     void encodeOptions(NlBuilder m) {
-        long ticks = (long) (1e6 * burst / rate * TICKS_PER_USEC);
+        long ticks = burstTicks();
         TcStructs.TbfQopt qopt = new TcStructs.TbfQopt(
                 TcStructs.RateSpec.ethernet(rate),
                 new TcStructs.RateSpec(0, 0, 0, 0, 0, 0),

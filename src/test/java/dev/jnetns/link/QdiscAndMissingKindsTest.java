@@ -78,6 +78,69 @@ class QdiscAndMissingKindsTest {
         }
     }
 
+    /**
+     * tbf's rate, burst and limit read back as {@code tc -j} shows them, across slow and fast rates and small and
+     * large bursts: the burst within one 64 ns tick's worth of bytes of what was asked (the kernel reports it in
+     * ticks). What the kernel cannot report is refused before any system call, naming the parameter.
+     */
+    @Test
+    void tbfRoundTripsAcrossItsRangeAndRefusesWhatTheKernelCannotReport() {
+        long[] rates = {1_000, 125_000, 12_500_000, 0xffffffffL, 12_500_000_000L};
+        long[] bursts = {1_500, 65_536, 10_000_000, 200_000_000};
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link link =
+                    rtnl.createVeth(LinkSpec.veth("tbfr0").peer("tbfr1").up()).local();
+            int checked = 0;
+            for (long rate : rates) {
+                for (long burst : bursts) {
+                    QdiscSpec spec;
+                    try {
+                        spec = QdiscSpec.tbf(rate, burst, Duration.ofMillis(1));
+                    } catch (IllegalArgumentException refused) {
+                        // only bursts longer than 2^32 ticks (274 s) are refused
+                        assertThat((double) burst / rate)
+                                .as("%d B at %d B/s", burst, rate)
+                                .isGreaterThan(274);
+                        assertThat(refused.getMessage()).startsWith("burst " + burst + " bytes");
+                        continue;
+                    }
+                    rtnl.replaceQdisc(link, spec);
+                    Map<String, Object> q = rootQdisc(ns, "tbfr0");
+                    Qdisc read = rtnl.qdiscs(link).get(0);
+                    String what = burst + " B at " + rate + " B/s";
+                    assertThat(read.rateBytesPerSecond()).as(what).isEqualTo(Ip.num(Ip.get(q, "options", "rate")));
+                    assertThat(read.rateBytesPerSecond()).as(what).isEqualTo(rate);
+                    // tc converts the kernel's ticks back with its own rounding: 65525 for a 65536 B burst at
+                    // 100 Mbit/s, also for a qdisc tc made itself, and 0 for a burst of 5 ticks (1500 B at
+                    // 4 GB/s); jnetns reads back what was asked, to a tick. tc is compared where the burst lasts
+                    // 1000 ticks or more, where its rounding stays within 0.5 % (0.12 % at 100 Gbit/s).
+                    long tcBurst = Ip.num(Ip.get(q, "options", "burst"));
+                    assertThat(read.burstBytes())
+                            .as(what + ": tc -j says " + tcBurst)
+                            .isCloseTo(burst, within(rate * 64 / 1_000_000_000 + 1));
+                    if ((double) burst / rate >= 1000 * 64e-9) {
+                        assertThat(read.burstBytes())
+                                .as(what + ": tc -j says " + tcBurst)
+                                .isCloseTo(tcBurst, within(Math.max(1L, tcBurst / 200)));
+                    }
+                    assertThat(read.limitBytes()).as(what).isEqualTo(rate / 1000 + burst);
+                    checked++;
+                }
+            }
+            assertThat(checked).isGreaterThan(15);
+        }
+        // the example that read back as 274876 bytes: 4 GB of burst at 1000 B/s
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QdiscSpec.tbf(1000, 0xffffffffL, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("burst 4294967295 bytes at 1000 bytes/s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> QdiscSpec.tbf(12_500_000_000L, 1500, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latency PT10S")
+                .hasMessageContaining("at most 2^32-1");
+    }
+
     @Test
     void netemWorksOrSkipsWithTheKernelsReason() {
         try (NsFd ns = Netns.newTransient();
