@@ -195,6 +195,7 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if the name is invalid
      */
     public Link link(String name) {
+        Objects.requireNonNull(name, "name");
         LinkNames.check(name);
         String op = "RTM_GETLINK " + q(name);
         check(op);
@@ -237,6 +238,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link, or empty
      */
     public Optional<Link> findLink(String name) {
+        Objects.requireNonNull(name, "name");
         try {
             return Optional.of(link(name));
         } catch (NetnsException e) {
@@ -272,6 +274,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link refresh(Link link) {
+        Objects.requireNonNull(link, "link");
         own(link, "RTM_GETLINK " + q(link.name()));
         return link(link.index());
     }
@@ -310,6 +313,7 @@ public final class Rtnl implements AutoCloseable {
      * @return both ends
      */
     public VethPair createVeth(LinkSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         return createVeth(spec, null);
     }
 
@@ -487,6 +491,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the open queue, to close
      */
     public TapDevice openTap(Link link) {
+        Objects.requireNonNull(link, "link");
         String op = "TUNSETIFF open tap " + q(link.name());
         check(op);
         own(link, op);
@@ -517,6 +522,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setUp(Link link) {
+        Objects.requireNonNull(link, "link");
         return setLink(link, "up", Nl.IFF_UP, Nl.IFF_UP, m -> {});
     }
 
@@ -527,6 +533,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setDown(Link link) {
+        Objects.requireNonNull(link, "link");
         return setLink(link, "down", 0, Nl.IFF_UP, m -> {});
     }
 
@@ -540,6 +547,8 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if {@code newName} is invalid (before any system call)
      */
     public Link rename(Link link, String newName) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(newName, "newName");
         LinkNames.check(newName);
         return setLink(link, "name " + q(newName), 0, 0, m -> m.string(Nl.IFLA_IFNAME, newName));
     }
@@ -553,6 +562,8 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if it is not such an address
      */
     public Link setMac(Link link, String mac) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(mac, "mac");
         byte[] bytes = MacAddresses.parse(mac);
         return setLink(link, "address " + mac, 0, 0, m -> m.attr(Nl.IFLA_ADDRESS, bytes));
     }
@@ -565,6 +576,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setMtu(Link link, int mtu) {
+        Objects.requireNonNull(link, "link");
         if (mtu <= 0) {
             throw new IllegalArgumentException("MTU must be positive, was " + mtu);
         }
@@ -580,6 +592,7 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if longer than 255 bytes
      */
     public Link setAlias(Link link, String alias) {
+        Objects.requireNonNull(link, "link");
         byte[] bytes = alias == null ? new byte[0] : alias.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 255) {
             throw new IllegalArgumentException("alias is " + bytes.length + " bytes; at most 255 are allowed");
@@ -595,6 +608,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setPromiscuous(Link link, boolean on) {
+        Objects.requireNonNull(link, "link");
         return setLink(link, "promisc " + (on ? "on" : "off"), on ? Nl.IFF_PROMISC : 0, Nl.IFF_PROMISC, m -> {});
     }
 
@@ -606,6 +620,8 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setMaster(Link link, Link master) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(master, "master");
         own(master, "RTM_SETLINK " + q(link.name()) + " master " + q(master.name()));
         return setLink(link, "master " + q(master.name()), 0, 0, m -> m.u32(Nl.IFLA_MASTER, master.index()));
     }
@@ -617,6 +633,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as it is now
      */
     public Link setNoMaster(Link link) {
+        Objects.requireNonNull(link, "link");
         return setLink(link, "nomaster", 0, 0, m -> m.u32(Nl.IFLA_MASTER, 0));
     }
 
@@ -628,6 +645,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the link as read from {@code target}
      */
     public Link moveTo(Link link, NsFd target) {
+        Objects.requireNonNull(link, "link");
         Objects.requireNonNull(target, "target");
         String op = "RTM_SETLINK " + q(link.name()) + " netns net:[" + target.ino() + "]";
         check(op);
@@ -645,6 +663,7 @@ public final class Rtnl implements AutoCloseable {
      * @param link a link read from this handle's namespace
      */
     public void delete(Link link) {
+        Objects.requireNonNull(link, "link");
         String op = "RTM_DELLINK " + q(link.name());
         check(op);
         own(link, op);
@@ -661,6 +680,8 @@ public final class Rtnl implements AutoCloseable {
      * @throws NetnsException on timeout, with the last seen state
      */
     public Link waitUntilUp(Link link, Duration timeout) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(timeout, "timeout");
         String op = "waitUntilUp " + q(link.name());
         check(op);
         own(link, op);
@@ -699,6 +720,9 @@ public final class Rtnl implements AutoCloseable {
      * @throws IllegalArgumentException if the CIDR is invalid (before any system call)
      */
     public void addAddress(Link link, String cidr, AddressOption... options) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(cidr, "cidr");
+        Objects.requireNonNull(options, "options");
         addAddress(link, IpPrefix.parse(cidr), options);
     }
 
@@ -710,6 +734,9 @@ public final class Rtnl implements AutoCloseable {
      * @param options e.g. {@link AddressOption#NO_DAD}
      */
     public void addAddress(Link link, IpPrefix prefix, AddressOption... options) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(options, "options");
         EnumSet<AddressOption> set = EnumSet.noneOf(AddressOption.class);
         set.addAll(Arrays.asList(options));
         int flags = set.contains(AddressOption.NO_DAD) && prefix.isIpv6() ? Nl.IFA_F_NODAD : 0;
@@ -723,6 +750,8 @@ public final class Rtnl implements AutoCloseable {
      * @param cidr e.g. {@code 10.1.0.1/24} or {@code fd00::1/64}
      */
     public void deleteAddress(Link link, String cidr) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(cidr, "cidr");
         deleteAddress(link, IpPrefix.parse(cidr));
     }
 
@@ -733,6 +762,8 @@ public final class Rtnl implements AutoCloseable {
      * @param prefix the address with its prefix length
      */
     public void deleteAddress(Link link, IpPrefix prefix) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(prefix, "prefix");
         address(Nl.RTM_DELADDR, 0, link, prefix, 0);
     }
 
@@ -765,6 +796,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the addresses
      */
     public List<Address> addresses(Link link) {
+        Objects.requireNonNull(link, "link");
         own(link, "RTM_GETADDR " + q(link.name()));
         return onLink(addresses(), Address::linkIndex, link);
     }
@@ -778,6 +810,7 @@ public final class Rtnl implements AutoCloseable {
      * @throws NetnsException e.g. {@code EEXIST}, or {@code ENETUNREACH} when the gateway is not reachable
      */
     public void addRoute(Route route) {
+        Objects.requireNonNull(route, "route");
         route(Nl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, route);
     }
 
@@ -836,6 +869,8 @@ public final class Rtnl implements AutoCloseable {
      *     for netem on a kernel without it
      */
     public void addQdisc(Link link, QdiscSpec spec) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(spec, "spec");
         qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, "add", link, spec);
     }
 
@@ -846,6 +881,8 @@ public final class Rtnl implements AutoCloseable {
      * @param spec what to create
      */
     public void replaceQdisc(Link link, QdiscSpec spec) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(spec, "spec");
         qdisc(Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, "replace", link, spec);
     }
 
@@ -855,6 +892,7 @@ public final class Rtnl implements AutoCloseable {
      * @param link a link read from this handle's namespace
      */
     public void deleteQdisc(Link link) {
+        Objects.requireNonNull(link, "link");
         String op = "RTM_DELQDISC root on " + q(link.name());
         check(op);
         own(link, op);
@@ -891,6 +929,7 @@ public final class Rtnl implements AutoCloseable {
      * @return the qdiscs
      */
     public List<Qdisc> qdiscs(Link link) {
+        Objects.requireNonNull(link, "link");
         own(link, "RTM_GETQDISC " + q(link.name()));
         return onLink(qdiscs(), Qdisc::linkIndex, link);
     }
