@@ -49,36 +49,11 @@ public record HomeNetns(int fd, long ino, boolean oneWay, int exitFd) {
      * the privilege nothing else can either, and the operation that needed it says so).
      */
     private static int makeExit() {
-        int[] made = {-1};
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread maker = new Thread(
-                null,
-                () -> {
-                    try {
-                        LibC.unshare(LibC.CLONE_NEWNET);
-                        made[0] = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
-                    } catch (LastErrorException e) {
-                        failure[0] = NsFiles.failure("unshare(CLONE_NEWNET)", e);
-                    } catch (RuntimeException e) {
-                        failure[0] = e;
-                    }
-                },
-                "jnetns-exit",
-                0,
-                false);
-        maker.start();
-        boolean interrupted = false;
-        while (maker.isAlive()) {
-            try {
-                maker.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        try {
+            return ThrowawayThread.run("jnetns-exit", ThrowawayThread::unshareHere);
+        } catch (RuntimeException e) {
+            return -1;
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return failure[0] != null ? -1 : made[0];
     }
 
     /** Moves the calling thread, which can never come home, into the exit namespace; false if it cannot. */

@@ -232,46 +232,21 @@ public final class PreparedNamespaces {
      */
     private FreshNetns prepareOnThrowawayThread() {
         FreshNetns[] made = new FreshNetns[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread maker = new Thread(
-                null,
-                () -> {
-                    try {
-                        LibC.unshare(LibC.CLONE_NEWNET);
-                        int nsFd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
-                        owned.add(nsFd);
-                        try {
-                            made[0] = FreshNetns.completeHere(nsFd, true, owned::add);
-                        } catch (RuntimeException e) {
-                            owned.remove(nsFd); // closed by completeHere
-                            throw e;
-                        }
-                    } catch (LastErrorException e) {
-                        failure[0] = NsFiles.failure("unshare(CLONE_NEWNET)", e);
-                    } catch (RuntimeException e) {
-                        failure[0] = e;
-                    }
-                    WorkerPool.shared().home().leaveForExit(); // not to linger in what it made
-                },
-                "jnetns-prepare-one",
-                0,
-                false);
-        maker.setDaemon(true);
-        maker.start();
-        boolean interrupted = false;
-        while (maker.isAlive()) {
+        ThrowawayThread.run("jnetns-prepare-one", () -> {
             try {
-                maker.join(); // to the end: what it made must not be lost
-            } catch (InterruptedException e) {
-                interrupted = true;
+                int nsFd = ThrowawayThread.unshareHere();
+                owned.add(nsFd);
+                try {
+                    made[0] = FreshNetns.completeHere(nsFd, true, owned::add);
+                } catch (RuntimeException e) {
+                    owned.remove(nsFd); // closed by completeHere
+                    throw e;
+                }
+                return nsFd;
+            } finally {
+                WorkerPool.shared().home().leaveForExit(); // not to linger in what it made
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
+        });
         return made[0];
     }
 

@@ -28,14 +28,19 @@ public final class NsFiles {
      * @return the descriptor
      */
     public static int openNetns(String path) {
+        return openNetns(path, path);
+    }
+
+    /** Opens {@code path} read-only and checks it is a network namespace; messages name {@code what}. */
+    private static int openNetns(String path, String what) {
         int fd;
         try {
             fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         } catch (LastErrorException e) {
-            throw failure("open(" + path + ")", e);
+            throw failure("open(" + what + ")", e);
         }
         try {
-            checkNetns(fd, path);
+            checkNetns(fd, what);
             return fd;
         } catch (RuntimeException e) {
             close(fd);
@@ -67,19 +72,7 @@ public final class NsFiles {
                         "not a namespace file (" + fileKind(file[2]) + "), so it was not opened",
                         null);
             }
-            int fd;
-            try {
-                fd = LibC.open("/proc/self/fd/" + pathFd, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
-            } catch (LastErrorException e) {
-                throw failure("open(" + path + ")", e);
-            }
-            try {
-                checkNetns(fd, path);
-                return fd;
-            } catch (RuntimeException e) {
-                close(fd);
-                throw e;
-            }
+            return openNetns("/proc/self/fd/" + pathFd, path);
         } finally {
             close(pathFd);
         }
