@@ -32,6 +32,30 @@ class PackagedJarIT {
                 .isEqualTo(location);
     }
 
+    /** What Central refuses a bundle without, read from the pom a consumer downloads. */
+    @Test
+    void thePomCarriesWhatCentralRequires() throws Exception {
+        var pom = javax.xml.parsers.DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(Path.of(System.getProperty("jnetns.it.pom")).toFile());
+        var xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        for (String element : List.of(
+                "name",
+                "description",
+                "url",
+                "licenses/license/name",
+                "licenses/license/url",
+                "developers/developer/name",
+                "scm/url",
+                "scm/connection",
+                "issueManagement/url")) {
+            assertThat(xpath.evaluate("/project/" + element, pom).strip())
+                    .as(element)
+                    .isNotEmpty();
+        }
+        assertThat(xpath.evaluate("/project/url", pom)).startsWith("https://");
+    }
+
     @Test
     void doctorPrintsTheTableAndSaysJnetnsWorksHere() throws Exception {
         Run run = java(jar(), "doctor");
