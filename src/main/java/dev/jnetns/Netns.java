@@ -10,7 +10,6 @@ import dev.jnetns.internal.WorkerPool;
 import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.sys.LibC;
 import dev.jnetns.internal.sys.Loopback;
-import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
 import dev.jnetns.internal.sys.Threads;
 import java.io.IOException;
@@ -272,44 +271,18 @@ public final class Netns {
      * {@code ip netns add} does (the directory is made a shared mount point), so {@code ip netns list} and
      * {@code ip netns exec} see it; {@code lo} is up. It outlives the JVM until {@link #deleteNamed(String)}.
      *
+     * <p>Crash-safe: a process killed half-way leaves at most an unmounted placeholder file, which the next
+     * {@code newNamed} of that name takes over (and {@code deleteNamed} removes); a mounted namespace always has
+     * {@code lo} up. jnetns processes serialise their changes with a lock on {@code /run/netns}; iproute2 takes
+     * no lock, so an {@code ip netns add} of the same name at the same instant is not guarded against.
+     *
      * @param name the name: not empty, not {@code .} or {@code ..}, no {@code /}, at most 255 bytes
      * @return a handle to it (closing the handle does not delete the namespace)
      * @throws IllegalArgumentException if the name is invalid
      * @throws NetnsException {@code EEXIST} if the name is taken (nothing is changed then)
      */
     public static NsFd newNamed(String name) {
-        String path = NetnsNames.path(name);
-        prepareNamedDir();
-        String operation = "newNamed(" + name + ")";
-        try {
-            NsFiles.close(LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0));
-        } catch (LastErrorException e) {
-            throw new NetnsException(operation, e.getErrorCode(), "cannot create " + path, e);
-        }
-        try {
-            WorkerPool pool = WorkerPool.shared();
-            Worker worker = pool.acquire();
-            try {
-                worker.run(() -> {
-                    NsFiles.close(worker.unshareHere());
-                    try {
-                        LibC.mount(NsFiles.THREAD_SELF_NET, path, "none", LibC.MS_BIND, null);
-                        Loopback.up();
-                    } catch (LastErrorException e) {
-                        throw NetnsException.of("mount(" + NsFiles.THREAD_SELF_NET + ", " + path + ", MS_BIND)", e);
-                    } finally {
-                        worker.restoreHere(null);
-                    }
-                    return null;
-                });
-            } finally {
-                pool.release(worker);
-            }
-            return NsFd.ofPath(path);
-        } catch (RuntimeException e) {
-            removeMountPoint(path);
-            throw NetnsException.translated(e);
-        }
+        return NamedNetns.create(name);
     }
 
     /**
@@ -338,76 +311,9 @@ public final class Netns {
      * namespace itself lives on while handles, threads or processes still hold it.
      *
      * @param name the name
-     * @throws NetnsException {@code ENOENT} if there is no such namespace
+     * @throws NetnsException {@code ENOENT} if there is no such namespace (a placeholder a crash left is removed)
      */
     public static void deleteNamed(String name) {
-        String path = NetnsNames.path(name);
-        try {
-            LibC.umount2(path, LibC.MNT_DETACH);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EINVAL) { // EINVAL: not a mount point, only a leftover file
-                throw new NetnsException("deleteNamed(" + name + ")", e.getErrorCode(), "umount " + path, e);
-            }
-        }
-        try {
-            LibC.unlink(path);
-        } catch (LastErrorException e) {
-            throw new NetnsException("deleteNamed(" + name + ")", e.getErrorCode(), "unlink " + path, e);
-        }
-    }
-
-    private static void removeMountPoint(String path) {
-        try {
-            LibC.umount2(path, LibC.MNT_DETACH);
-        } catch (LastErrorException ignored) {
-            // not mounted
-        }
-        try {
-            LibC.unlink(path);
-        } catch (LastErrorException ignored) {
-            // already gone
-        }
-    }
-
-    /** As iproute2: {@code /run/netns} exists and is a shared mount point, so mounts in it propagate. */
-    private static synchronized void prepareNamedDir() {
-        try {
-            LibC.mkdir(NAMED_DIR, 0755);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EEXIST) {
-                throw namedDirFailure("mkdir(" + NAMED_DIR + ")", e);
-            }
-        }
-        boolean boundToItself = false;
-        while (true) {
-            try {
-                LibC.mount("", NAMED_DIR, "none", LibC.MS_SHARED | LibC.MS_REC, null);
-                return;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINVAL || boundToItself) {
-                    throw namedDirFailure("mount(" + NAMED_DIR + ", MS_SHARED)", e);
-                }
-            }
-            try {
-                LibC.mount(NAMED_DIR, NAMED_DIR, "none", LibC.MS_BIND | LibC.MS_REC, null);
-                boundToItself = true;
-            } catch (LastErrorException e) {
-                throw namedDirFailure("mount(" + NAMED_DIR + ", MS_BIND)", e);
-            }
-        }
-    }
-
-    private static NetnsException namedDirFailure(String operation, LastErrorException e) {
-        int errno = e.getErrorCode();
-        boolean denied = errno == Errno.EPERM || errno == Errno.EACCES;
-        return new NetnsException(
-                operation,
-                errno,
-                denied
-                        ? "named namespaces are mounts under " + NAMED_DIR
-                                + ", which needs root (CAP_SYS_ADMIN over the"
-                                + " host's mounts); under `unshare -Urn` use transient namespaces (Netns.newTransient())"
-                        : null,
-                e);
+        NamedNetns.delete(name);
     }
 }

@@ -134,6 +134,78 @@ class NamedNetnsTest {
         assertThat(Eye.ipNetnsList()).doesNotContain(name);
     }
 
+    /** What a process killed between creating the name's file and mounting onto it leaves (as iproute2 does). */
+    private static Path placeholder(String name) throws Exception {
+        Path file = Path.of(Netns.NAMED_DIR, name);
+        Files.createFile(file);
+        Files.setPosixFilePermissions(file, java.util.Set.of());
+        return file;
+    }
+
+    @Test
+    void aPlaceholderACrashLeftIsTakenOver() throws Exception {
+        NamedNamespaces.assumeAvailable();
+        String name = uniqueName();
+        placeholder(name);
+        assertThat(Eye.run("ip", "netns", "exec", name, "true").exit)
+                .as("a placeholder breaks iproute2")
+                .isNotZero();
+
+        try (NsFd ns = Netns.newNamed(name)) {
+            Eye.Result self = Eye.run("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net");
+            assertThat(Eye.parseNetLink(self.output)).isEqualTo(ns.ino());
+            Eye.Result link = Eye.run("ip", "netns", "exec", name, "ip", "-j", "link");
+            assertThat(Eye.flagsOf(link.output, "lo")).contains("UP");
+            assertThat(mountsUnder("/run/netns/").stream().filter(("/run/netns/" + name)::equals))
+                    .hasSize(1);
+        } finally {
+            Netns.deleteNamed(name);
+        }
+        assertThat(Path.of(Netns.NAMED_DIR, name)).doesNotExist();
+    }
+
+    @Test
+    void deleteNamedRemovesAPlaceholder() throws Exception {
+        NamedNamespaces.assumeAvailable();
+        String name = uniqueName();
+        Path file = placeholder(name);
+        Netns.deleteNamed(name);
+        assertThat(file).doesNotExist();
+        assertThat(Eye.ipNetnsList()).doesNotContain(name);
+    }
+
+    @Test
+    void somethingElseUnderTheNameIsNotTakenOver() throws Exception {
+        NamedNamespaces.assumeAvailable();
+        String name = uniqueName();
+        Path dir = Files.createDirectory(Path.of(Netns.NAMED_DIR, name));
+        try {
+            NetnsException e = catchThrowableOfType(() -> Netns.newNamed(name), NetnsException.class);
+            assertThat(e.errnoName()).isEqualTo("EEXIST");
+            assertThat(e.getMessage()).contains("newNamed(" + name + ")");
+            assertThat(dir).isDirectory();
+            assertThat(mountsUnder("/run/netns/")).doesNotContain("/run/netns/" + name);
+        } finally {
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void aNameMountedTwiceIsDeletedWhole() {
+        NamedNamespaces.assumeAvailable();
+        String name = uniqueName();
+        String path = Netns.NAMED_DIR + "/" + name;
+        Netns.newNamed(name).close();
+        // as a racing `ip netns add` or an older jnetns could leave it
+        Eye.Result bind = Eye.run("mount", "--bind", path, path);
+        assertThat(bind.exit).as("%s", bind).isZero();
+        assertThat(mountsUnder("/run/netns/").stream().filter(path::equals)).hasSize(2);
+
+        Netns.deleteNamed(name);
+        assertThat(mountsUnder("/run/netns/")).doesNotContain(path);
+        assertThat(Path.of(path)).doesNotExist();
+    }
+
     @Test
     void invalidNamesAreRejected() {
         String tooLong = "x".repeat(256);

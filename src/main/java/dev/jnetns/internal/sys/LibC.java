@@ -21,6 +21,8 @@ public final class LibC {
     public static final int O_PATH = 0x200000;
 
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_DIRECTORY = 0x10000;
+    public static final int LOCK_EX = 2;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int AT_FDCWD = -100;
     public static final int AT_EMPTY_PATH = 0x1000;
@@ -86,6 +88,9 @@ public final class LibC {
     public static native int unlink(String path) throws LastErrorException;
 
     public static native int mkdir(String path, int mode) throws LastErrorException;
+
+    /** BSD lock: held per open file description, so threads of one process contend too; freed when it closes. */
+    public static native int flock(int fd, int operation) throws LastErrorException;
 
     public static native String strerror(int errnum);
 
