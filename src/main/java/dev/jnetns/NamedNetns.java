@@ -96,7 +96,9 @@ final class NamedNetns {
             throw new NetnsException(
                     operation,
                     Errno.EEXIST,
-                    mountedNamespace ? "the name is taken" : "cannot create " + path + ": it exists",
+                    mountedNamespace
+                            ? "the name is taken: a namespace is mounted at " + path
+                            : "cannot create " + path + ": something else is there",
                     null);
         }
         // an unmounted regular file: what a crash between creating and mounting leaves; mount onto it

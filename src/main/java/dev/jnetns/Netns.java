@@ -131,7 +131,7 @@ public final class Netns {
     public static <T, E extends Throwable> T execute(NsFd ns, NsCallable<T, E> fn) throws E {
         Objects.requireNonNull(ns, "ns");
         Objects.requireNonNull(fn, "fn");
-        int fd = ns.fd();
+        int fd = ns.fd("Netns.execute(" + ns.label() + ")");
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
@@ -177,7 +177,9 @@ public final class Netns {
      * @throws NetnsException if {@code ns} is closed or cannot be entered
      */
     public static Process start(NsFd ns, ProcessBuilder process) throws IOException {
+        Objects.requireNonNull(ns, "ns");
         Objects.requireNonNull(process, "process");
+        ns.fd("Netns.start(" + ns.label() + ")");
         return Netns.<Process, IOException>execute(ns, process::start);
     }
 
@@ -228,7 +230,7 @@ public final class Netns {
         Objects.requireNonNull(ns, "ns");
         requirePlatformThread("enter()");
         requireWayBack("Netns.enter()");
-        int fd = ns.fd();
+        int fd = ns.fd("Netns.enter(" + ns.label() + ")");
         NsFd original = NsFd.current();
         try {
             LibC.setns(fd, LibC.CLONE_NEWNET);

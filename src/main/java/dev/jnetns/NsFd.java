@@ -137,9 +137,14 @@ public final class NsFd implements AutoCloseable {
      * @throws NetnsException if the handle is closed
      */
     public int fd() {
+        return fd("fd() of " + label());
+    }
+
+    /** The descriptor; a closed handle fails naming {@code operation}, the call that met it. */
+    int fd(String operation) {
         int value = fd.get();
         if (value < 0) {
-            throw new NetnsException(label(), "handle is closed");
+            throw new NetnsException(operation, "the handle on " + label() + " is closed");
         }
         return value;
     }

@@ -49,6 +49,11 @@ abstract class LinkKind {
         return true;
     }
 
+    /** This kind's typed values, as {@code "vni 42"}, for the message of a refused creation. */
+    java.util.List<String> valuesForMessages() {
+        return java.util.List.of();
+    }
+
     /**
      * Why a link this kind refers to cannot be used from the namespace {@code ino} (it was read from another),
      * or null if it can.

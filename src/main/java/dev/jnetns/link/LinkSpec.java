@@ -30,6 +30,7 @@ public final class LinkSpec {
     NsFd netns;
     // IFLA_LINK, for kinds that sit on a parent (macvlan, vlan, ipvlan...)
     Integer parentIndex;
+    String parentName;
     long parentNetnsIno;
     // raw IFLA_INFO_DATA attributes, sent after the kind's typed ones
     final Map<Integer, byte[]> infoData = new LinkedHashMap<>();
@@ -98,8 +99,7 @@ public final class LinkSpec {
     public static LinkSpec macvlan(String name, Link parent) {
         Objects.requireNonNull(parent, "parent");
         LinkSpec spec = new LinkSpec(new MacvlanKind(), name);
-        spec.parentIndex = parent.index();
-        spec.parentNetnsIno = parent.netnsIno();
+        spec.setParent(parent);
         return spec;
     }
 
@@ -130,8 +130,7 @@ public final class LinkSpec {
             throw new IllegalArgumentException("VLAN id " + id + " out of range 1-4094");
         }
         LinkSpec spec = new LinkSpec(new VlanKind(id), name);
-        spec.parentIndex = parent.index();
-        spec.parentNetnsIno = parent.netnsIno();
+        spec.setParent(parent);
         return spec;
     }
 
@@ -357,9 +356,37 @@ public final class LinkSpec {
         if (kind instanceof VethKind || kind.name().equals("tap") || kind.name().equals("bridge")) {
             throw new IllegalStateException("parent is not applicable to a " + kind.name() + " link");
         }
-        this.parentIndex = parent.index();
-        this.parentNetnsIno = parent.netnsIno();
+        setParent(parent);
         return this;
+    }
+
+    private void setParent(Link parent) {
+        Objects.requireNonNull(parent, "parent");
+        this.parentIndex = parent.index();
+        this.parentName = parent.name();
+        this.parentNetnsIno = parent.netnsIno();
+    }
+
+    /**
+     * The values sent with a creation that a refusal can hinge on, for its message: e.g.
+     * {@code " (mtu 70000, parent \"lo\" index 1)"}; empty when there are none.
+     */
+    String valuesForMessages() {
+        List<String> values = new ArrayList<>();
+        if (mtu != null) {
+            values.add("mtu " + mtu);
+        }
+        if (mac != null) {
+            values.add("address " + MacAddresses.format(mac));
+        }
+        if (parentIndex != null) {
+            values.add("parent \"" + parentName + "\" index " + parentIndex);
+        }
+        values.addAll(kind.valuesForMessages());
+        if (!infoData.isEmpty()) {
+            values.add("raw IFLA_INFO_DATA types " + infoData.keySet());
+        }
+        return values.isEmpty() ? "" : " (" + String.join(", ", values) + ")";
     }
 
     /**

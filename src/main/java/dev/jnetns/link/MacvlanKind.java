@@ -21,4 +21,9 @@ final class MacvlanKind extends LinkKind {
     void encodeData(NlBuilder m, LinkSpec spec, String peer, NsFd peerNs) {
         m.u32(Nl.IFLA_MACVLAN_MODE, mode.value);
     }
+
+    @Override
+    java.util.List<String> valuesForMessages() {
+        return java.util.List.of("mode " + mode.name().toLowerCase(java.util.Locale.ROOT));
+    }
 }

@@ -76,6 +76,7 @@ public final class Rtnl implements AutoCloseable {
     /** As {@link #open(NsFd)}, drawing the digits of random link names from {@code nameDigits} (tests' seam). */
     static Rtnl open(NsFd ns, IntUnaryOperator nameDigits) {
         Objects.requireNonNull(ns, "ns");
+        requireOpen(ns, "Rtnl.open(net:[" + ns.ino() + "])");
         int spare = SpareRtnlSockets.take(ns.fd());
         if (spare >= 0) { // opened inside when jnetns made the namespace: no thread needs to go there
             NsFd own;
@@ -150,6 +151,13 @@ public final class Rtnl implements AutoCloseable {
     private void check(String op) {
         if (closed) {
             throw new NetnsException(op, label + " is closed");
+        }
+    }
+
+    /** A user's handle closed before the call: fail naming the call, not only the handle. */
+    private static void requireOpen(NsFd target, String op) {
+        if (target != null && !target.isOpen()) {
+            throw new NetnsException(op, "the handle on net:[" + target.ino() + "] is closed");
         }
     }
 
@@ -410,25 +418,43 @@ public final class Rtnl implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
             String peer = veth ? (randomPeer ? randomName("veth") : fixedPeer) : null;
-            String op = "RTM_NEWLINK " + spec.kind.name() + " " + q(name) + (veth ? " peer " + q(peer) : "");
+            String op = "RTM_NEWLINK " + spec.kind.name() + " " + q(name) + (veth ? " peer " + q(peer) : "")
+                    + spec.valuesForMessages();
             check(op);
+            requireOpen(spec.netns, op);
+            requireOpen(peerNs, op);
             NlBuilder m = LinkMessages.newLink(spec, name, peer, peerNs);
             try {
                 request(m, op);
                 return new String[] {name, peer};
             } catch (NetnsException e) {
-                if (e.errno() != Errno.EEXIST || !(randomName || randomPeer) || attempt >= NAME_ATTEMPTS) {
+                if (e.errno() != Errno.EEXIST) {
                     throw e;
                 }
-                // a veth with one fixed name: another draw cannot help if it is the fixed name that is taken
-                if (!randomName && exists(spec.netns, name)) {
-                    throw e;
-                }
-                if (veth && !randomPeer && exists(peerNs, peer)) {
-                    throw e;
+                // which end is taken, and where: a fixed name cannot be helped by another draw
+                boolean localTaken = exists(spec.netns, name);
+                boolean peerTaken = veth && exists(peerNs, peer);
+                if ((localTaken && !randomName) || (peerTaken && !randomPeer) || attempt >= NAME_ATTEMPTS) {
+                    throw new NetnsException(
+                            op, Errno.EEXIST, taken(localTaken, name, spec.netns, peerTaken, peer, peerNs), e);
                 }
             }
         }
+    }
+
+    private String taken(boolean localTaken, String name, NsFd localNs, boolean peerTaken, String peer, NsFd peerNs) {
+        List<String> taken = new ArrayList<>();
+        if (localTaken) {
+            taken.add(q(name) + " exists in " + where(localNs));
+        }
+        if (peerTaken) {
+            taken.add("peer " + q(peer) + " exists in " + where(peerNs));
+        }
+        return taken.isEmpty() ? null : String.join("; ", taken);
+    }
+
+    private String where(NsFd target) {
+        return "net:[" + (target == null ? ino : target.ino()) + "]";
     }
 
     private String randomName(String prefix) {
@@ -447,6 +473,7 @@ public final class Rtnl implements AutoCloseable {
             String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
             String op = "TUNSETIFF tap " + q(name);
             check(op);
+            requireOpen(target, op);
             try {
                 return inNetns(target, r -> r.createTapHere(name, spec, op));
             } catch (NetnsException e) {
@@ -650,6 +677,7 @@ public final class Rtnl implements AutoCloseable {
         String op = "RTM_SETLINK " + q(link.name()) + " netns net:[" + target.ino() + "]";
         check(op);
         own(link, op);
+        requireOpen(target, op);
         NlBuilder m = new NlBuilder(Nl.RTM_SETLINK, 0)
                 .ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0)
                 .u32(Nl.IFLA_NET_NS_FD, target.fd());

@@ -24,4 +24,9 @@ final class VlanKind extends LinkKind {
     void encodeData(NlBuilder m, LinkSpec spec, String peer, NsFd peerNs) {
         m.u16(IFLA_VLAN_ID, id);
     }
+
+    @Override
+    java.util.List<String> valuesForMessages() {
+        return java.util.List.of("id " + id);
+    }
 }

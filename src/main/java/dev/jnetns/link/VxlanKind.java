@@ -43,6 +43,25 @@ final class VxlanKind extends LinkKind {
     }
 
     @Override
+    java.util.List<String> valuesForMessages() {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        values.add("vni " + vni);
+        if (remote != null) {
+            values.add((remote.isMulticastAddress() ? "group " : "remote ") + remote.getHostAddress());
+        }
+        if (local != null) {
+            values.add("local " + local.getHostAddress());
+        }
+        if (deviceIndex != null) {
+            values.add("device index " + deviceIndex);
+        }
+        if (port != null) {
+            values.add("port " + port);
+        }
+        return values;
+    }
+
+    @Override
     String foreignReference(long ino) {
         if (deviceIndex == null || deviceNetnsIno == ino) {
             return null;

@@ -114,7 +114,8 @@ class BadInputTest {
             rtnl.createVeth(LinkSpec.veth("dup0").peer("dup1"));
             assertThatThrownBy(() -> rtnl.createVeth(LinkSpec.veth("dup0").peer("other1")))
                     .isInstanceOf(NetnsException.class)
-                    .hasMessage("RTM_NEWLINK veth \"dup0\" peer \"other1\": EEXIST (File exists)")
+                    .hasMessage("RTM_NEWLINK veth \"dup0\" peer \"other1\": EEXIST (File exists): \"dup0\" exists in"
+                            + " net:[" + ns.ino() + "]")
                     .extracting(e -> ((NetnsException) e).errnoName())
                     .isEqualTo("EEXIST");
             // the peer's name clashing: the local end must not be left behind either
@@ -187,6 +188,80 @@ class BadInputTest {
                     .hasMessageStartingWith("RTM_GETLINK alias \"nobody\": ENODEV");
             assertThat(rtnl.findLink("nosuch0")).isEmpty();
         }
+    }
+
+    /** A refused creation names the values that explain it, the errno, and where a name is taken. */
+    @Test
+    void refusedCreationsNameTheValuesSent() {
+        try (NsFd ns = Netns.newTransient();
+                NsFd other = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link lo = rtnl.link("lo");
+            assertThatThrownBy(
+                            () -> rtnl.createVeth(LinkSpec.veth("m0").peer("m1").mtu(70000)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_NEWLINK veth \"m0\" peer \"m1\" (mtu 70000): EINVAL");
+            assertThatThrownBy(
+                            () -> rtnl.createVeth(LinkSpec.veth("m0").peer("m1").mac("01:00:5e:00:00:01")))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith(
+                            "RTM_NEWLINK veth \"m0\" peer \"m1\" (address 01:00:5e:00:00:01): EADDRNOTAVAIL");
+            assertThatThrownBy(() -> rtnl.create(LinkSpec.macvlan("mv0", lo)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_NEWLINK macvlan \"mv0\" (parent \"lo\" index 1, mode bridge): E");
+            Link gone = rtnl.createVeth(LinkSpec.veth("gone0").peer("gone1")).local();
+            rtnl.delete(gone);
+            assertThatThrownBy(() -> rtnl.create(LinkSpec.macvlan("mv0", gone)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessageStartingWith("RTM_NEWLINK macvlan \"mv0\" (parent \"gone0\" index " + gone.index());
+            assertThat(Ip.linkNames(ns)).containsExactly("lo");
+
+            // EEXIST says which end is taken, and in which namespace
+            Netns.execute(other, () -> {
+                try (Rtnl inOther = Rtnl.open(other)) {
+                    inOther.createVeth(LinkSpec.veth("p0").peer("p1"));
+                }
+            });
+            assertThatThrownBy(
+                            () -> rtnl.createVeth(LinkSpec.veth("q0").peer("p1").peerNetns(other)))
+                    .isInstanceOf(NetnsException.class)
+                    .hasMessage("RTM_NEWLINK veth \"q0\" peer \"p1\": EEXIST (File exists): peer \"p1\" exists in net:["
+                            + other.ino() + "]");
+            assertThat(Ip.linkNames(ns)).containsExactly("lo");
+            assertThat(Ip.linkNames(other)).containsExactlyInAnyOrder("lo", "p0", "p1");
+        }
+    }
+
+    /** A handle closed before a call fails naming the call, not only the handle. */
+    @Test
+    void aClosedNamespaceHandleNamesTheCall() throws Exception {
+        NsFd closed = Netns.newTransient();
+        String label = "net:[" + closed.ino() + "]";
+        closed.close();
+        String isClosed = "the handle on " + label + " is closed";
+        assertThatThrownBy(() -> Netns.execute(closed, () -> 1))
+                .isInstanceOf(NetnsException.class)
+                .hasMessage("Netns.execute(" + label + "): " + isClosed);
+        assertThatThrownBy(() -> Netns.start(closed, new ProcessBuilder("true")))
+                .hasMessage("Netns.start(" + label + "): " + isClosed);
+        assertThatThrownBy(() -> Rtnl.open(closed)).hasMessage("Rtnl.open(" + label + "): " + isClosed);
+        assertThatThrownBy(closed::fd).hasMessage("fd() of " + label + ": " + isClosed);
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            assertThatThrownBy(() -> rtnl.create(LinkSpec.bridge("br0").netns(closed)))
+                    .hasMessage("RTM_NEWLINK bridge \"br0\": " + isClosed);
+            assertThatThrownBy(
+                            () -> rtnl.createVeth(LinkSpec.veth("v0").peer("v1").peerNetns(closed)))
+                    .hasMessage("RTM_NEWLINK veth \"v0\" peer \"v1\": " + isClosed);
+            Link lo = rtnl.link("lo");
+            assertThatThrownBy(() -> rtnl.moveTo(lo, closed))
+                    .hasMessage("RTM_SETLINK \"lo\" netns " + label + ": " + isClosed);
+            assertThat(Ip.linkNames(ns)).containsExactly("lo");
+        }
+        // on a thread of its own: enter moves the calling thread when it succeeds
+        Throwable entering = dev.jnetns.testing.Eye.onNewThread(
+                "enter", () -> org.assertj.core.api.Assertions.catchThrowable(() -> Netns.enter(closed)));
+        assertThat(entering).hasMessage("Netns.enter(" + label + "): " + isClosed);
     }
 
     @Test
