@@ -1,0 +1,127 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NsFd;
+import dev.jnetns.internal.netlink.NetlinkSocket;
+import dev.jnetns.internal.netlink.Nl;
+import dev.jnetns.internal.netlink.NlBuilder;
+import dev.jnetns.internal.netlink.NlMessage;
+import dev.jnetns.internal.sys.LibC;
+import dev.jnetns.internal.sys.NsFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Records the seed corpus of {@link DecoderFuzzTest} from this kernel: real dumps of links (veth, bridge, vxlan),
+ * addresses, routes and qdiscs, and real refusals with extended acks. Run it after adding a decoder or a kind:
+ * {@code mvn test -Dtest=DecoderSeeds -Djnetns.recordSeeds=true}, then commit the new files.
+ */
+@EnabledIfSystemProperty(named = "jnetns.recordSeeds", matches = "true")
+class DecoderSeeds {
+    private static final Path INPUTS = Path.of("src/test/resources/dev/jnetns/link/DecoderFuzzTestInputs");
+
+    @Test
+    void record() throws Exception {
+        List<byte[]> datagrams = new ArrayList<>();
+        List<byte[]> errors = new ArrayList<>();
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link br = rtnl.create(LinkSpec.bridge("sbr0").up());
+            VethPair pair = rtnl.createVeth(LinkSpec.veth("sv0").peer("sv1").up());
+            rtnl.setMaster(pair.peer(), br);
+            rtnl.setAlias(pair.local(), "an alias of odd length");
+            rtnl.create(LinkSpec.vxlan("svx0", 7).remote("10.4.0.2").port(4789));
+            rtnl.create(LinkSpec.macvlan("smv0", pair.local()));
+            rtnl.addAddress(pair.local(), "10.4.0.1/24");
+            rtnl.addAddress(pair.local(), "fd00:4::1/64", AddressOption.NO_DAD);
+            rtnl.addRoute(Route.to("10.44.0.0/16").via("10.4.0.2"));
+            rtnl.addQdisc(pair.local(), QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(100)));
+            rtnl.addQdisc(br, QdiscSpec.htb(0x10));
+            try (NetlinkSocket s = Netns.execute(ns, () -> NetlinkSocket.open("seeds"))) {
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "links"));
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(0, 0, 0, 0, 0), "addrs"));
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(0, 0, 0, 0, 0, 0, 0), "routes"));
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(0, 0, 0, 0), "qdiscs"));
+            }
+            // refusals, as the kernel words them: an MTU too large for a veth, a kind it lacks
+            int index = pair.local().index();
+            errors.add(Netns.execute(
+                    ns,
+                    () -> refusal(new NlBuilder(Nl.RTM_NEWLINK, Nl.NLM_F_ACK)
+                            .ifinfomsg(0, index, 0, 0)
+                            .u32(Nl.IFLA_MTU, 70000))));
+            errors.add(Netns.execute(ns, () -> {
+                NlBuilder m = new NlBuilder(Nl.RTM_NEWLINK, Nl.NLM_F_ACK | Nl.NLM_F_CREATE | Nl.NLM_F_EXCL)
+                        .ifinfomsg(0, 0, 0, 0);
+                int info = m.beginNested(Nl.IFLA_LINKINFO);
+                m.string(Nl.IFLA_INFO_KIND, "no-such-kind");
+                m.endNested(info);
+                return refusal(m);
+            }));
+        }
+        for (byte[] d : datagrams) {
+            write("datagrams", d);
+            for (NlMessage m : NlMessage.parseAll(d, d.length)) {
+                byte[] payload = m.payload();
+                switch (m.type()) {
+                    case Nl.RTM_NEWLINK -> seedWithAttributes("links", payload, Nl.IFINFOMSG_LEN);
+                    case Nl.RTM_NEWADDR -> seedWithAttributes("addresses", payload, Nl.IFADDRMSG_LEN);
+                    case Nl.RTM_NEWROUTE -> seedWithAttributes("routes", payload, Nl.RTMSG_LEN);
+                    case Nl.RTM_NEWQDISC -> seedWithAttributes("qdiscs", payload, Nl.TCMSG_LEN);
+                    default -> {}
+                }
+            }
+        }
+        for (byte[] e : errors) {
+            write("datagrams", e);
+            NlMessage m = NlMessage.parseAll(e, e.length).get(0);
+            assertThat(m.extAckMessage()).as("the kernel explained its refusal").isNotBlank();
+            byte[] input = new byte[2 + m.payloadLength()];
+            input[0] = (byte) m.flags();
+            input[1] = (byte) (m.flags() >> 8);
+            System.arraycopy(m.payload(), 0, input, 2, m.payloadLength());
+            write("errors", input);
+        }
+    }
+
+    /** Sends one request with a bare socket and returns the kernel's raw answer (an NLMSG_ERROR). */
+    private static byte[] refusal(NlBuilder request) {
+        int fd = NetlinkSocket.openFd();
+        try {
+            byte[] out = request.build(1);
+            LibC.send(fd, out, out.length, 0);
+            byte[] in = new byte[65536];
+            int n = (int) LibC.recv(fd, in, in.length, 0);
+            return Arrays.copyOf(in, n);
+        } finally {
+            NsFiles.close(fd);
+        }
+    }
+
+    private static void seedWithAttributes(String target, byte[] payload, int familyHeader) throws Exception {
+        write(target, payload);
+        int start = Nl.align(familyHeader);
+        if (payload.length > start) {
+            write("attributes", Arrays.copyOfRange(payload, start, payload.length));
+        }
+    }
+
+    /** One corpus file, named by its content so that recording twice adds nothing. */
+    private static void write(String target, byte[] input) throws Exception {
+        Path dir = Files.createDirectories(INPUTS.resolve(target));
+        String name = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(input))
+                .substring(0, 16);
+        Files.write(dir.resolve("seed-" + name), input);
+    }
+}
