@@ -1,0 +1,226 @@
+package dev.jnetns.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.jnetns.Netns;
+import dev.jnetns.NetnsException;
+import dev.jnetns.NsFd;
+import dev.jnetns.testing.Ip;
+import dev.jnetns.testing.NoFdLeaks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input table: each row is one wrong call on a fixture namespace (veth {@code v0}/{@code v1} up,
+ * {@code 10.9.0.1/24} on {@code v0}, a tbf on {@code v1}). Each must throw the expected exception, whose message
+ * names the call and the value, and for a kernel refusal the errno's name; and the namespace must look exactly as
+ * before to {@code ip -j} and {@code tc -j}: links, addresses, routes and qdiscs.
+ */
+@ExtendWith(NoFdLeaks.class)
+class BadInputTableTest {
+    /** A wrong call on the fixture. */
+    @FunctionalInterface
+    interface Call {
+        void on(Fixture f) throws Exception;
+    }
+
+    record Fixture(NsFd ns, Rtnl rtnl, Link lo, Link v0, Link v1) {}
+
+    /** A row: the call; the exception's class; what its message must contain; the errno's name (null: none). */
+    record Row(String what, Call call, Class<? extends Throwable> type, List<String> named, String errno) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    private static Row kernel(String what, Call call, String errno, String... named) {
+        return new Row(what, call, NetnsException.class, List.of(named), errno);
+    }
+
+    private static Row refused(String what, Call call, String... named) {
+        return new Row(what, call, IllegalArgumentException.class, List.of(named), null);
+    }
+
+    static Stream<Row> rows() {
+        return Stream.of(
+                // refused by the kernel: the errno, and the values that explain it
+                kernel(
+                        "veth with MTU 70000",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("x0").peer("x1").mtu(70000)),
+                        "EINVAL",
+                        "RTM_NEWLINK veth \"x0\"",
+                        "mtu 70000"),
+                kernel(
+                        "veth with a multicast MAC",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("x0").peer("x1").mac("01:00:5e:00:00:01")),
+                        "EADDRNOTAVAIL",
+                        "RTM_NEWLINK veth \"x0\"",
+                        "01:00:5e:00:00:01"),
+                kernel(
+                        "veth whose local name is taken",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("v0").peer("x1")),
+                        "EEXIST",
+                        "\"v0\" exists in net:["),
+                kernel(
+                        "veth whose peer name is taken",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("x0").peer("v1")),
+                        "EEXIST",
+                        "peer \"v1\" exists in net:["),
+                kernel(
+                        "bridge whose name is taken",
+                        f -> f.rtnl().create(LinkSpec.bridge("v0")),
+                        "EEXIST",
+                        "RTM_NEWLINK bridge \"v0\""),
+                kernel(
+                        "macvlan on lo",
+                        f -> f.rtnl().create(LinkSpec.macvlan("mv0", f.lo())),
+                        "EINVAL",
+                        "RTM_NEWLINK macvlan \"mv0\"",
+                        "parent \"lo\" index 1"),
+                kernel(
+                        "a kind the kernel lacks",
+                        f -> f.rtnl().create(LinkSpec.of("no-such-kind", "k0")),
+                        "EOPNOTSUPP",
+                        "RTM_NEWLINK no-such-kind \"k0\""),
+                kernel("MTU 70000 on a veth", f -> f.rtnl().setMtu(f.v0(), 70000), "EINVAL", "\"v0\" mtu 70000"),
+                kernel("MTU 10 on a veth", f -> f.rtnl().setMtu(f.v0(), 10), "EINVAL", "\"v0\" mtu 10"),
+                kernel(
+                        "a multicast MAC on a veth",
+                        f -> f.rtnl().setMac(f.v0(), "01:00:5e:00:00:01"),
+                        "EADDRNOTAVAIL",
+                        "\"v0\"",
+                        "01:00:5e:00:00:01"),
+                kernel("renaming onto a taken name", f -> f.rtnl().rename(f.v0(), "v1"), "EEXIST", "\"v0\"", "\"v1\""),
+                kernel(
+                        "enslaving a veth to a veth",
+                        f -> f.rtnl().setMaster(f.v0(), f.v1()),
+                        "EOPNOTSUPP",
+                        "\"v0\"",
+                        "\"v1\""),
+                kernel("deleting lo", f -> f.rtnl().delete(f.lo()), "EOPNOTSUPP", "\"lo\""),
+                kernel(
+                        "an address twice",
+                        f -> f.rtnl().addAddress(f.v0(), "10.9.0.1/24"),
+                        "EEXIST",
+                        "10.9.0.1/24",
+                        "\"v0\""),
+                kernel(
+                        "deleting an address that is not there",
+                        f -> f.rtnl().deleteAddress(f.v0(), "10.9.9.9/24"),
+                        "EADDRNOTAVAIL",
+                        "10.9.9.9/24"),
+                kernel(
+                        "a route through an unreachable gateway",
+                        f -> f.rtnl()
+                                .addRoute(
+                                        Route.to("10.5.0.0/16").via("10.99.0.1").dev(f.v0())),
+                        "ENETUNREACH",
+                        "10.5.0.0/16 via 10.99.0.1"),
+                kernel(
+                        "deleting a route that is not there",
+                        f -> f.rtnl().deleteRoute(Route.to("10.6.0.0/16")),
+                        "ESRCH",
+                        "10.6.0.0/16"),
+                kernel(
+                        "a second root qdisc",
+                        f -> f.rtnl().addQdisc(f.v1(), QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(50))),
+                        "EEXIST",
+                        "\"v1\"",
+                        "tbf"),
+                kernel("a link that does not exist", f -> f.rtnl().link("nope0"), "ENODEV", "\"nope0\""),
+                kernel("a link index that does not exist", f -> f.rtnl().link(999_999), "ENODEV", "999999"),
+                kernel(
+                        "a device file as a namespace",
+                        f -> NsFd.ofPath("/dev/null"),
+                        "EINVAL",
+                        "/dev/null",
+                        "a character device"),
+                kernel("a directory as a namespace", f -> NsFd.ofPath("/proc"), "EINVAL", "/proc", "a directory"),
+                kernel("a missing namespace file", f -> NsFd.ofPath("/nonexistent/ns"), "ENOENT", "/nonexistent/ns"),
+                kernel(
+                        "a mount namespace as a network namespace",
+                        f -> NsFd.ofPath("/proc/self/ns/mnt"),
+                        "EINVAL",
+                        "/proc/self/ns/mnt",
+                        "mnt namespace"),
+                // refused before any syscall: the value, and why
+                refused("a 16-byte link name", f -> LinkSpec.veth("sixteen-bytes-xx"), "sixteen-bytes-xx"),
+                refused("a link name with a slash", f -> f.rtnl().rename(f.v0(), "a/b"), "a/b"),
+                refused("MTU 0", f -> LinkSpec.veth("x0").mtu(0), "MTU", "0"),
+                refused("a MAC of five bytes", f -> LinkSpec.veth("x0").mac("02:00:00:00:01"), "02:00:00:00:01"),
+                refused(
+                        "an IPv4 part with a leading zero",
+                        f -> f.rtnl().addAddress(f.v0(), "010.1.1.1/24"),
+                        "010.1.1.1",
+                        "leading zero"),
+                refused("a prefix length of 33", f -> f.rtnl().addAddress(f.v0(), "10.1.0.1/33"), "10.1.0.1/33"),
+                refused(
+                        "a host name for an address",
+                        f -> f.rtnl().addAddress(f.v0(), "example.com/24"),
+                        "example.com/24"),
+                refused(
+                        "a tbf burst the kernel cannot report",
+                        f -> QdiscSpec.tbf(1000, 0xffffffffL, Duration.ofMillis(1)),
+                        "burst"),
+                refused("a namespace name with a newline", f -> Netns.newNamed("new\nline"), "control characters"),
+                refused("a namespace name with a slash", f -> Netns.newNamed("a/b"), "a/b"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void isRefusedClearlyAndLeavesNothing(Row row) throws Exception {
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            VethPair pair = rtnl.createVeth(LinkSpec.veth("v0").peer("v1").up());
+            rtnl.addAddress(pair.local(), "10.9.0.1/24");
+            rtnl.addQdisc(pair.peer(), QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(100)));
+            Fixture f = new Fixture(ns, rtnl, rtnl.link("lo"), pair.local(), pair.peer());
+            Map<String, Object> before = state(ns);
+
+            Throwable thrown = catchThrowable(() -> row.call().on(f));
+
+            assertThat(thrown).as(row.what()).isInstanceOf(row.type());
+            assertThat(thrown.getMessage()).as(row.what()).contains(row.named());
+            if (row.errno() != null) {
+                assertThat(((NetnsException) thrown).errnoName()).as(row.what()).isEqualTo(row.errno());
+                assertThat(thrown.getMessage()).contains(row.errno() + " (");
+            }
+            assertThat(state(ns))
+                    .as("%s: ip -j and tc -j see the fixture unchanged", row.what())
+                    .isEqualTo(before);
+        }
+    }
+
+    /** What ip -j and tc -j show of the namespace, without counters and timers that move on their own. */
+    private static Map<String, Object> state(NsFd ns) {
+        return Map.of(
+                "links",
+                        Ip.links(ns).stream()
+                                .map(l -> List.of(
+                                        l.get("ifname"),
+                                        l.get("mtu"),
+                                        String.valueOf(l.get("address")),
+                                        String.valueOf(l.get("flags"))))
+                                .toList(),
+                "addresses",
+                        Ip.addrs(ns).stream()
+                                .map(a -> String.valueOf(a.get("addr_info")))
+                                .toList(),
+                "routes4", Ip.routes(ns, "-4"),
+                "routes6", Ip.routes(ns, "-6"),
+                "qdiscs",
+                        Ip.qdiscs(ns).stream()
+                                .map(q -> List.of(
+                                        String.valueOf(q.get("kind")),
+                                        String.valueOf(q.get("dev")),
+                                        String.valueOf(q.get("options"))))
+                                .toList());
+    }
+}
