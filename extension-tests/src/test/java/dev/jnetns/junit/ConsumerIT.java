@@ -88,6 +88,61 @@ class ConsumerIT {
                         "org\\.junit\\.jupiter:junit-jupiter-api:jar:(?!" + junit.replace(".", "\\.") + ":)");
     }
 
+    /**
+     * Gradle resolves a POM's {@code provided} and {@code optional} dependencies as Maven does: not at all. The
+     * test class path of a Gradle build that declares jnetns first holds its JNA and the consumer's JUnit alone.
+     * (Debian's Gradle, 4.4, cannot run JUnit 5 tests itself; the resolution is what differed before.)
+     */
+    @org.junit.jupiter.api.Test
+    void gradleResolvesOnlyTheConsumersJUnit(@TempDir Path dir) throws Exception {
+        String localRepository = System.getProperty("jnetns.it.localRepository");
+        assumeThat(localRepository).as("run by Failsafe").isNotNull();
+        assumeThat(onPath("gradle"))
+                .as("gradle installed (.ci/setup installs it)")
+                .isTrue();
+        Path repo = publish(dir.resolve("repo"));
+        Path project = Files.createDirectories(dir.resolve("consumer"));
+        Files.writeString(project.resolve("build.gradle"), """
+                apply plugin: 'java'
+                repositories {
+                    maven { url '%s' }
+                    maven { url '%s' }
+                }
+                dependencies {
+                    testImplementation 'dev.jnetns:jnetns:%s'
+                    testImplementation 'org.junit.jupiter:junit-jupiter:6.1.3'
+                }
+                """.formatted(
+                        repo.toUri(), Path.of(localRepository).toUri(), VERSION));
+        ProcessBuilder build = new ProcessBuilder(
+                        "gradle",
+                        "-q",
+                        "--offline",
+                        "--no-daemon",
+                        "dependencies",
+                        "--configuration",
+                        "testRuntimeClasspath")
+                .directory(project.toFile())
+                .redirectErrorStream(true);
+        build.environment().put("GRADLE_USER_HOME", dir.resolve("gradle-home").toString());
+        Process p = build.start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out)
+                .contains("+--- dev.jnetns:jnetns:" + VERSION + "\n|    \\--- net.java.dev.jna:jna:")
+                .contains("org.junit.jupiter:junit-jupiter-api:6.1.3")
+                .doesNotContainPattern("junit-jupiter-api:5\\.")
+                .doesNotContain("assertj")
+                .as("no version of anything was raised by a conflict")
+                .doesNotContain(" -> ");
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
