@@ -41,6 +41,16 @@ class NamedDirRaceIT {
             }
             String name = "race-" + tag + "-" + round;
             Netns.newNamed(name).close();
+            // and one name both want: exactly one of the two gets it, the other EEXIST
+            String shared = "race-shared-" + round;
+            try {
+                Netns.newNamed(shared).close();
+                Files.createFile(dir.resolve("won-" + round + "-" + tag));
+            } catch (dev.jnetns.NetnsException e) {
+                if (e.errno() != dev.jnetns.internal.sys.Errno.EEXIST) {
+                    throw e;
+                }
+            }
             Netns.deleteNamed(name);
             Files.createFile(dir.resolve("done-" + round + "-" + tag));
         }
@@ -79,7 +89,7 @@ class NamedDirRaceIT {
                 "    kill -0 $a && kill -0 $b || { echo 'a racer died'; exit 1; }",
                 "    sleep 0.005",
                 "  done",
-                "  echo \"round $r: $(ours)\"",
+                "  echo \"round $r: $(ours) $(ls " + dir + " | grep -c \"^won-$r-\")\"",
                 "done",
                 "wait $a $b");
         Path file = dir.resolve("race.sh");
@@ -94,6 +104,9 @@ class NamedDirRaceIT {
         List<String> rounds =
                 new ArrayList<>(out.lines().filter(l -> l.startsWith("round ")).toList());
         assertThat(rounds).as(out).hasSize(ROUNDS);
-        assertThat(rounds).as("mounts on /run/netns after each round").allMatch(l -> l.endsWith(": 1"));
+        // per round: mounts on /run/netns, then how many of the two won the shared name
+        assertThat(rounds)
+                .as("mounts on /run/netns and winners, after each round")
+                .allMatch(l -> l.endsWith(": 1 1"));
     }
 }
