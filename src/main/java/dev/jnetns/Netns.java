@@ -152,6 +152,7 @@ public final class Netns {
      * @throws E what {@code fn} threw
      */
     public static <E extends Throwable> void execute(NsFd ns, NsRunnable<E> fn) throws E {
+        Objects.requireNonNull(ns, "ns");
         Objects.requireNonNull(fn, "fn");
         execute(ns, (NsCallable<Void, E>) () -> {
             fn.run();

@@ -13,7 +13,8 @@ final class NetnsNames {
     }
 
     static void check(String name) {
-        if (name == null || name.isEmpty()) {
+        java.util.Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
             throw new IllegalArgumentException("namespace name must not be empty");
         }
         if (name.equals(".") || name.equals("..")) {

@@ -3,6 +3,7 @@ package dev.jnetns;
 import dev.jnetns.internal.SpareRtnlSockets;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -80,7 +81,8 @@ public final class NsFd implements AutoCloseable {
      * @throws NetnsException if the file cannot be opened ({@code ENOENT}...) or is not a network namespace
      */
     public static NsFd ofPath(String path) {
-        if (path == null || path.isEmpty()) {
+        Objects.requireNonNull(path, "path");
+        if (path.isEmpty()) {
             throw new IllegalArgumentException("path must not be empty");
         }
         try {

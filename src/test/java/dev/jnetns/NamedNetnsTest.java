@@ -217,7 +217,9 @@ class NamedNetnsTest {
             assertThatThrownBy(() -> Netns.deleteNamed(bad)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> NsFd.ofName(bad)).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> Netns.newNamed(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Netns.newNamed(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("name");
         // 255 bytes is the limit; multi-byte characters count as bytes
         assertThatThrownBy(() -> Netns.newNamed("é".repeat(128))).isInstanceOf(IllegalArgumentException.class);
         assertThat(Path.of("/run/netns", "a")).doesNotExist();
