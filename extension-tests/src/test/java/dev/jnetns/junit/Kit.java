@@ -5,7 +5,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.jnetns.testing.Eye;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +67,9 @@ final class Kit {
 
     /** The command that runs {@code fixture} in a new JVM with this one's class path. */
     static List<String> childJvm(Class<?> fixture, String... config) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path")));
-        // as this JVM was started: native access (JDK 24+) and where JNA unpacks
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--enable-native-access") || a.startsWith("-Djna."))
-                .forEach(command::add);
-        command.addAll(List.of(FixtureMain.class.getName(), fixture.getName()));
-        command.addAll(List.of(config));
-        return command;
+        List<String> args = new ArrayList<>(List.of(fixture.getName()));
+        args.addAll(List.of(config));
+        return dev.jnetns.testing.ChildJvm.command(FixtureMain.class.getName(), args.toArray(String[]::new));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jnetns.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
+import dev.jnetns.testing.ChildJvm;
 import dev.jnetns.testing.Eye;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +68,11 @@ class NamedDirRaceIT {
         Eye.Result probe = Eye.run("unshare", "-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs t /run");
         Assumptions.assumeTrue(probe.exit == 0, () -> "no private mount namespace with a tmpfs here: " + probe);
 
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String flags = Runtime.version().feature() >= 22 ? "--enable-native-access=ALL-UNNAMED " : "";
-        String racer = javaBin + " " + flags + "-cp " + System.getProperty("java.class.path") + " -D"
-                + Netns.WATCHDOG_PROPERTY + "=false " + NamedDirRaceIT.class.getName() + " " + dir + " ";
+        // the racer's command, quoted for the shell; its tag and round count follow
+        String racer = ChildJvm.command(NamedDirRaceIT.class.getName(), dir.toString()).stream()
+                        .map(w -> "'" + w.replace("'", "'\\''") + "'")
+                        .collect(java.util.stream.Collectors.joining(" "))
+                + " ";
         String script = String.join(
                 "\n",
                 "set -eu",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.ChildJvm;
 import dev.jnetns.testing.Eye;
 import dev.jnetns.testing.NamedNamespaces;
 import java.io.BufferedReader;
@@ -11,7 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,17 +91,7 @@ class NamedNetnsCrashIT {
     }
 
     private static Process startLooping(String name) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=ALL-UNNAMED");
-        }
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-D" + Netns.WATCHDOG_PROPERTY + "=false",
-                NamedNetnsCrashIT.class.getName(),
-                name));
+        List<String> command = ChildJvm.command(NamedNetnsCrashIT.class.getName(), name);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
