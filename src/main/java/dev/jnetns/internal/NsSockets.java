@@ -103,6 +103,67 @@ public final class NsSockets implements AutoCloseable {
         return found;
     }
 
+    /** Every socket table {@link #describeHere} reads, and the protocol it names. */
+    private static final String[][] ALL_TABLES = {
+        {"tcp", "/proc/thread-self/net/tcp"},
+        {"tcp", "/proc/thread-self/net/tcp6"},
+        {"udp", "/proc/thread-self/net/udp"},
+        {"udp", "/proc/thread-self/net/udp6"}
+    };
+
+    /** TCP states by the number {@code /proc/net/tcp} gives, named as {@code ss} names them. */
+    private static final String[] TCP_STATES = {
+        "?",
+        "ESTAB",
+        "SYN-SENT",
+        "SYN-RECV",
+        "FIN-WAIT-1",
+        "FIN-WAIT-2",
+        "TIME-WAIT",
+        "UNCONN",
+        "CLOSE-WAIT",
+        "LAST-ACK",
+        "LISTEN",
+        "CLOSING",
+        "NEW-SYN-RECV"
+    };
+
+    /**
+     * Every TCP and UDP socket of the calling thread's namespace, IPv4 and IPv6, one per line as {@code ss -tuna}
+     * shows them: {@code tcp   LISTEN      127.0.0.1:8080  0.0.0.0:*}, {@code udp   UNCONN      0.0.0.0:5353
+     * 0.0.0.0:*}. A table that cannot be read (IPv6 off) is left out.
+     */
+    public static List<String> describeHere() {
+        List<String> lines = new ArrayList<>();
+        for (String[] table : ALL_TABLES) {
+            int fd = ProcFiles.open(table[1]);
+            if (fd < 0) {
+                continue;
+            }
+            String text;
+            try {
+                text = ProcFiles.readAll(fd);
+            } finally {
+                NsFiles.close(fd);
+            }
+            for (String line : text == null ? new String[0] : text.split("\n", -1)) {
+                String[] f = line.trim().split("\\s+", -1);
+                if (f.length < 4 || !f[0].endsWith(":")) {
+                    continue;
+                }
+                int state = Integer.parseInt(f[3], 16);
+                String remote = address(f[2]);
+                lines.add(String.format(
+                        "%-5s %-11s %-23s %s",
+                        table[0],
+                        state < TCP_STATES.length ? TCP_STATES[state] : f[3],
+                        address(f[1]),
+                        remote.endsWith(":0") ? remote.substring(0, remote.length() - 1) + "*" : remote));
+            }
+        }
+        return lines;
+    }
+
     private static void parse(String table, List<String> found) {
         for (String line : table.split("\n", -1)) {
             String[] f = line.trim().split("\\s+", -1);

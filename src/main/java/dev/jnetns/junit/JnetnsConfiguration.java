@@ -16,8 +16,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param skipUnprivileged {@link TransientNetns#UNPRIVILEGED_KEY} is {@code skip}
  * @param leaks the suite-wide leak handling, which {@link NetnsLeaks} refines per class or test
  * @param isolation {@link TransientNetns#ISOLATION_KEY}: where tests without annotations run
+ * @param stateOnFailure {@link TransientNetns#STATE_ON_FAILURE_KEY} is {@code true}
  */
-record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks, Placement.Isolation isolation) {
+record JnetnsConfiguration(
+        boolean skipUnprivileged, LeakPolicy leaks, Placement.Isolation isolation, boolean stateOnFailure) {
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(JnetnsConfiguration.class);
     private static final long DEFAULT_GRACE_MILLIS = 200;
@@ -50,7 +52,9 @@ record JnetnsConfiguration(boolean skipUnprivileged, LeakPolicy leaks, Placement
                                 .equals("fail"),
                         graceMillis(parameters),
                         patterns(parameters)),
-                isolation(parameters));
+                isolation(parameters),
+                choice(parameters, TransientNetns.STATE_ON_FAILURE_KEY, "true", "false")
+                        .equals("true"));
     }
 
     /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */

@@ -54,6 +54,8 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
     private NsSockets sockets;
     /** Whether the last look inside found threads that end on their own. */
     private boolean lingering;
+    /** Whether the state of the namespaces was shown for a failure. */
+    private boolean stateShown;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
         this.owner = owner;
@@ -152,6 +154,29 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
                     + "; one namespace has one lo: give them the same setting");
         }
         return had.ns();
+    }
+
+    /**
+     * The scope's namespaces, each under the label a state report gives it: the one its code runs in, then the
+     * further ones by name; empty once closed.
+     */
+    synchronized Map<String, NsFd> namespaces() {
+        Map<String, NsFd> all = new LinkedHashMap<>();
+        if (closed) {
+            return all;
+        }
+        if (ns != null) {
+            all.put(ownsNs ? "the namespace of " + owner : "the class's namespace, which " + owner + " runs in", ns);
+        }
+        extras.forEach((name, extra) -> all.put("namespace \"" + name + "\"", extra.ns()));
+        return all;
+    }
+
+    /** Notes that the state is shown; false if it was shown before. */
+    synchronized boolean markStateShown() {
+        boolean first = !stateShown;
+        stateShown = true;
+        return first;
     }
 
     /** What the test left behind that fails it, as text; filled by {@link #close(LeakPolicy)}. */

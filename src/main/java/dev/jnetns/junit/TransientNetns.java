@@ -97,6 +97,14 @@ public @interface TransientNetns {
     String LEAKED_SOCKETS_KEY = "jnetns.leakedSockets";
 
     /**
+     * Configuration parameter: whether a test (or class) that fails gets a report entry {@code jnetns.state},
+     * also logged, that shows its namespaces as they were when it failed, before they were closed: links,
+     * addresses, routes, qdiscs and sockets (see {@link dev.jnetns.link.NetworkState}). {@code true} (the default)
+     * or {@code false}. A passing test reads nothing.
+     */
+    String STATE_ON_FAILURE_KEY = "jnetns.stateOnFailure";
+
+    /**
      * Configuration parameter: where tests without jnetns annotations run: {@code none} (the default: where JUnit
      * runs them), {@code test} (each test in a fresh namespace of its own, as with {@code @TransientNetns} on its
      * class) or {@code class} (the tests of each class in one namespace, as with {@code scope = CLASS}). It needs

@@ -2,7 +2,9 @@ package dev.jnetns.junit;
 
 import dev.jnetns.NsFd;
 import dev.jnetns.internal.Privileges;
+import dev.jnetns.link.NetworkState;
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -15,11 +17,14 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The extension behind {@link TransientNetns}; see there. Registered by that annotation, and by JUnit's extension
@@ -34,12 +39,16 @@ public final class TransientNetnsExtension
                 BeforeEachCallback,
                 AfterEachCallback,
                 InvocationInterceptor,
+                TestExecutionExceptionHandler,
+                LifecycleMethodExecutionExceptionHandler,
                 ParameterResolver {
     private static final Logger LOG = Logger.getLogger(TransientNetns.class.getName());
     /** The key of report entries that warn about leftovers. */
     static final String LEAKS_ENTRY = "jnetns.leaks";
     /** The key of the report entry of a test that ran outside while the suite isolates tests. */
     static final String ISOLATION_ENTRY = "jnetns.isolation";
+    /** The key of the report entry that shows a failed test's namespaces. */
+    static final String STATE_ENTRY = "jnetns.state";
 
     /** For JUnit, which creates it. */
     public TransientNetnsExtension() {}
@@ -116,6 +125,8 @@ public final class TransientNetnsExtension
     }
 
     private void finish(NetnsScope scope, ExtensionContext context) {
+        // unless shown already, when the failure was thrown
+        context.getExecutionException().ifPresent(failure -> reportState(scope, context, failure));
         scope.close(LeakPolicy.of(context));
         for (String warning : scope.warnings()) {
             LOG.warning(warning);
@@ -123,6 +134,67 @@ public final class TransientNetnsExtension
         }
         if (!scope.failures().isEmpty()) {
             throw new AssertionFailedError(String.join(" ", scope.failures()));
+        }
+    }
+
+    // ---- the network of a failed test, shown as it was when the failure was thrown (before @AfterEach methods
+    // close the servers that explain it); failures of extensions, seen only in afterEach, show it then
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        reportState(TestNamespaces.testScope(context), context, failure);
+        throw failure;
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        reportState(TestNamespaces.testScope(context), context, failure);
+        throw failure;
+    }
+
+    @Override
+    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        reportState(TestNamespaces.testScope(context), context, failure);
+        throw failure;
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        reportState(TestNamespaces.classScope(context), context, failure);
+        throw failure;
+    }
+
+    @Override
+    public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        reportState(TestNamespaces.classScope(context), context, failure);
+        throw failure;
+    }
+
+    /**
+     * Publishes and logs how the failed test's namespaces look now, once per scope, if so configured; a scope
+     * without namespaces (or none) shows nothing, nor does a test aborted by an assumption.
+     */
+    private static void reportState(NetnsScope scope, ExtensionContext context, Throwable failure) {
+        if (scope == null
+                || failure instanceof TestAbortedException
+                || !JnetnsConfiguration.of(context).stateOnFailure()
+                || !scope.markStateShown()) {
+            return;
+        }
+        Map<String, NsFd> namespaces = scope.namespaces();
+        if (namespaces.isEmpty()) {
+            return;
+        }
+        String state = describe(namespaces);
+        LOG.info(() -> context.getDisplayName() + " failed; its network was:\n" + state);
+        context.publishReportEntry(STATE_ENTRY, state);
+    }
+
+    private static String describe(Map<String, NsFd> namespaces) {
+        try {
+            return NetworkState.describe(namespaces);
+        } catch (RuntimeException e) { // it explains a failure; it must not replace it
+            return "could not read the state: " + e;
         }
     }
 

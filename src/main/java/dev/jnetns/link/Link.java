@@ -19,6 +19,10 @@ import java.nio.ByteBuffer;
  * @param flags the {@code IFF_*} flags ({@code IFF_UP} 0x1, {@code IFF_PROMISC} 0x100, {@code IFF_LOWER_UP}...)
  * @param operState the operational state
  * @param masterIndex the index of the master (e.g. the bridge it is a port of), 0 for none
+ * @param linkIndex the index of the link it is tied to ({@code IFLA_LINK}): a veth's peer, a macvlan's or vlan's
+ *     parent; 0 for none. With {@code linkNetnsId} set it is an index in that other namespace
+ * @param linkNetnsId the id ({@code IFLA_LINK_NETNSID}) under which the namespace it was read from knows the
+ *     namespace of the tied link, when that is another one; -1 when it is the same (or there is none)
  * @param alias the alias ({@code IFLA_IFALIAS}), or {@code null} for none
  * @param netnsIno the inode of the network namespace it was read from ({@link dev.jnetns.NsFd#ino()})
  */
@@ -31,6 +35,8 @@ public record Link(
         int flags,
         OperState operState,
         int masterIndex,
+        int linkIndex,
+        int linkNetnsId,
         String alias,
         long netnsIno) {
 
@@ -77,11 +83,13 @@ public record Link(
         int mtu = a.has(Nl.IFLA_MTU) ? a.u32(Nl.IFLA_MTU) : 0;
         OperState oper = a.has(Nl.IFLA_OPERSTATE) ? OperState.of(a.u8(Nl.IFLA_OPERSTATE)) : OperState.UNKNOWN;
         int master = a.has(Nl.IFLA_MASTER) ? a.u32(Nl.IFLA_MASTER) : 0;
+        int link = a.has(Nl.IFLA_LINK) ? a.u32(Nl.IFLA_LINK) : 0;
+        int linkNetnsId = a.has(Nl.IFLA_LINK_NETNSID) ? a.u32(Nl.IFLA_LINK_NETNSID) : -1;
         String alias = a.has(Nl.IFLA_IFALIAS) ? a.string(Nl.IFLA_IFALIAS) : null;
         if (alias != null && alias.isEmpty()) {
             alias = null;
         }
-        return new Link(index, name, kind, mac, mtu, flags, oper, master, alias, netnsIno);
+        return new Link(index, name, kind, mac, mtu, flags, oper, master, link, linkNetnsId, alias, netnsIno);
     }
 
     /** For example {@code Link[3: va (veth) UP operstate UP mtu 1500 mac 1e:f8:ae:8e:31:d9 in net:[4026532177]]}. */
@@ -104,6 +112,12 @@ public record Link(
         }
         if (masterIndex != 0) {
             s.append(" master ").append(masterIndex);
+        }
+        if (linkIndex != 0) {
+            s.append(" link ").append(linkIndex);
+            if (linkNetnsId >= 0) {
+                s.append(" in nsid ").append(linkNetnsId);
+            }
         }
         if (alias != null) {
             s.append(" alias \"").append(alias).append('"');

@@ -19,7 +19,10 @@ class JnetnsConfigurationTest {
     void unsetParametersTakeTheirDefaults() {
         assertThat(parse(Map.of()))
                 .isEqualTo(new JnetnsConfiguration(
-                        false, new LeakPolicy(true, false, true, true, 200, List.of()), Placement.Isolation.NONE));
+                        false,
+                        new LeakPolicy(true, false, true, true, 200, List.of()),
+                        Placement.Isolation.NONE,
+                        true));
     }
 
     @Test
@@ -36,6 +39,8 @@ class JnetnsConfigurationTest {
                 .isEqualTo(Placement.Isolation.TEST);
         assertThat(parse(Map.of(TransientNetns.ISOLATION_KEY, " class")).isolation())
                 .isEqualTo(Placement.Isolation.CLASS);
+        assertThat(parse(Map.of(TransientNetns.STATE_ON_FAILURE_KEY, "false")).stateOnFailure())
+                .isFalse();
         LeakPolicy leaks = c.leaks();
         assertThat(leaks.failThreads()).isFalse();
         assertThat(leaks.failSharedPoolThreads()).isTrue();
@@ -71,6 +76,9 @@ class JnetnsConfigurationTest {
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.ISOLATION_KEY, "method")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage(TransientNetns.ISOLATION_KEY + " must be none, test or class, was \"method\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.STATE_ON_FAILURE_KEY, "off")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.STATE_ON_FAILURE_KEY + " must be true or false, was \"off\"");
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_THREADS_IGNORE_KEY, "pool-(")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith(
