@@ -49,6 +49,16 @@ public final class LibC {
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
+    public static final int AF_PACKET = 17;
+    public static final int SOL_PACKET = 263;
+    public static final int PACKET_STATISTICS = 6;
+    /** {@code ETH_P_ALL} in network byte order, as a socket's protocol wants it: every packet. */
+    public static final int ETH_P_ALL_BE = 0x0300;
+
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final long SIOCGSTAMPNS = 0x8907;
+    public static final long SIOCGIFNAME = 0x8910;
 
     static {
         Native.register(LibC.class, NativeLibrary.getInstance("c"));
@@ -109,6 +119,12 @@ public final class LibC {
 
     /** As the {@code byte[]} form, into native memory: JNA copies a Java array in and out on every call. */
     public static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
+
+    public static native long recvfrom(int fd, byte[] buf, long len, int flags, byte[] addr, int[] addrlen)
+            throws LastErrorException;
+
+    public static native int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen)
+            throws LastErrorException;
 
     public static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 
