@@ -131,6 +131,7 @@ public final class BenchTable {
         vs("T3 waiting, one-way (`unshare -Ur`)", "oneWay.transientNetnsWith1msWait.perTest", "netns-lo", null, 0);
         vs("Auto-detected extension, `jnetns.isolation` unset, per test", "autodetectedUnset.perTest", null, null, 0);
         vs("`jnetns.isolation=test` on unannotated tests, per test", "isolationTest.perTest", "netns-lo", null, 0);
+        vs("`jnetns.capture=on-failure`, added to a passing `@Veth` test", "captureOnFailure.perTest", null, null, 0);
         double nsParallel = 2 * base("netns-lo") / base("c-parallel-netns-lo");
         row(
                 "T1, T3 (kernel) C `netns-lo` in 2 processes at once vs 1",

@@ -61,7 +61,10 @@ public final class JUnitBench {
                 case "soak" -> new JUnitBench(out, "").soak();
                 case "oneWay" -> new JUnitBench(out, "oneWay.").oneWay();
                 case "autodetected" -> new JUnitBench(out, "").autodetected();
-                default -> throw new IllegalArgumentException("mode: main, preparedOff, soak or oneWay, not " + mode);
+                case "capture" -> new JUnitBench(out, "").capture();
+                default ->
+                    throw new IllegalArgumentException(
+                            "mode: main, preparedOff, soak, oneWay, autodetected or capture, not " + mode);
             }
         }
         System.exit(0);
@@ -81,7 +84,18 @@ public final class JUnitBench {
                 Map.of(),
                 Suites.Plain.class,
                 Map.of("junit.jupiter.extensions.autodetection.enabled", "true", "jnetns.isolation", "test"));
+        capture();
         parallel();
+    }
+
+    /** What {@code jnetns.capture=on-failure} adds to a passing {@code @Veth} test (whose file is not written). */
+    private void capture() {
+        perTest(
+                "captureOnFailure",
+                Suites.VethFixture.class,
+                Map.of(),
+                Suites.VethFixture.class,
+                Map.of("jnetns.capture", "on-failure"));
     }
 
     private void preparedOff() {

@@ -14,18 +14,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every packet of one network namespace, on every link ({@code lo} included, and links made later), kept in
  * memory until {@link #stop}: an {@code AF_PACKET} socket not bound to a link, opened inside the namespace, read by
- * a platform thread started outside it. Memory is bounded: each packet keeps at most {@code snapLength} bytes, and
+ * a platform thread started outside it, which waits in {@code poll} for packets or for an eventfd that stop writes. Memory is bounded: each packet keeps at most {@code snapLength} bytes, and
  * when the packets kept exceed {@code bufferBytes} the oldest are dropped (and counted). {@code lo}'s outgoing
  * copies are left out, as libpcap does: each packet on {@code lo} is seen once.
  */
 public final class PacketCapture {
-    /** How long a read waits before looking whether to stop; also the most that stopping waits for it. */
-    private static final int POLL_MILLIS = 20;
-
     private static final int SOCKADDR_LL = 20;
     private static final int PACKET_OUTGOING = 4;
     private static final int ARPHRD_LOOPBACK = 772;
@@ -46,6 +47,9 @@ public final class PacketCapture {
             long droppedFromBuffer) {}
 
     private final int fd;
+    /** Written by {@link #stop} to wake the reader at once. */
+    private final int wakeup;
+
     private final int snapLength;
     private final long bufferBytes;
     private final ArrayDeque<Packet> kept = new ArrayDeque<>();
@@ -56,8 +60,9 @@ public final class PacketCapture {
     private Thread reader;
     private RuntimeException failure;
 
-    private PacketCapture(int fd, int snapLength, long bufferBytes) {
+    private PacketCapture(int fd, int wakeup, int snapLength, long bufferBytes) {
         this.fd = fd;
+        this.wakeup = wakeup;
         this.snapLength = snapLength;
         this.bufferBytes = bufferBytes;
     }
@@ -77,13 +82,14 @@ public final class PacketCapture {
         } catch (LastErrorException e) {
             throw SysException.of("socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)", e);
         }
+        int wakeup;
         try {
-            byte[] timeout = ByteBuffer.allocate(16)
-                    .order(ByteOrder.nativeOrder())
-                    .putLong(0)
-                    .putLong(POLL_MILLIS * 1000L)
-                    .array();
-            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeout, timeout.length);
+            wakeup = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            NsFiles.close(fd);
+            throw SysException.of("eventfd", e);
+        }
+        try {
             byte[] rcvbuf = ByteBuffer.allocate(4)
                     .order(ByteOrder.nativeOrder())
                     .putInt(4 << 20)
@@ -91,9 +97,10 @@ public final class PacketCapture {
             LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, rcvbuf, rcvbuf.length);
         } catch (LastErrorException e) {
             NsFiles.close(fd);
+            NsFiles.close(wakeup);
             throw SysException.of("setsockopt on an AF_PACKET socket", e);
         }
-        return new PacketCapture(fd, snapLength, bufferBytes);
+        return new PacketCapture(fd, wakeup, snapLength, bufferBytes);
     }
 
     /** Starts reading, on a platform thread named {@code name} started here. */
@@ -112,6 +119,17 @@ public final class PacketCapture {
      */
     public Result stop() {
         stopping = true;
+        try {
+            LibC.write(
+                    wakeup,
+                    ByteBuffer.allocate(8)
+                            .order(ByteOrder.nativeOrder())
+                            .putLong(1)
+                            .array(),
+                    8);
+        } catch (LastErrorException e) {
+            throw SysException.of("write(eventfd)", e); // cannot happen: the counter is far from full
+        }
         boolean interrupted = false;
         while (reader != null && reader.isAlive()) {
             try {
@@ -124,7 +142,7 @@ public final class PacketCapture {
             Thread.currentThread().interrupt();
         }
         long droppedByKernel = kernelDrops();
-        NsFiles.close(fd);
+        closeLater(fd, wakeup);
         if (failure != null) {
             throw failure;
         }
@@ -136,6 +154,26 @@ public final class PacketCapture {
                 droppedFromBuffer);
     }
 
+    /**
+     * Closes the descriptors on a thread of {@link #CLOSERS}: closing an {@code AF_PACKET} socket waits for an RCU
+     * grace period ({@code synchronize_net}, 8 to 16 ms here), which the test need not wait for; closes running at
+     * once share one grace period.
+     */
+    private static void closeLater(int... fds) {
+        CLOSERS.execute(() -> {
+            for (int each : fds) {
+                NsFiles.close(each);
+            }
+        });
+    }
+
+    private static final ExecutorService CLOSERS =
+            new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+                Thread t = new Thread(null, task, "jnetns-capture-closer", 0, false);
+                t.setDaemon(true);
+                return t;
+            });
+
     private void readUntilStopped() {
         byte[] buf = new byte[snapLength];
         byte[] addr = new byte[SOCKADDR_LL];
@@ -143,14 +181,25 @@ public final class PacketCapture {
         byte[] stamp = new byte[16];
         ByteBuffer sll = ByteBuffer.wrap(addr).order(ByteOrder.nativeOrder());
         ByteBuffer ts = ByteBuffer.wrap(stamp).order(ByteOrder.nativeOrder());
+        byte[] pollfds = ByteBuffer.allocate(16)
+                .order(ByteOrder.nativeOrder())
+                .putInt(fd)
+                .putShort(LibC.POLLIN)
+                .putShort((short) 0)
+                .putInt(wakeup)
+                .putShort(LibC.POLLIN)
+                .putShort((short) 0)
+                .array();
         try {
             while (true) {
                 boolean draining = stopping; // once asked to stop, take what is queued without waiting
                 long length;
                 try {
+                    if (!draining) {
+                        LibC.poll(pollfds, 2, -1); // until a packet comes, or stop() wakes it
+                    }
                     addrLength[0] = SOCKADDR_LL;
-                    length = LibC.recvfrom(
-                            fd, buf, buf.length, LibC.MSG_TRUNC | (draining ? LibC.MSG_DONTWAIT : 0), addr, addrLength);
+                    length = LibC.recvfrom(fd, buf, buf.length, LibC.MSG_TRUNC | LibC.MSG_DONTWAIT, addr, addrLength);
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
                         if (draining) {

@@ -17,9 +17,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @param leaks the suite-wide leak handling, which {@link NetnsLeaks} refines per class or test
  * @param isolation {@link TransientNetns#ISOLATION_KEY}: where tests without annotations run
  * @param stateOnFailure {@link TransientNetns#STATE_ON_FAILURE_KEY} is {@code true}
+ * @param capture {@link TransientNetns#CAPTURE_KEY} and its siblings
  */
 record JnetnsConfiguration(
-        boolean skipUnprivileged, LeakPolicy leaks, Placement.Isolation isolation, boolean stateOnFailure) {
+        boolean skipUnprivileged,
+        LeakPolicy leaks,
+        Placement.Isolation isolation,
+        boolean stateOnFailure,
+        CaptureSettings capture) {
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(JnetnsConfiguration.class);
     private static final long DEFAULT_GRACE_MILLIS = 200;
@@ -54,7 +59,8 @@ record JnetnsConfiguration(
                         patterns(parameters)),
                 isolation(parameters),
                 choice(parameters, TransientNetns.STATE_ON_FAILURE_KEY, "true", "false")
-                        .equals("true"));
+                        .equals("true"),
+                CaptureSettings.parse(parameters));
     }
 
     /** The value of {@code key}: {@code byDefault} when unset, else one of {@code byDefault} and {@code other}. */

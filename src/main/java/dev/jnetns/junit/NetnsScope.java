@@ -56,6 +56,8 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
     private boolean lingering;
     /** Whether the state of the namespaces was shown for a failure. */
     private boolean stateShown;
+    /** The packet captures of the scope's namespaces, or null when there are none. */
+    private TestCaptures captures;
 
     private NetnsScope(String owner, NsFd ns, boolean ownsNs, Worker worker) {
         this.owner = owner;
@@ -148,6 +150,9 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             had = new Extra(create.apply(made), made, by);
             extras.put(name, had);
             Watchdog.watch(had.ns().fd(), had.ns().ino());
+            if (captures != null) {
+                captures.start(name, extraLabel(name), had.ns());
+            }
         } else if (lo != null && lo != had.lo()) {
             throw new ParameterResolutionException("namespace \"" + name + "\" of " + owner + ": " + by
                     + " asks for lo = " + lo + ", but " + had.by() + " had it made with lo = " + had.lo()
@@ -166,10 +171,30 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             return all;
         }
         if (ns != null) {
-            all.put(ownsNs ? "the namespace of " + owner : "the class's namespace, which " + owner + " runs in", ns);
+            all.put(ownLabel(), ns);
         }
-        extras.forEach((name, extra) -> all.put("namespace \"" + name + "\"", extra.ns()));
+        extras.forEach((name, extra) -> all.put(extraLabel(name), extra.ns()));
         return all;
+    }
+
+    /**
+     * Captures the packets of the scope's namespaces, those it has and those made later, if {@code settings} say
+     * so; files are named starting with {@code fileBase}.
+     */
+    synchronized void capture(CaptureSettings settings, String fileBase) {
+        if (!settings.isOn() || closed) {
+            return;
+        }
+        captures = new TestCaptures(settings, fileBase);
+        if (ns != null) {
+            captures.start("", ownLabel(), ns);
+        }
+        extras.forEach((name, extra) -> captures.start(name, extraLabel(name), extra.ns()));
+    }
+
+    /** The captures, stopped once the scope is closed; null when there are none. */
+    synchronized TestCaptures captures() {
+        return captures;
     }
 
     /** Notes that the state is shown; false if it was shown before. */
@@ -177,6 +202,14 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         boolean first = !stateShown;
         stateShown = true;
         return first;
+    }
+
+    private String ownLabel() {
+        return ownsNs ? "the namespace of " + owner : "the class's namespace, which " + owner + " runs in";
+    }
+
+    private static String extraLabel(String name) {
+        return "namespace \"" + name + "\"";
     }
 
     /** What the test left behind that fails it, as text; filled by {@link #close(LeakPolicy)}. */
@@ -211,6 +244,9 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         }
         extras.values().forEach(e -> owned.add(e.ns()));
         try {
+            if (captures != null) {
+                captures.stop(); // the capture ends with the test's code, before anything is torn down
+            }
             releaseWorker(policy.graceMillis());
             // processes first: ending them may end the threads that waited for them
             if (NsProcesses.startedSince(taskMark)) {

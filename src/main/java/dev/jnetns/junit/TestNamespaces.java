@@ -84,6 +84,7 @@ final class TestNamespaces {
             if (owner == null) {
                 owner = NetnsScope.detached(context.getDisplayName());
                 putTestScope(context, owner);
+                owner.capture(CaptureSettings.of(context), TestCaptures.fileBase(context));
             }
         }
         return owner.extra(name, lo, describe(parameter), made -> create(made, context));

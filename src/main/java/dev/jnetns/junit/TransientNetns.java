@@ -105,6 +105,29 @@ public @interface TransientNetns {
     String STATE_ON_FAILURE_KEY = "jnetns.stateOnFailure";
 
     /**
+     * Configuration parameter: whether the packets of every link of every namespace of a test ({@code lo}
+     * included) are captured, from before its code runs until it ends, into a pcapng file per namespace under
+     * {@link #CAPTURE_DIR_KEY}, named after the test's class and method (and the further namespace's name):
+     * {@code off} (the default), {@code on-failure} (files of passing tests are not written) or {@code always}.
+     * A report entry {@code jnetns.capture} gives each file's path, its packets' count and how many were dropped.
+     * The capture is pure Java (an {@code AF_PACKET} socket), in memory bounded by
+     * {@link #CAPTURE_SNAP_LENGTH_KEY} and {@link #CAPTURE_BUFFER_KEY}.
+     */
+    String CAPTURE_KEY = "jnetns.capture";
+
+    /** Configuration parameter: the directory of capture files (default {@code target/jnetns-captures}). */
+    String CAPTURE_DIR_KEY = "jnetns.capture.dir";
+
+    /** Configuration parameter: the most bytes kept of each packet captured (default 65535, at least 64). */
+    String CAPTURE_SNAP_LENGTH_KEY = "jnetns.capture.snapLength";
+
+    /**
+     * Configuration parameter: the most bytes of packets kept per namespace (default 8388608, 8 MiB); beyond it
+     * the oldest are dropped, and counted.
+     */
+    String CAPTURE_BUFFER_KEY = "jnetns.capture.bufferBytes";
+
+    /**
      * Configuration parameter: where tests without jnetns annotations run: {@code none} (the default: where JUnit
      * runs them), {@code test} (each test in a fresh namespace of its own, as with {@code @TransientNetns} on its
      * class) or {@code class} (the tests of each class in one namespace, as with {@code scope = CLASS}). It needs
@@ -134,6 +157,26 @@ public @interface TransientNetns {
      * @return the scope
      */
     Scope scope() default Scope.TEST;
+
+    /**
+     * On a method or class: whether the test's packets are captured, overriding {@link #CAPTURE_KEY} (the nearest
+     * declaration that says something wins: the method's, then its class's, then enclosing classes').
+     *
+     * @return {@link Capture#CONFIGURED} by default
+     */
+    Capture capture() default Capture.CONFIGURED;
+
+    /** Whether a test's packets are captured, see {@link #CAPTURE_KEY}. */
+    enum Capture {
+        /** As the configuration parameter says (by default off). */
+        CONFIGURED,
+        /** Nothing is captured; nothing is paid. */
+        OFF,
+        /** Captured; written to a file only when the test fails. */
+        ON_FAILURE,
+        /** Captured and written to a file for every test. */
+        ALWAYS
+    }
 
     /** How long a namespace declared on a class lives. */
     enum Scope {

@@ -47,6 +47,8 @@ public final class TransientNetnsExtension
     static final String LEAKS_ENTRY = "jnetns.leaks";
     /** The key of the report entry of a test that ran outside while the suite isolates tests. */
     static final String ISOLATION_ENTRY = "jnetns.isolation";
+    /** The key of the report entry that gives a test's capture files. */
+    static final String CAPTURE_ENTRY = "jnetns.capture";
     /** The key of the report entry that shows a failed test's namespaces. */
     static final String STATE_ENTRY = "jnetns.state";
 
@@ -114,6 +116,7 @@ public final class TransientNetnsExtension
             scope = TestNamespaces.fresh(owner, config.get().lo(), context);
         }
         TestNamespaces.putTestScope(context, scope);
+        scope.capture(CaptureSettings.of(context), TestCaptures.fileBase(context));
     }
 
     @Override
@@ -128,6 +131,18 @@ public final class TransientNetnsExtension
         // unless shown already, when the failure was thrown
         context.getExecutionException().ifPresent(failure -> reportState(scope, context, failure));
         scope.close(LeakPolicy.of(context));
+        TestCaptures captures = scope.captures();
+        if (captures != null) {
+            boolean failed = context.getExecutionException()
+                            .filter(t -> !(t instanceof TestAbortedException))
+                            .isPresent()
+                    || !scope.failures().isEmpty();
+            String written = captures.write(failed);
+            if (written != null) {
+                LOG.info(() -> context.getDisplayName() + ": packets captured in " + written);
+                context.publishReportEntry(CAPTURE_ENTRY, written);
+            }
+        }
         for (String warning : scope.warnings()) {
             LOG.warning(warning);
             context.publishReportEntry(LEAKS_ENTRY, warning);

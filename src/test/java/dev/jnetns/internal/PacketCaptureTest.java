@@ -66,7 +66,7 @@ class PacketCaptureTest {
                 });
             }
             PacketCapture.Result result = capture.stop();
-            long after = System.currentTimeMillis() * 1_000_000L;
+            long after = (System.currentTimeMillis() + 1) * 1_000_000L; // the clock in ms, rounded up
             Path file = dir.resolve("capture.pcapng");
             Pcapng.write(file, result);
 

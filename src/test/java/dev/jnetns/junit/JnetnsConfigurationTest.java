@@ -22,7 +22,12 @@ class JnetnsConfigurationTest {
                         false,
                         new LeakPolicy(true, false, true, true, 200, List.of()),
                         Placement.Isolation.NONE,
-                        true));
+                        true,
+                        new CaptureSettings(
+                                TransientNetns.Capture.OFF,
+                                java.nio.file.Path.of("target/jnetns-captures"),
+                                65535,
+                                8 << 20)));
     }
 
     @Test
@@ -41,6 +46,16 @@ class JnetnsConfigurationTest {
                 .isEqualTo(Placement.Isolation.CLASS);
         assertThat(parse(Map.of(TransientNetns.STATE_ON_FAILURE_KEY, "false")).stateOnFailure())
                 .isFalse();
+        assertThat(parse(Map.of(
+                                TransientNetns.CAPTURE_KEY, "on-failure",
+                                TransientNetns.CAPTURE_DIR_KEY, "/tmp/caps",
+                                TransientNetns.CAPTURE_SNAP_LENGTH_KEY, "128",
+                                TransientNetns.CAPTURE_BUFFER_KEY, "4096"))
+                        .capture())
+                .isEqualTo(new CaptureSettings(
+                        TransientNetns.Capture.ON_FAILURE, java.nio.file.Path.of("/tmp/caps"), 128, 4096));
+        assertThat(parse(Map.of(TransientNetns.CAPTURE_KEY, "always")).capture().mode())
+                .isEqualTo(TransientNetns.Capture.ALWAYS);
         LeakPolicy leaks = c.leaks();
         assertThat(leaks.failThreads()).isFalse();
         assertThat(leaks.failSharedPoolThreads()).isTrue();
@@ -79,6 +94,18 @@ class JnetnsConfigurationTest {
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.STATE_ON_FAILURE_KEY, "off")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage(TransientNetns.STATE_ON_FAILURE_KEY + " must be true or false, was \"off\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.CAPTURE_KEY, "on_failure")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.CAPTURE_KEY + " must be off, on-failure or always, was \"on_failure\"");
+        assertThatThrownBy(() -> parse(Map.of(TransientNetns.CAPTURE_SNAP_LENGTH_KEY, "10")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.CAPTURE_SNAP_LENGTH_KEY
+                        + " must be a number of bytes from 64 to 1048576, was \"10\"");
+        assertThatThrownBy(() -> parse(Map.of(
+                        TransientNetns.CAPTURE_SNAP_LENGTH_KEY, "2000", TransientNetns.CAPTURE_BUFFER_KEY, "1k")))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage(TransientNetns.CAPTURE_BUFFER_KEY
+                        + " must be a number of bytes from 2000 to 1099511627776, was \"1k\"");
         assertThatThrownBy(() -> parse(Map.of(TransientNetns.LEAKED_THREADS_IGNORE_KEY, "pool-(")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith(

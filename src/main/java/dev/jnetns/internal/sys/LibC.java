@@ -123,6 +123,14 @@ public final class LibC {
     public static native long recvfrom(int fd, byte[] buf, long len, int flags, byte[] addr, int[] addrlen)
             throws LastErrorException;
 
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final short POLLIN = 1;
+
+    public static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    /** {@code fds}: {@code struct pollfd}s, 8 bytes each (int fd, short events, short revents). */
+    public static native int poll(byte[] fds, long nfds, int timeout) throws LastErrorException;
+
     public static native int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen)
             throws LastErrorException;
 
