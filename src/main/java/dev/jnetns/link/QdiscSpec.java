@@ -71,7 +71,7 @@ public final class QdiscSpec {
 
     /** A netem qdisc without delay or loss yet (limit 1000 packets, as tc). Needs the kernel's netem module. */
     public static QdiscSpec netem() {
-        return new QdiscSpec(new NetemQdisc(Duration.ZERO, Duration.ZERO, 0, 1000));
+        return new QdiscSpec(new NetemQdisc(Duration.ZERO, Duration.ZERO, 0, 1000, 0));
     }
 
     private NetemQdisc netemKind(String setting) {
@@ -87,7 +87,8 @@ public final class QdiscSpec {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative");
         }
-        return new QdiscSpec(new NetemQdisc(delay, netem.jitter, netem.lossPercent, netem.limit));
+        return new QdiscSpec(
+                new NetemQdisc(delay, netem.jitter, netem.lossPercent, netem.limit, netem.rateBytesPerSecond));
     }
 
     /** This netem with a random variation of the delay. */
@@ -96,7 +97,8 @@ public final class QdiscSpec {
         if (jitter.isNegative()) {
             throw new IllegalArgumentException("jitter must not be negative");
         }
-        return new QdiscSpec(new NetemQdisc(netem.delay, jitter, netem.lossPercent, netem.limit));
+        return new QdiscSpec(
+                new NetemQdisc(netem.delay, jitter, netem.lossPercent, netem.limit, netem.rateBytesPerSecond));
     }
 
     /** This netem dropping {@code percent} (0-100) of packets at random. */
@@ -105,7 +107,21 @@ public final class QdiscSpec {
         if (!(percent >= 0 && percent <= 100)) {
             throw new IllegalArgumentException("loss must be 0 to 100 percent, was " + percent);
         }
-        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, percent, netem.limit));
+        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, percent, netem.limit, netem.rateBytesPerSecond));
+    }
+
+    /**
+     * This netem sending at most {@code bytesPerSecond} (tc's {@code rate}; {@code 1mbit} is 125000).
+     *
+     * @param bytesPerSecond the rate, positive
+     * @return the spec
+     */
+    public QdiscSpec rate(long bytesPerSecond) {
+        NetemQdisc netem = netemKind("rate");
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("rate must be positive, was " + bytesPerSecond);
+        }
+        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, netem.lossPercent, netem.limit, bytesPerSecond));
     }
 
     /** This netem with a queue limit in packets. */
@@ -114,7 +130,8 @@ public final class QdiscSpec {
         if (packets <= 0) {
             throw new IllegalArgumentException("limit must be positive");
         }
-        return new QdiscSpec(new NetemQdisc(netem.delay, netem.jitter, netem.lossPercent, packets));
+        return new QdiscSpec(
+                new NetemQdisc(netem.delay, netem.jitter, netem.lossPercent, packets, netem.rateBytesPerSecond));
     }
 
     /** {@code tbf} or {@code netem}. */

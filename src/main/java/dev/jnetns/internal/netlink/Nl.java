@@ -120,8 +120,10 @@ public final class Nl {
     public static final int TCA_TBF_PARMS = 1;
     public static final int TCA_TBF_RATE64 = 4;
     public static final int TCA_TBF_BURST = 6;
-    public static final int TCA_NETEM_LATENCY64 = 8;
-    public static final int TCA_NETEM_JITTER64 = 9;
+    public static final int TCA_NETEM_RATE = 6;
+    public static final int TCA_NETEM_RATE64 = 8;
+    public static final int TCA_NETEM_LATENCY64 = 10;
+    public static final int TCA_NETEM_JITTER64 = 11;
 
     /** Rounds up to the 4-byte netlink alignment. */
     public static int align(int len) {
