@@ -287,15 +287,24 @@ public final class TransientNetnsExtension
         }
     }
 
-    // ---- NsFd parameters
+    // ---- NsFd and NetnsFaults parameters
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == NsFd.class || parameter.isAnnotated(TransientNetns.class);
+        Class<?> type = parameter.getParameter().getType();
+        return type == NsFd.class || type == NetnsFaults.class || parameter.isAnnotated(TransientNetns.class);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == NetnsFaults.class && !parameter.isAnnotated(TransientNetns.class)) {
+            if (TestNamespaces.testScope(context) == null
+                    || context.getTestMethod().isEmpty()) {
+                throw new ParameterResolutionException("NetnsFaults parameter " + TestNamespaces.describe(parameter)
+                        + " changes the network of a test: the test must run in @TransientNetns namespaces");
+            }
+            return new NetnsFaults(() -> TestNamespaces.testScope(context));
+        }
         if (parameter.getParameter().getType() != NsFd.class) {
             throw new ParameterResolutionException("@TransientNetns parameter " + TestNamespaces.describe(parameter)
                     + " must be of type " + NsFd.class.getName() + ", not "

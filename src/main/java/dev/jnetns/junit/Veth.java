@@ -23,6 +23,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
+ * <p><b>Impairments</b>: {@link #rate()}, {@link #delay()}, {@link #jitter()} and {@link #loss()} shape what the
+ * {@link #impaired()} end (or both) sends, with a root qdisc: {@code tbf} for a rate alone, {@code netem} as soon as
+ * a delay, jitter or loss is asked for. A test whose kernel lacks the qdisc is skipped with the kernel's answer.
+ * To change them while the test runs, see {@link NetnsFaults}.
+ *
+ * <pre>{@code
+ * @Test
+ * @TransientNetns
+ * void slowLink(@Veth(peerNetns = "server", address = "10.1.0.1/24", peerAddress = "10.1.0.2/24",
+ *         rate = "8mbit", impaired = Veth.End.BOTH) VethPair veth) { ... }
+ * }</pre>
+ *
  * <p>Every {@code @Veth} parameter makes its own pair; a test may have several. The pair lives only in transient
  * namespaces, so nothing is left in the host's namespace even if the JVM dies; teardown closes the namespaces and
  * lets the kernel remove the links (deleting them one by one would cost far more).
@@ -85,4 +97,51 @@ public @interface Veth {
      * @return true by default
      */
     boolean up() default true;
+
+    /**
+     * The most the impaired end sends, in bits per second as tc writes it: {@code 500kbit}, {@code 8mbit},
+     * {@code 1gbit} (also {@code bit}); empty for no limit.
+     *
+     * @return the rate
+     */
+    String rate() default "";
+
+    /**
+     * A delay added to every packet the impaired end sends, e.g. {@code 50ms}, {@code 1s}, {@code 200us}; empty
+     * for none. Needs netem.
+     *
+     * @return the delay
+     */
+    String delay() default "";
+
+    /**
+     * A random variation of {@link #delay()}, e.g. {@code 10ms}; empty for none. Needs netem.
+     *
+     * @return the jitter
+     */
+    String jitter() default "";
+
+    /**
+     * The percentage (0 to 100) of packets the impaired end drops at random; 0 for none. Needs netem.
+     *
+     * @return the loss
+     */
+    double loss() default 0;
+
+    /**
+     * The end whose sending the impairments shape; both, for the two directions.
+     *
+     * @return {@link End#LOCAL} by default
+     */
+    End impaired() default End.LOCAL;
+
+    /** An end of the pair. */
+    enum End {
+        /** The end in the test's namespace. */
+        LOCAL,
+        /** The end in {@link #peerNetns()}. */
+        PEER,
+        /** Both ends. */
+        BOTH
+    }
 }

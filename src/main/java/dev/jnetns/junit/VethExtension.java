@@ -8,18 +8,46 @@ import dev.jnetns.link.IpPrefix;
 import dev.jnetns.link.Link;
 import dev.jnetns.link.LinkNames;
 import dev.jnetns.link.LinkSpec;
+import dev.jnetns.link.QdiscSpec;
 import dev.jnetns.link.Rtnl;
 import dev.jnetns.link.VethPair;
 import java.lang.reflect.Parameter;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** The extension behind {@link Veth}: makes a pair per parameter inside the test's namespaces. */
-final class VethExtension implements ParameterResolver {
+/**
+ * The extension behind {@link Veth}: makes a pair per parameter inside the test's namespaces, impaired as asked;
+ * skips a test whose impairments need a qdisc this kernel lacks.
+ */
+final class VethExtension implements ParameterResolver, ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            return ConditionEvaluationResult.enabled("jnetns: not a test method");
+        }
+        for (Parameter each : context.getTestMethod().get().getParameters()) {
+            Optional<Veth> veth = AnnotationSupport.findAnnotation(each, Veth.class);
+            QdiscSpec impairment;
+            try {
+                impairment = veth.isPresent() ? Impairments.of(veth.get()) : null;
+            } catch (IllegalArgumentException e) {
+                continue; // resolving the parameter says what is wrong
+            }
+            Optional<String> missing = impairment == null ? Optional.empty() : Impairments.missing(impairment);
+            if (missing.isPresent()) {
+                return ConditionEvaluationResult.disabled("@Veth parameter '" + each.getName() + "' asks for "
+                        + impairment.kind() + " (" + impairment + "), which this kernel lacks: " + missing.get());
+            }
+        }
+        return ConditionEvaluationResult.enabled("jnetns: the impairments' qdiscs are there");
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.isAnnotated(Veth.class);
@@ -87,6 +115,7 @@ final class VethExtension implements ParameterResolver {
         String peerName;
         IpPrefix address;
         IpPrefix peerAddress;
+        QdiscSpec impairment;
     }
 
     private static Request validate(Veth veth, ParameterContext parameter) {
@@ -96,6 +125,7 @@ final class VethExtension implements ParameterResolver {
             request.peerName = veth.peerName().isEmpty() ? null : LinkNames.check(veth.peerName());
             request.address = veth.address().isEmpty() ? null : IpPrefix.parse(veth.address());
             request.peerAddress = veth.peerAddress().isEmpty() ? null : IpPrefix.parse(veth.peerAddress());
+            request.impairment = Impairments.of(veth);
             if (veth.mtu() < 0) {
                 throw new IllegalArgumentException("mtu must not be negative, was " + veth.mtu());
             }
@@ -128,6 +158,12 @@ final class VethExtension implements ParameterResolver {
             }
             if (request.peerAddress != null) {
                 peerSide.addAddress(pair.peer(), request.peerAddress, AddressOption.NO_DAD);
+            }
+            if (request.impairment != null && veth.impaired() != Veth.End.PEER) {
+                here.addQdisc(pair.local(), request.impairment);
+            }
+            if (request.impairment != null && veth.impaired() != Veth.End.LOCAL) {
+                peerSide.addQdisc(pair.peer(), request.impairment);
             }
             return pair;
         }
