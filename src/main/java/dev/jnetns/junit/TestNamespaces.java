@@ -84,7 +84,10 @@ final class TestNamespaces {
             if (owner == null) {
                 owner = NetnsScope.detached(context.getDisplayName());
                 putTestScope(context, owner);
-                owner.capture(CaptureSettings.of(context), TestCaptures.fileBase(context));
+                CaptureSettings capture = CaptureSettings.of(context);
+                if (capture.isOn()) {
+                    owner.capture(capture, TestCaptures.fileBase(context));
+                }
             }
         }
         return owner.extra(name, lo, describe(parameter), made -> create(made, context));

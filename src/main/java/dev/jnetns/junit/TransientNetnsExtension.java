@@ -116,7 +116,10 @@ public final class TransientNetnsExtension
             scope = TestNamespaces.fresh(owner, config.get().lo(), context);
         }
         TestNamespaces.putTestScope(context, scope);
-        scope.capture(CaptureSettings.of(context), TestCaptures.fileBase(context));
+        CaptureSettings capture = CaptureSettings.of(context);
+        if (capture.isOn()) { // off costs no more than this look
+            scope.capture(capture, TestCaptures.fileBase(context));
+        }
     }
 
     @Override
