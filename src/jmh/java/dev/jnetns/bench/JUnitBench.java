@@ -62,9 +62,10 @@ public final class JUnitBench {
                 case "oneWay" -> new JUnitBench(out, "oneWay.").oneWay();
                 case "autodetected" -> new JUnitBench(out, "").autodetected();
                 case "capture" -> new JUnitBench(out, "").capture();
+                case "fixtures" -> new JUnitBench(out, "").fixtures();
                 default ->
                     throw new IllegalArgumentException(
-                            "mode: main, preparedOff, soak, oneWay, autodetected or capture, not " + mode);
+                            "mode: main, preparedOff, soak, oneWay, autodetected, capture or fixtures, not " + mode);
             }
         }
         System.exit(0);
@@ -86,6 +87,12 @@ public final class JUnitBench {
                 Map.of("junit.jupiter.extensions.autodetection.enabled", "true", "jnetns.isolation", "test"));
         capture();
         parallel();
+    }
+
+    /** T1 and T2 alone, to compare settings or revisions quickly. */
+    private void fixtures() {
+        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
+        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
     }
 
     /** What {@code jnetns.capture=on-failure} adds to a passing {@code @Veth} test (whose file is not written). */
