@@ -86,16 +86,7 @@ public final class NsSockets implements AutoCloseable {
     public static List<String> listHere() {
         List<String> found = new ArrayList<>();
         for (String path : TABLES) {
-            int fd = ProcFiles.open(path);
-            if (fd < 0) {
-                continue;
-            }
-            String text;
-            try {
-                text = ProcFiles.readAll(fd);
-            } finally {
-                NsFiles.close(fd);
-            }
+            String text = readTable(path);
             if (text != null) {
                 parse(text, found);
             }
@@ -136,16 +127,7 @@ public final class NsSockets implements AutoCloseable {
     public static List<String> describeHere() {
         List<String> lines = new ArrayList<>();
         for (String[] table : ALL_TABLES) {
-            int fd = ProcFiles.open(table[1]);
-            if (fd < 0) {
-                continue;
-            }
-            String text;
-            try {
-                text = ProcFiles.readAll(fd);
-            } finally {
-                NsFiles.close(fd);
-            }
+            String text = readTable(table[1]);
             for (String line : text == null ? new String[0] : text.split("\n", -1)) {
                 String[] f = line.trim().split("\\s+", -1);
                 if (f.length < 4 || !f[0].endsWith(":")) {
@@ -162,6 +144,19 @@ public final class NsSockets implements AutoCloseable {
             }
         }
         return lines;
+    }
+
+    /** The whole socket table at {@code path}, or null where there is none (IPv6 off). */
+    private static String readTable(String path) {
+        int fd = ProcFiles.open(path);
+        if (fd < 0) {
+            return null;
+        }
+        try {
+            return ProcFiles.readAll(fd);
+        } finally {
+            NsFiles.close(fd);
+        }
     }
 
     private static void parse(String table, List<String> found) {
