@@ -229,9 +229,9 @@ public final class Netns {
      */
     public static EnteredNetns enter(NsFd ns) {
         Objects.requireNonNull(ns, "ns");
+        int fd = ns.fd("Netns.enter(" + ns.label() + ")"); // the argument first: a closed handle is said as such
         requirePlatformThread("enter()");
         requireWayBack("Netns.enter()");
-        int fd = ns.fd("Netns.enter(" + ns.label() + ")");
         NsFd original = NsFd.current();
         try {
             LibC.setns(fd, LibC.CLONE_NEWNET);

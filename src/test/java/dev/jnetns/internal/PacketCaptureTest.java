@@ -70,7 +70,7 @@ class PacketCaptureTest {
             Path file = dir.resolve("capture.pcapng");
             Pcapng.write(file, result);
 
-            Eye.Result tcpdump = Eye.run("tcpdump", "-nn", "-r", file.toString());
+            Eye.Result tcpdump = Eye.tcpdump(file);
             assertThat(tcpdump.exit).as("%s", tcpdump).isZero();
             String text = tcpdump.output;
             assertThat(text).containsPattern("10\\.9\\.0\\.1\\.\\d+ > 10\\.9\\.0\\.2\\.8080: Flags \\[S\\]");

@@ -372,6 +372,16 @@ public final class Eye {
                 .collect(Collectors.toList());
     }
 
+    /**
+     * {@code tcpdump -nn -r file}: its output and exit code. Run as root, tcpdump drops its privileges to the user
+     * {@code tcpdump}, which fails inside a user namespace ({@code unshare -Ur}); run as a mapped ordinary user of a
+     * user namespace of its own, it keeps the caller's access to the file and drops nothing.
+     */
+    public static Result tcpdump(java.nio.file.Path file) {
+        return run(
+                "unshare", "--user", "--map-user=65534", "--map-group=65534", "tcpdump", "-nn", "-r", file.toString());
+    }
+
     /** Output and exit code of a child process. */
     public static final class Result {
         public final int exit;

@@ -208,7 +208,7 @@ class CaptureIT {
     }
 
     private static String tcpdump(Path file) {
-        Eye.Result r = Eye.run("tcpdump", "-nn", "-r", file.toString());
+        Eye.Result r = Eye.tcpdump(file);
         assertThat(r.exit).as("tcpdump -r %s: %s", file, r.output).isZero();
         return r.output;
     }
