@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,18 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  */
 class SuiteIsolationIT {
     static final Map<String, Long> SEEN = new ConcurrentHashMap<>();
+    /**
+     * Each fixture test's namespace, held open until the assertions: the kernel reuses the inode number of a
+     * namespace that is gone, so distinct numbers prove distinct namespaces only while all of them live.
+     */
+    static final List<NsFd> HELD = java.util.Collections.synchronizedList(new ArrayList<>());
+
     static final String AUTODETECT = "junit.jupiter.extensions.autodetection.enabled=true";
 
     /** What every fixture test does: a server on the fixed port 8080, reached, and where the thread was. */
     static void serveOn8080(String who) throws IOException {
         SEEN.put(who, Eye.threadIno());
+        HELD.add(NsFd.current());
         try (ServerSocket server = new ServerSocket(8080, 50, InetAddress.getLoopbackAddress());
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), 8080);
                 Socket accepted = server.accept()) {
@@ -124,6 +132,14 @@ class SuiteIsolationIT {
         }
     }
 
+    @AfterEach
+    void closeHeld() {
+        synchronized (HELD) {
+            HELD.forEach(NsFd::close);
+            HELD.clear();
+        }
+    }
+
     static final List<Class<?>> FOUR = List.of(First.class, Second.class, Third.class, Fourth.class);
 
     @Test
@@ -135,7 +151,7 @@ class SuiteIsolationIT {
         assertThat(SEEN).hasSize(12);
         assertThat(SEEN.values()).doesNotContain(jvm, Eye.threadIno());
         assertThat(new HashSet<>(SEEN.values()))
-                .as("one namespace per test: %s", SEEN)
+                .as("one namespace per test (all held open): %s", SEEN)
                 .hasSize(12);
         for (long ino : SEEN.values()) {
             assertThat(Eye.eventually(() -> Eye.threadsIn(ino).isEmpty())).isTrue();
@@ -162,6 +178,7 @@ class SuiteIsolationIT {
         @BeforeAll
         static void before() {
             SEEN.put("beforeAll", Eye.threadIno());
+            HELD.add(NsFd.current());
         }
 
         @Test
