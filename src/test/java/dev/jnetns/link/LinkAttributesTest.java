@@ -145,12 +145,20 @@ class LinkAttributesTest {
         try (NsFd ns = Netns.newTransient();
                 Rtnl rtnl = Rtnl.open(ns)) {
             Link br = rtnl.create(LinkSpec.bridge("br0"));
+            assertThatThrownBy(() -> LinkSpec.tap("tap1").numTxQueues(2))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("numTxQueues is not applicable to a tap link");
             Link tap;
             try {
                 tap = rtnl.create(LinkSpec.tap("tap0").txQueueLen(9).group(3).master(br));
             } catch (NetnsException e) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(false, "kernel: " + e.getMessage());
-                return;
+                // rootless: /dev/net/tun is root's (mode 0600 on some machines); skip with the kernel's answer
+                org.junit.jupiter.api.Assumptions.assumeFalse(
+                        e.getMessage().startsWith("open(/dev/net/tun)")
+                                && (e.errnoName().equals("EACCES")
+                                        || e.errnoName().equals("EPERM")),
+                        e.getMessage());
+                throw e;
             }
             assertThat(tap.txQueueLen()).isEqualTo(9);
             assertThat(tap.group()).isEqualTo(3);
@@ -158,9 +166,6 @@ class LinkAttributesTest {
             assertThat(num(ns, "tap0", "txqlen")).isEqualTo(9);
             assertThat(ip(ns, "tap0").get("group")).isEqualTo("3");
             assertThat(ip(ns, "tap0").get("master")).isEqualTo("br0");
-            assertThatThrownBy(() -> LinkSpec.tap("tap1").numTxQueues(2))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("numTxQueues is not applicable to a tap link");
         }
     }
 
