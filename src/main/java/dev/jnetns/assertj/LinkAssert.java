@@ -6,6 +6,7 @@ import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.link.Address;
 import dev.jnetns.link.IpPrefix;
 import dev.jnetns.link.Link;
+import dev.jnetns.link.LinkStats;
 import dev.jnetns.link.Rtnl;
 import java.util.List;
 import java.util.Locale;
@@ -285,6 +286,69 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
                     now.alias() == null ? "it has none" : "it has \"" + now.alias() + "\"");
         }
         return myself;
+    }
+
+    /**
+     * Verifies the link's transmit queue length ({@code IFLA_TXQLEN}, {@code qlen}).
+     *
+     * @param txQueueLen the expected length, in packets
+     * @return this assertion
+     */
+    public LinkAssert hasTxQueueLen(int txQueueLen) {
+        Link now = now();
+        if (now.txQueueLen() != txQueueLen) {
+            throw failureWithActualExpected(
+                    now.txQueueLen(),
+                    txQueueLen,
+                    "Expecting link %s to have txqlen %s, but it has txqlen %s",
+                    label(now),
+                    txQueueLen,
+                    now.txQueueLen());
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies the link's device group ({@code IFLA_GROUP}; 0 is {@code default}).
+     *
+     * @param group the expected group
+     * @return this assertion
+     */
+    public LinkAssert hasGroup(int group) {
+        Link now = now();
+        if (now.group() != group) {
+            throw failureWithActualExpected(
+                    now.group(),
+                    group,
+                    "Expecting link %s to be in group %s, but it is in group %s",
+                    label(now),
+                    group,
+                    now.group());
+        }
+        return myself;
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /**
+     * Reads the link's counters now ({@link Rtnl#stats(Link)}) and returns assertions on them, e.g.
+     * {@code assertThat(link).in(ns).stats().hasTransmittedPacketsAtLeast(10).hasNoErrors()}. The counters are
+     * read once, here; call {@code stats()} again to see them move. In soft assertions the returned object is not
+     * a soft proxy (AssertJ only proxies its own navigation methods).
+     *
+     * @return assertions on the counters, carrying this assertion's description
+     */
+    public LinkStatsAssert stats() {
+        Object[] read = read(rtnl -> {
+            Link now = now(rtnl);
+            return new Object[] {now, rtnl.stats(now)};
+        });
+        LinkStatsAssert next = new LinkStatsAssert((LinkStats) read[1], label((Link) read[0]))
+                .withRepresentation(info.representation());
+        if (info.description() != null && !info.descriptionText().isEmpty()) {
+            next.as(info.description());
+        }
+        return next;
     }
 
     // ---------------------------------------------------------------- addresses

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 /**
  * An immutable snapshot of a network interface as the kernel reported it ({@code RTM_NEWLINK}), and the
  * namespace it was read from. Re-read it with {@link Rtnl#refresh(Link)} to see changes. Two snapshots are equal
- * when all their fields are.
+ * when all their fields are. Counters are not part of it: they move with every packet, so two snapshots of an
+ * unchanged link would differ; read them with {@link Rtnl#stats(Link)} (vishvananda/netlink keeps them in its
+ * {@code LinkAttrs.Statistics} instead).
  *
  * @param index the interface index ({@code ifindex}), unique within its namespace
  * @param name the interface name
@@ -24,6 +26,11 @@ import java.nio.ByteBuffer;
  * @param linkNetnsId the id ({@code IFLA_LINK_NETNSID}) under which the namespace it was read from knows the
  *     namespace of the tied link, when that is another one; -1 when it is the same (or there is none)
  * @param alias the alias ({@code IFLA_IFALIAS}), or {@code null} for none
+ * @param txQueueLen the transmit queue length ({@code IFLA_TXQLEN}, {@code qlen} in {@code ip link}), in packets
+ * @param numTxQueues the number of transmit queues ({@code IFLA_NUM_TX_QUEUES}), fixed at creation
+ * @param numRxQueues the number of receive queues ({@code IFLA_NUM_RX_QUEUES}), fixed at creation
+ * @param group the device group ({@code IFLA_GROUP}), 0 ({@code default}) unless set; the kernel's u32 as an
+ *     {@code int}
  * @param netnsIno the inode of the network namespace it was read from ({@link dev.jnetns.NsFd#ino()})
  */
 public record Link(
@@ -38,6 +45,10 @@ public record Link(
         int linkIndex,
         int linkNetnsId,
         String alias,
+        int txQueueLen,
+        int numTxQueues,
+        int numRxQueues,
+        int group,
         long netnsIno) {
 
     /** {@code IFF_UP}: administratively up. */
@@ -89,7 +100,27 @@ public record Link(
         if (alias != null && alias.isEmpty()) {
             alias = null;
         }
-        return new Link(index, name, kind, mac, mtu, flags, oper, master, link, linkNetnsId, alias, netnsIno);
+        int txQueueLen = a.has(Nl.IFLA_TXQLEN) ? a.u32(Nl.IFLA_TXQLEN) : 0;
+        int numTx = a.has(Nl.IFLA_NUM_TX_QUEUES) ? a.u32(Nl.IFLA_NUM_TX_QUEUES) : 0;
+        int numRx = a.has(Nl.IFLA_NUM_RX_QUEUES) ? a.u32(Nl.IFLA_NUM_RX_QUEUES) : 0;
+        int group = a.has(Nl.IFLA_GROUP) ? a.u32(Nl.IFLA_GROUP) : 0;
+        return new Link(
+                index,
+                name,
+                kind,
+                mac,
+                mtu,
+                flags,
+                oper,
+                master,
+                link,
+                linkNetnsId,
+                alias,
+                txQueueLen,
+                numTx,
+                numRx,
+                group,
+                netnsIno);
     }
 
     /** For example {@code Link[3: va (veth) UP operstate UP mtu 1500 mac 1e:f8:ae:8e:31:d9 in net:[4026532177]]}. */
@@ -121,6 +152,9 @@ public record Link(
         }
         if (alias != null) {
             s.append(" alias \"").append(alias).append('"');
+        }
+        if (group != 0) {
+            s.append(" group ").append(Integer.toUnsignedString(group));
         }
         return s.append(" in net:[").append(netnsIno).append("]]").toString();
     }

@@ -55,15 +55,32 @@ public final class LinkNames {
     }
 
     /**
+     * Checks a prefix of random names: a valid name (see {@link #check}) of at most 11 bytes, so that at least 4
+     * random digits follow it.
+     *
+     * @throws IllegalArgumentException if it is invalid, naming it and saying why
+     */
+    static String checkPrefix(String prefix) {
+        try {
+            check(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("name prefix \"" + prefix + "\" is invalid: " + e.getMessage(), e);
+        }
+        int prefixBytes = prefix.getBytes(StandardCharsets.UTF_8).length;
+        if (prefixBytes > MAX_BYTES - 4) {
+            throw new IllegalArgumentException("name prefix \"" + prefix + "\" is " + prefixBytes
+                    + " bytes long and leaves fewer than 4 random digits (at most " + (MAX_BYTES - 4) + " bytes)");
+        }
+        return prefix;
+    }
+
+    /**
      * As {@link #random(String)}, with the digits drawn from {@code digits} (given 16, it answers 0 to 15): a seam
      * for tests that need to know which names will be drawn.
      */
     static String random(String prefix, IntUnaryOperator digits) {
-        check(prefix);
+        checkPrefix(prefix);
         int prefixBytes = prefix.getBytes(StandardCharsets.UTF_8).length;
-        if (prefixBytes > MAX_BYTES - 4) {
-            throw new IllegalArgumentException("prefix \"" + prefix + "\" leaves fewer than 4 random digits");
-        }
         StringBuilder s = new StringBuilder(prefix);
         for (int i = prefixBytes; i < MAX_BYTES; i++) {
             s.append(Character.forDigit(digits.applyAsInt(16), 16));

@@ -12,7 +12,9 @@ import java.util.Objects;
  * What {@link Rtnl#create(LinkSpec)} should create: a kind, a name (random when none is given) and settings.
  * A fluent builder; its methods return {@code this}. Names are checked when set, so an invalid one fails with
  * {@link IllegalArgumentException} before any system call. Settings that do not apply to the kind throw
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}. For a veth, the MTU, the transmit queue length and the numbers of queues apply to
+ * both ends (as in vishvananda/netlink; {@link #peerMtu(int)} sets the peer's own), {@link #up()} too; the MAC, the
+ * group and the master to the local end only ({@link #peerMac(String)} sets the peer's).
  *
  * <pre>{@code
  * rtnl.createVeth(LinkSpec.veth("a").peer("b").peerNetns(other).mtu(1400).up());
@@ -32,6 +34,16 @@ public final class LinkSpec {
     Integer parentIndex;
     String parentName;
     long parentNetnsIno;
+    Integer txQueueLen;
+    Integer numTxQueues;
+    Integer numRxQueues;
+    Integer group;
+    // IFLA_MASTER at creation
+    Integer masterIndex;
+    String masterName;
+    long masterNetnsIno;
+    // how a random name begins (null: the kind's prefix)
+    String namePrefix;
     // raw IFLA_INFO_DATA attributes, sent after the kind's typed ones
     final Map<Integer, byte[]> infoData = new LinkedHashMap<>();
 
@@ -232,6 +244,125 @@ public final class LinkSpec {
     }
 
     /**
+     * The transmit queue length ({@code IFLA_TXQLEN}, {@code qlen}), of both ends of a veth.
+     *
+     * @param txQueueLen packets, 0 or more
+     * @return this spec
+     * @throws IllegalArgumentException if it is negative
+     */
+    public LinkSpec txQueueLen(int txQueueLen) {
+        this.txQueueLen = checkTxQueueLen(txQueueLen);
+        return this;
+    }
+
+    static int checkTxQueueLen(int txQueueLen) {
+        if (txQueueLen < 0) {
+            throw new IllegalArgumentException("txQueueLen must not be negative, was " + txQueueLen);
+        }
+        return txQueueLen;
+    }
+
+    /**
+     * The number of transmit queues ({@code IFLA_NUM_TX_QUEUES}), of both ends of a veth; fixed once the link
+     * exists. The kernel allows 1 to 4096 and refuses more with {@code EINVAL}.
+     *
+     * @param numTxQueues 1 or more
+     * @return this spec
+     * @throws IllegalArgumentException if it is below 1
+     * @throws IllegalStateException for a tap (its queues are the descriptors opened on it)
+     */
+    public LinkSpec numTxQueues(int numTxQueues) {
+        this.numTxQueues = checkQueues("numTxQueues", numTxQueues);
+        return this;
+    }
+
+    /**
+     * The number of receive queues ({@code IFLA_NUM_RX_QUEUES}), of both ends of a veth; fixed once the link
+     * exists. The kernel allows 1 to 4096 and refuses more with {@code EINVAL}.
+     *
+     * @param numRxQueues 1 or more
+     * @return this spec
+     * @throws IllegalArgumentException if it is below 1
+     * @throws IllegalStateException for a tap (its queues are the descriptors opened on it)
+     */
+    public LinkSpec numRxQueues(int numRxQueues) {
+        this.numRxQueues = checkQueues("numRxQueues", numRxQueues);
+        return this;
+    }
+
+    private int checkQueues(String setting, int queues) {
+        if (kind.name().equals("tap")) {
+            throw new IllegalStateException(setting + " is not applicable to a tap link (made with TUNSETIFF, its"
+                    + " queues are the descriptors opened on it)");
+        }
+        if (queues < 1) {
+            throw new IllegalArgumentException(setting + " must be at least 1, was " + queues);
+        }
+        return queues;
+    }
+
+    /**
+     * The device group ({@code IFLA_GROUP}; 0 is {@code default}), of the local end of a veth.
+     *
+     * @param group 0 or more
+     * @return this spec
+     * @throws IllegalArgumentException if it is negative
+     */
+    public LinkSpec group(int group) {
+        this.group = checkGroup(group);
+        return this;
+    }
+
+    static int checkGroup(int group) {
+        if (group < 0) {
+            throw new IllegalArgumentException("group must not be negative, was " + group);
+        }
+        return group;
+    }
+
+    /**
+     * The master ({@code IFLA_MASTER}) to enslave the new link to at creation, e.g. a bridge; the local end of a
+     * veth. The kernel looks it up in the namespace the link is created in ({@link #netns(NsFd)}, else the
+     * handle's), and {@code create} checks before any system call that it was read from there. If the kernel
+     * refuses the master, it removes the new link again.
+     *
+     * @param master a link of the namespace the new link is created in
+     * @return this spec
+     */
+    public LinkSpec master(Link master) {
+        Objects.requireNonNull(master, "master");
+        this.masterIndex = master.index();
+        this.masterName = master.name();
+        this.masterNetnsIno = master.netnsIno();
+        return this;
+    }
+
+    /**
+     * How a random name begins (for a spec made without a name): the prefix, then random hex digits up to 15
+     * bytes; e.g. {@code namePrefix("t-")} gives {@code t-3fa09c1d2e4b7}. Without it the kind's prefix is used
+     * ({@code veth}, {@code br}...).
+     *
+     * @param prefix at most 11 bytes in UTF-8 (at least 4 random digits remain), no {@code /}, {@code :} or
+     *     white space
+     * @return this spec
+     * @throws IllegalArgumentException if the prefix is invalid
+     * @throws IllegalStateException if the spec has a fixed name
+     */
+    public LinkSpec namePrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (name != null) {
+            throw new IllegalStateException("namePrefix is not applicable to a spec named \"" + name + "\"");
+        }
+        this.namePrefix = LinkNames.checkPrefix(prefix);
+        return this;
+    }
+
+    /** How this spec's random name begins. */
+    String effectiveNamePrefix() {
+        return namePrefix != null ? namePrefix : kind.namePrefix();
+    }
+
+    /**
      * Create the link in {@code ns} instead of the handle's namespace ({@code IFLA_NET_NS_FD}). The handle
      * must stay open until {@code create} returns.
      *
@@ -252,7 +383,63 @@ public final class LinkSpec {
      * @throws IllegalStateException if this is not a veth
      */
     public LinkSpec peer(String peerName) {
-        kindData(VethKind.class, "peer").peerName = LinkNames.check(peerName);
+        VethKind veth = kindData(VethKind.class, "peer");
+        if (veth.peerNamePrefix != null) {
+            throw new IllegalStateException("peer \"" + peerName + "\" is not applicable after peerNamePrefix(\""
+                    + veth.peerNamePrefix + "\")");
+        }
+        veth.peerName = LinkNames.check(peerName);
+        return this;
+    }
+
+    /**
+     * How the veth peer's random name begins (when {@link #peer(String)} names none); {@code veth} otherwise.
+     *
+     * @param prefix at most 11 bytes in UTF-8, no {@code /}, {@code :} or white space
+     * @return this spec
+     * @throws IllegalArgumentException if the prefix is invalid
+     * @throws IllegalStateException if this is not a veth, or the peer has a fixed name
+     */
+    public LinkSpec peerNamePrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        VethKind veth = kindData(VethKind.class, "peerNamePrefix");
+        if (veth.peerName != null) {
+            throw new IllegalStateException(
+                    "peerNamePrefix is not applicable to a peer named \"" + veth.peerName + "\"");
+        }
+        veth.peerNamePrefix = LinkNames.checkPrefix(prefix);
+        return this;
+    }
+
+    /**
+     * The veth peer's own MTU ({@code IFLA_MTU} inside {@code VETH_INFO_PEER}); by default it gets
+     * {@link #mtu(int)}'s.
+     *
+     * @param mtu the MTU, positive
+     * @return this spec
+     * @throws IllegalArgumentException if it is not positive
+     * @throws IllegalStateException if this is not a veth
+     */
+    public LinkSpec peerMtu(int mtu) {
+        VethKind veth = kindData(VethKind.class, "peerMtu");
+        if (mtu <= 0) {
+            throw new IllegalArgumentException("peer MTU must be positive, was " + mtu);
+        }
+        veth.peerMtu = mtu;
+        return this;
+    }
+
+    /**
+     * The veth peer's MAC address ({@code IFLA_ADDRESS} inside {@code VETH_INFO_PEER}); random by default.
+     *
+     * @param mac as {@code aa:bb:cc:dd:ee:ff}
+     * @return this spec
+     * @throws IllegalArgumentException if it is not a valid MAC address
+     * @throws IllegalStateException if this is not a veth
+     */
+    public LinkSpec peerMac(String mac) {
+        VethKind veth = kindData(VethKind.class, "peerMac");
+        veth.peerMac = MacAddresses.parse(mac);
         return this;
     }
 
@@ -379,6 +566,21 @@ public final class LinkSpec {
         if (mac != null) {
             values.add("address " + MacAddresses.format(mac));
         }
+        if (txQueueLen != null) {
+            values.add("txqlen " + txQueueLen);
+        }
+        if (numTxQueues != null) {
+            values.add("numtxqueues " + numTxQueues);
+        }
+        if (numRxQueues != null) {
+            values.add("numrxqueues " + numRxQueues);
+        }
+        if (group != null) {
+            values.add("group " + group);
+        }
+        if (masterIndex != null) {
+            values.add("master \"" + masterName + "\" index " + masterIndex);
+        }
         if (parentIndex != null) {
             values.add("parent \"" + parentName + "\" index " + parentIndex);
         }
@@ -428,7 +630,7 @@ public final class LinkSpec {
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
-        parts.add(kind.name() + " \"" + (name == null ? kind.namePrefix() + "*" : name) + "\"");
+        parts.add(kind.name() + " \"" + (name == null ? effectiveNamePrefix() + "*" : name) + "\"");
         if (kind instanceof VethKind veth && veth.peerName != null) {
             parts.add("peer \"" + veth.peerName + "\"");
         }

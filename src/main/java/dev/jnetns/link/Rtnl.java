@@ -415,9 +415,10 @@ public final class Rtnl implements AutoCloseable {
             throw new NetnsException(
                     "RTM_NEWLINK " + spec.kind.name(), foreign + ", but " + label + " works in net:[" + ino + "]");
         }
+        checkMaster(spec, "RTM_NEWLINK " + spec.kind.name());
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
-            String peer = veth ? (randomPeer ? randomName("veth") : fixedPeer) : null;
+            String name = randomName ? randomName(spec.effectiveNamePrefix()) : spec.name;
+            String peer = veth ? (randomPeer ? randomName(spec.vethKind().peerPrefix()) : fixedPeer) : null;
             String op = "RTM_NEWLINK " + spec.kind.name() + " " + q(name) + (veth ? " peer " + q(peer) : "")
                     + spec.valuesForMessages();
             check(op);
@@ -439,6 +440,17 @@ public final class Rtnl implements AutoCloseable {
                             op, Errno.EEXIST, taken(localTaken, name, spec.netns, peerTaken, peer, peerNs), e);
                 }
             }
+        }
+    }
+
+    /** The kernel looks the master up where the link is made: it must have been read from there. */
+    private void checkMaster(LinkSpec spec, String op) {
+        long target = spec.netns != null ? spec.netns.ino() : ino;
+        if (spec.masterIndex != null && spec.masterNetnsIno != target) {
+            throw new NetnsException(
+                    op,
+                    "master \"" + spec.masterName + "\" (index " + spec.masterIndex + ") was read from net:["
+                            + spec.masterNetnsIno + "], but the link is made in net:[" + target + "]");
         }
     }
 
@@ -469,8 +481,9 @@ public final class Rtnl implements AutoCloseable {
     private Link createTap(LinkSpec spec) {
         NsFd target = spec.netns != null ? spec.netns : ns;
         boolean randomName = spec.name == null;
+        checkMaster(spec, "TUNSETIFF tap");
         for (int attempt = 1; ; attempt++) {
-            String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
+            String name = randomName ? randomName(spec.effectiveNamePrefix()) : spec.name;
             String op = "TUNSETIFF tap " + q(name);
             check(op);
             requireOpen(target, op);
@@ -496,6 +509,15 @@ public final class Rtnl implements AutoCloseable {
             }
             if (spec.mac != null) {
                 link = setMac(link, MacAddresses.format(spec.mac));
+            }
+            if (spec.txQueueLen != null) {
+                link = setTxQueueLen(link, spec.txQueueLen);
+            }
+            if (spec.group != null) {
+                link = setGroup(link, spec.group);
+            }
+            if (spec.masterIndex != null) {
+                link = setMaster(link, link(spec.masterIndex));
             }
             if (spec.up) {
                 link = setUp(link);
@@ -637,6 +659,119 @@ public final class Rtnl implements AutoCloseable {
     public Link setPromiscuous(Link link, boolean on) {
         Objects.requireNonNull(link, "link");
         return setLink(link, "promisc " + (on ? "on" : "off"), on ? Nl.IFF_PROMISC : 0, Nl.IFF_PROMISC, m -> {});
+    }
+
+    /**
+     * Sets the transmit queue length ({@code IFLA_TXQLEN}, {@code ip link set ... txqueuelen}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param txQueueLen packets, 0 or more
+     * @return the link as it is now
+     * @throws IllegalArgumentException if it is negative (before any system call)
+     */
+    public Link setTxQueueLen(Link link, int txQueueLen) {
+        Objects.requireNonNull(link, "link");
+        LinkSpec.checkTxQueueLen(txQueueLen);
+        return setLink(link, "txqlen " + txQueueLen, 0, 0, m -> m.u32(Nl.IFLA_TXQLEN, txQueueLen));
+    }
+
+    /**
+     * Puts the link into a device group ({@code IFLA_GROUP}, {@code ip link set ... group}); 0 is {@code default}.
+     *
+     * @param link a link read from this handle's namespace
+     * @param group 0 or more
+     * @return the link as it is now
+     * @throws IllegalArgumentException if it is negative (before any system call)
+     */
+    public Link setGroup(Link link, int group) {
+        Objects.requireNonNull(link, "link");
+        LinkSpec.checkGroup(group);
+        return setLink(link, "group " + group, 0, 0, m -> m.u32(Nl.IFLA_GROUP, group));
+    }
+
+    /**
+     * Changes an existing link with a spec of its kind: its kind data ({@code IFLA_INFO_DATA}, the typed settings
+     * and {@link LinkSpec#infoData raw} ones) and the settings the spec sets (MTU, MAC, queue length, group,
+     * master, up), in one {@code RTM_NEWLINK} without {@code NLM_F_CREATE}, as {@code ip link set NAME type KIND
+     * ...} and vishvananda/netlink's {@code LinkModify} do. For example a macvlan's mode:
+     * {@code rtnl.modify(mv, LinkSpec.macvlan(null, parent).mode(MacvlanMode.PRIVATE))}. Each kind's driver decides
+     * what may change: vxlan takes its VNI unchanged but refuses another ({@code EOPNOTSUPP}, "Cannot change VNI")
+     * and refuses a port even unchanged ("Cannot change port"), so leave the port out; macvlan refuses a change to
+     * or from passthru ({@code EINVAL}). The kind's typed settings are sent with their defaults when not set (a
+     * macvlan's mode is bridge); the parent is not sent (it cannot change).
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec a spec of the link's kind; without a name or with the link's own, no other namespace, no numbers
+     *     of queues (fixed at creation)
+     * @return the link as it is now
+     * @throws IllegalArgumentException if the spec is of another kind, a veth or a tap (which have no kind data to
+     *     change), names another name, namespace or parent, or sets numbers of queues (before any system call)
+     * @throws NetnsException if the kernel refuses, naming the link, the values sent and the kernel's reason
+     */
+    public Link modify(Link link, LinkSpec spec) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(spec, "spec");
+        String kind = spec.kind.name();
+        if (spec.kind instanceof VethKind || kind.equals("tap")) {
+            throw new IllegalArgumentException(
+                    "modify cannot change a " + kind + " (no kind data to change); use the" + " setters, e.g. setMtu");
+        }
+        if (!kind.equals(link.kind())) {
+            throw new IllegalArgumentException("modify needs a spec of the link's kind: link \"" + link.name()
+                    + "\" is of kind " + link.kind() + ", the spec of kind " + kind);
+        }
+        if (spec.name != null && !spec.name.equals(link.name())) {
+            throw new IllegalArgumentException("modify does not rename (spec names \"" + spec.name
+                    + "\", the link is \"" + link.name() + "\"); use rename");
+        }
+        if (spec.netns != null) {
+            throw new IllegalArgumentException("modify does not move a link to another namespace; use moveTo");
+        }
+        if (spec.numTxQueues != null || spec.numRxQueues != null) {
+            throw new IllegalArgumentException(
+                    "modify cannot change the numbers of queues: they are fixed at creation");
+        }
+        if (spec.parentIndex != null
+                && (spec.parentNetnsIno != link.netnsIno() || spec.parentIndex != link.linkIndex())) {
+            throw new IllegalArgumentException("modify cannot change the parent: the spec names \"" + spec.parentName
+                    + "\" (index " + spec.parentIndex + "), the link's is index " + link.linkIndex());
+        }
+        String op = "RTM_NEWLINK modify " + kind + " " + q(link.name()) + spec.valuesForMessages();
+        check(op);
+        own(link, op);
+        checkMaster(spec, op);
+        request(LinkMessages.modify(spec, link.index()), op);
+        return link(link.index());
+    }
+
+    /**
+     * The link's counters now ({@code IFLA_STATS64}, as {@code ip -s link}): packets, bytes, errors and drops.
+     * They are not part of {@link Link}, whose snapshots compare equal while the link is unchanged.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the counters
+     * @throws NetnsException {@code ENODEV} if the link is gone
+     */
+    public LinkStats stats(Link link) {
+        Objects.requireNonNull(link, "link");
+        String op = "RTM_GETLINK " + q(link.name()) + " stats";
+        check(op);
+        own(link, op);
+        for (NlMessage m : request(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, link.index(), 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                LinkStats stats;
+                try {
+                    stats = LinkStats.decode(m);
+                } catch (RuntimeException e) {
+                    throw Failures.translated(e);
+                }
+                if (stats == null) {
+                    throw new NetnsException(op, "the kernel sent no IFLA_STATS64 or IFLA_STATS");
+                }
+                return stats;
+            }
+        }
+        throw new NetnsException(op, Errno.ENODEV, "the kernel acknowledged but sent no link", null);
     }
 
     /**

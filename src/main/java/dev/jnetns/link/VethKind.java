@@ -7,7 +7,10 @@ import dev.jnetns.internal.netlink.NlBuilder;
 /** A veth pair: {@code VETH_INFO_PEER} carries the peer's own {@code ifinfomsg} and attributes. */
 final class VethKind extends LinkKind {
     String peerName;
+    String peerNamePrefix;
     NsFd peerNetns;
+    Integer peerMtu;
+    byte[] peerMac;
 
     VethKind() {
         super("veth", "veth");
@@ -22,13 +25,44 @@ final class VethKind extends LinkKind {
     void encodeData(NlBuilder m, LinkSpec spec, String peer, NsFd peerNs) {
         int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
         m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
-        if (spec.mtu != null) {
-            m.u32(Nl.IFLA_MTU, spec.mtu);
+        // as vishvananda/netlink: the MTU, queue length and queues of both ends, unless the peer has its own MTU
+        Integer mtu = peerMtu != null ? peerMtu : spec.mtu;
+        if (mtu != null) {
+            m.u32(Nl.IFLA_MTU, mtu);
+        }
+        if (peerMac != null) {
+            m.attr(Nl.IFLA_ADDRESS, peerMac);
+        }
+        if (spec.txQueueLen != null) {
+            m.u32(Nl.IFLA_TXQLEN, spec.txQueueLen);
+        }
+        if (spec.numTxQueues != null) {
+            m.u32(Nl.IFLA_NUM_TX_QUEUES, spec.numTxQueues);
+        }
+        if (spec.numRxQueues != null) {
+            m.u32(Nl.IFLA_NUM_RX_QUEUES, spec.numRxQueues);
         }
         if (peerNs != null) {
             m.u32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
         m.endNested(peerInfo);
+    }
+
+    /** How the peer's random name begins. */
+    String peerPrefix() {
+        return peerNamePrefix != null ? peerNamePrefix : "veth";
+    }
+
+    @Override
+    java.util.List<String> valuesForMessages() {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        if (peerMtu != null) {
+            values.add("peer mtu " + peerMtu);
+        }
+        if (peerMac != null) {
+            values.add("peer address " + MacAddresses.format(peerMac));
+        }
+        return values;
     }
 
     @Override

@@ -89,6 +89,38 @@ class BadInputTableTest {
                         f -> f.rtnl().create(LinkSpec.of("no-such-kind", "k0")),
                         "EOPNOTSUPP",
                         "RTM_NEWLINK no-such-kind \"k0\""),
+                kernel(
+                        "veth with 5000 transmit queues",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("x0").peer("x1").numTxQueues(5000)),
+                        "EINVAL",
+                        "RTM_NEWLINK veth \"x0\"",
+                        "numtxqueues 5000",
+                        "Invalid number of transmit queues"),
+                kernel(
+                        "veth enslaved at creation to a veth",
+                        f -> f.rtnl().createVeth(LinkSpec.veth("x0").peer("x1").master(f.v1())),
+                        "EOPNOTSUPP",
+                        "RTM_NEWLINK veth \"x0\"",
+                        "master \"v1\" index "),
+                new Row(
+                        "a master of another namespace at creation",
+                        f -> {
+                            try (NsFd other = Netns.newTransient();
+                                    Rtnl there = Rtnl.open(other)) {
+                                f.rtnl()
+                                        .createVeth(
+                                                LinkSpec.veth("x0").peer("x1").master(there.link("lo")));
+                            }
+                        },
+                        NetnsException.class,
+                        List.of("RTM_NEWLINK veth: master \"lo\" (index 1) was read from net:["),
+                        null),
+                kernel(
+                        "kind data for a veth, which cannot change it",
+                        f -> f.rtnl().modify(f.v0(), LinkSpec.of("veth", null).infoData(1, new byte[16])),
+                        "EOPNOTSUPP",
+                        "RTM_NEWLINK modify veth \"v0\"",
+                        "raw IFLA_INFO_DATA types [1]"),
                 kernel("MTU 70000 on a veth", f -> f.rtnl().setMtu(f.v0(), 70000), "EINVAL", "\"v0\" mtu 70000"),
                 kernel("MTU 10 on a veth", f -> f.rtnl().setMtu(f.v0(), 10), "EINVAL", "\"v0\" mtu 10"),
                 kernel(
@@ -154,6 +186,19 @@ class BadInputTableTest {
                 refused("a 16-byte link name", f -> LinkSpec.veth("sixteen-bytes-xx"), "sixteen-bytes-xx"),
                 refused("a link name with a slash", f -> f.rtnl().rename(f.v0(), "a/b"), "a/b"),
                 refused("MTU 0", f -> LinkSpec.veth("x0").mtu(0), "MTU", "0"),
+                refused("a negative txqlen", f -> LinkSpec.veth("x0").txQueueLen(-1), "txQueueLen", "-1"),
+                refused("a negative txqlen set", f -> f.rtnl().setTxQueueLen(f.v0(), -1), "txQueueLen", "-1"),
+                refused("no transmit queues", f -> LinkSpec.veth("x0").numTxQueues(0), "numTxQueues", "0"),
+                refused("no receive queues", f -> LinkSpec.bridge("x0").numRxQueues(-3), "numRxQueues", "-3"),
+                refused("a negative group", f -> f.rtnl().setGroup(f.v0(), -1), "group", "-1"),
+                refused("a 12-byte name prefix", f -> LinkSpec.veth().namePrefix("twelve-bytes"), "twelve-bytes"),
+                refused("a name prefix with a slash", f -> LinkSpec.veth().peerNamePrefix("a/b"), "a/b"),
+                refused(
+                        "modifying a veth with a bridge spec",
+                        f -> f.rtnl().modify(f.v0(), LinkSpec.bridge(null)),
+                        "\"v0\"",
+                        "veth",
+                        "bridge"),
                 refused("a MAC of five bytes", f -> LinkSpec.veth("x0").mac("02:00:00:00:01"), "02:00:00:00:01"),
                 refused(
                         "an IPv4 part with a leading zero",

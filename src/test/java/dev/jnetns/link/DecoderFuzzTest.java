@@ -33,9 +33,11 @@ class DecoderFuzzTest {
         rejectOnlyAsMalformed(() -> readAll(NlAttrs.parse(data, 0, data.length, "fuzz"), 0));
     }
 
+    /** A link message, decoded as a {@link Link} and, on its own, for its {@link LinkStats}. */
     @FuzzTest(maxDuration = "30s")
     void links(byte[] payload) {
         decodeAs(Nl.RTM_NEWLINK, payload, m -> Link.decode(m, 1));
+        decodeAs(Nl.RTM_NEWLINK, payload, LinkStats::decode);
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -70,7 +72,10 @@ class DecoderFuzzTest {
 
     static void decodeByType(NlMessage m) {
         switch (m.type()) {
-            case Nl.RTM_NEWLINK -> Link.decode(m, 1);
+            case Nl.RTM_NEWLINK -> {
+                Link.decode(m, 1);
+                LinkStats.decode(m);
+            }
             case Nl.RTM_NEWADDR -> AddressMessages.decode(m);
             case Nl.RTM_NEWROUTE -> RouteMessages.decode(m);
             case Nl.RTM_NEWQDISC -> QdiscMessages.decode(m);

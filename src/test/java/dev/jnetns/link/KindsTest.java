@@ -81,7 +81,7 @@ class KindsTest {
 
     @Test
     void vlanSendsItsIdInInfoData() {
-        Link parent = new Link(7, "p0", "veth", null, 1500, 0, OperState.UP, 0, 0, -1, null, 1);
+        Link parent = new Link(7, "p0", "veth", null, 1500, 0, OperState.UP, 0, 0, -1, null, 1000, 1, 1, 0, 1);
         byte[] request = LinkMessages.newLink(LinkSpec.vlan("v5", parent, 5), "v5", null, null)
                 .build(1);
         NlMessage m = NlMessage.parseAll(request, request.length).get(0);

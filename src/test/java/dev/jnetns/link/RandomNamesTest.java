@@ -143,4 +143,53 @@ class RandomNamesTest {
             assertThat(Ip.linkNames(b)).containsExactly("lo", "takenp");
         }
     }
+
+    @Test
+    void aCallerChosenPrefixBeginsEachRandomNameAndIsDrawnAgainOnEexist() {
+        Draws draws = new Draws(hex('0', 13), hex('1', 13), hex('a', 11), hex('b', 12));
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl ra = Rtnl.open(a, draws)) {
+            ra.create(LinkSpec.bridge("t-" + hex('0', 13)));
+            Link bridge = ra.create(LinkSpec.bridge(null).namePrefix("t-"));
+            assertThat(bridge.name()).isEqualTo("t-" + hex('1', 13));
+            VethPair pair = ra.createVeth(
+                    LinkSpec.veth().namePrefix("test").peerNamePrefix("pé").peerNetns(b));
+            assertThat(pair.local().name()).isEqualTo("test" + hex('a', 11));
+            assertThat(pair.peer().name()).isEqualTo("pé" + hex('b', 12)); // é is two bytes: 12 digits
+            assertThat(LinkSpec.veth().namePrefix("x-").toString()).isEqualTo("LinkSpec[veth \"x-*\"]");
+            assertThat(Ip.linkNames(a))
+                    .containsExactly(
+                            "lo",
+                            "t-" + hex('0', 13),
+                            bridge.name(),
+                            pair.local().name());
+            assertThat(Ip.linkNames(b)).containsExactly("lo", pair.peer().name());
+        }
+    }
+
+    @Test
+    void aBadPrefixIsRefusedBeforeAnySyscallNamingIt() {
+        assertThatThrownBy(() -> LinkSpec.veth().namePrefix("twelve-bytes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name prefix \"twelve-bytes\" is 12 bytes long and leaves fewer than 4 random digits (at"
+                        + " most 11 bytes)");
+        for (String bad : new String[] {"a/b", "a:b", "a b", "tab\t", ""}) {
+            assertThatThrownBy(() -> LinkSpec.bridge(null).namePrefix(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("name prefix \"" + bad + "\" is invalid: ");
+            assertThatThrownBy(() -> LinkSpec.veth().peerNamePrefix(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("name prefix \"" + bad + "\"");
+        }
+        assertThatThrownBy(() -> LinkSpec.bridge("br0").namePrefix("t-"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("namePrefix is not applicable to a spec named \"br0\"");
+        assertThatThrownBy(() -> LinkSpec.veth().peer("p0").peerNamePrefix("t-"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("peerNamePrefix is not applicable to a peer named \"p0\"");
+        assertThatThrownBy(() -> LinkSpec.bridge(null).peerNamePrefix("t-"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("peerNamePrefix is not applicable to a bridge link");
+    }
 }

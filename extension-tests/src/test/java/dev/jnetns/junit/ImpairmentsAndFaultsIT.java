@@ -279,7 +279,8 @@ class ImpairmentsAndFaultsIT {
                 faults.clearImpairment(healed.local());
                 assertThat(tbfRate(Ip.qdiscs(here), healed.local().name())).isNull();
                 assertThat(client.call((byte) 6, Duration.ofSeconds(5))).isEqualTo(1);
-                assertThatThrownBy(() -> faults.down(new Link(1, "x", null, null, 0, 0, null, 0, 0, -1, null, 1)))
+                assertThatThrownBy(() ->
+                                faults.down(new Link(1, "x", null, null, 0, 0, null, 0, 0, -1, null, 0, 0, 0, 0, 1)))
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining(
                                 "link \"x\" was read from net:[1], which is none of the test's namespaces");

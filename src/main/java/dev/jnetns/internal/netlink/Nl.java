@@ -82,6 +82,12 @@ public final class Nl {
     public static final int IFLA_LINK_NETNSID = 37;
     public static final int IFLA_NET_NS_FD = 28;
     public static final int IFLA_EXT_MASK = 29;
+    public static final int IFLA_STATS = 7;
+    public static final int IFLA_TXQLEN = 13;
+    public static final int IFLA_STATS64 = 23;
+    public static final int IFLA_GROUP = 27;
+    public static final int IFLA_NUM_TX_QUEUES = 31;
+    public static final int IFLA_NUM_RX_QUEUES = 32;
 
     public static final int IFLA_INFO_KIND = 1;
     public static final int IFLA_INFO_DATA = 2;
