@@ -15,8 +15,9 @@ import dev.jnetns.internal.sys.NetlinkNatives;
  * @param vnetHeader whether each frame starts with a {@code struct virtio_net_hdr} ({@code IFF_VNET_HDR})
  * @param multiQueue whether several descriptors may attach ({@code IFF_MULTI_QUEUE})
  * @param persistent whether the device outlives its descriptors ({@code TUNSETPERSIST})
- * @param queues how many descriptors are attached now ({@code numqueues})
- * @param disabledQueues how many attached descriptors are disabled ({@code numdisabled})
+ * @param queues how many descriptors are attached now ({@code numqueues}); -1 for a single-queue device, whose
+ *     count the kernel does not report
+ * @param disabledQueues how many attached descriptors are disabled ({@code numdisabled}); -1 as {@code queues}
  */
 public record TapInfo(
         boolean tap,
@@ -52,8 +53,8 @@ public record TapInfo(
                 flag(d, Nl.IFLA_TUN_VNET_HDR) != 0,
                 flag(d, Nl.IFLA_TUN_MULTI_QUEUE) != 0,
                 flag(d, Nl.IFLA_TUN_PERSIST) != 0,
-                d.has(Nl.IFLA_TUN_NUM_QUEUES) ? d.u32(Nl.IFLA_TUN_NUM_QUEUES) : 0,
-                d.has(Nl.IFLA_TUN_NUM_DISABLED_QUEUES) ? d.u32(Nl.IFLA_TUN_NUM_DISABLED_QUEUES) : 0);
+                d.has(Nl.IFLA_TUN_NUM_QUEUES) ? d.u32(Nl.IFLA_TUN_NUM_QUEUES) : -1,
+                d.has(Nl.IFLA_TUN_NUM_DISABLED_QUEUES) ? d.u32(Nl.IFLA_TUN_NUM_DISABLED_QUEUES) : -1);
     }
 
     private static int flag(NlAttrs d, int type) {
@@ -77,8 +78,10 @@ public record TapInfo(
                 .append(vnetHeader ? " vnet_hdr" : "")
                 .append(multiQueue ? " multi_queue" : "")
                 .append(persistent ? " persist" : "");
-        s.append(" queues ").append(queues);
-        if (disabledQueues != 0) {
+        if (queues >= 0) {
+            s.append(" queues ").append(queues);
+        }
+        if (disabledQueues > 0) {
             s.append(" disabled ").append(disabledQueues);
         }
         return s.append(']').toString();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.assertj.NetnsAssertions;
 import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.util.List;
@@ -99,6 +100,20 @@ class NetnsIdTest {
             assertThatThrownBy(() -> rtnl.peer(local, c))
                     .isInstanceOf(NetnsException.class)
                     .hasMessageContaining("net:[" + c.ino() + "] has no nsid");
+
+            NetnsAssertions.assertThat(local).in(a).hasPeerIn(b).hasPeerIn(b, "pb0");
+            NetnsAssertions.assertThat(peer).in(b).hasPeerIn(a, "pa0");
+            assertThatThrownBy(() -> NetnsAssertions.assertThat(local).in(a).hasPeerIn(b, "other0"))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("to have veth peer \"other0\" in net:[" + b.ino() + "]")
+                    .hasMessageContaining("its peer there is named \"pb0\"");
+            assertThatThrownBy(() -> NetnsAssertions.assertThat(local).in(a).hasPeerIn(c))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("to have its veth peer in net:[" + c.ino() + "]")
+                    .hasMessageContaining("net:[" + c.ino() + "] has no nsid");
+            assertThatThrownBy(() -> NetnsAssertions.assertThat(local).in(a).hasPeerIn(a))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("nsid 7, which no candidate is");
         }
     }
 
@@ -110,6 +125,13 @@ class NetnsIdTest {
             assertThat(pair.local().linkNetnsId()).isEqualTo(-1);
             assertThat(Ip.link(a, "sa0")).doesNotContainKey("link_netnsid");
             assertThat(rtnl.peer(pair.local())).isEqualTo(rtnl.link("sa1"));
+            NetnsAssertions.assertThat(pair.local()).in(a).hasPeerIn(a, "sa1");
+            try (NsFd other = Netns.newTransient()) {
+                assertThatThrownBy(() ->
+                                NetnsAssertions.assertThat(pair.local()).in(a).hasPeerIn(other))
+                        .isInstanceOf(AssertionError.class)
+                        .hasMessageContaining("its peer \"sa1\" is in its own namespace");
+            }
             assertThat(rtnl.netnsIds()).isEmpty();
         }
     }
