@@ -736,7 +736,8 @@ public final class Rtnl implements AutoCloseable {
      *
      * <p>The kernel can read a link in another namespace by id ({@code IFLA_TARGET_NETNSID}, Linux 4.20), but not
      * say which namespace an id stands for, and it reports the other link's {@code IFLA_LINK_NETNSID} as the
-     * asking namespace numbers namespaces: so jnetns reads the peer through a handle on its namespace instead.
+     * asking namespace numbers namespaces (giving it an id for itself on the way), not as the link's own does: so
+     * jnetns reads the peer through a handle on its namespace instead.
      *
      * @param veth a veth read from this handle's namespace
      * @param candidates namespaces the peer may be in (none needed when it is in this one)

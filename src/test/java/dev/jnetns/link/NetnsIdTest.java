@@ -7,10 +7,14 @@ import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
 import dev.jnetns.assertj.NetnsAssertions;
+import dev.jnetns.internal.netlink.NetlinkSocket;
+import dev.jnetns.internal.netlink.Nl;
+import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.testing.Ip;
 import dev.jnetns.testing.NoFdLeaks;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -165,6 +169,46 @@ class NetnsIdTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("\"mv0\"")
                     .hasMessageContaining("not a veth");
+        }
+    }
+
+    /**
+     * Why {@link Rtnl#peer} reads through a handle on the peer's namespace, not by id ({@code IFLA_TARGET_NETNSID}):
+     * the kernel then reports the peer's link-netnsid as the asking namespace numbers namespaces (giving it an id
+     * for itself on the way), not as the peer's namespace does.
+     */
+    @Test
+    void readByIdTheKernelNumbersThePeersNamespacesAsTheAskingOneDoes() {
+        try (NsFd a = Netns.newTransient();
+                NsFd b = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(a);
+                Rtnl inB = Rtnl.open(b)) {
+            rtnl.setNetnsId(b, 7);
+            inB.setNetnsId(a, 3);
+            VethPair pair = rtnl.createVeth(LinkSpec.veth("ta0").peer("tb0").peerNetns(b));
+            assertThat(rtnl.netnsId(a)).isEqualTo(-1);
+            Link byId;
+            try (NetlinkSocket s = Netns.execute(a, () -> NetlinkSocket.open("by id"))) {
+                byId = s
+                        .request(
+                                new NlBuilder(Nl.RTM_GETLINK, 0)
+                                        .ifinfomsg(Nl.AF_UNSPEC, pair.peer().index(), 0, 0)
+                                        .u32(Nl.IFLA_TARGET_NETNSID, 7),
+                                "RTM_GETLINK by id")
+                        .stream()
+                        .filter(m -> m.type() == Nl.RTM_NEWLINK)
+                        .map(m -> Link.decode(m, b.ino()))
+                        .findFirst()
+                        .orElseThrow();
+            } catch (RuntimeException e) {
+                Assumptions.assumeTrue(false, "kernel (IFLA_TARGET_NETNSID is Linux 4.20): " + e.getMessage());
+                throw e;
+            }
+            assertThat(byId.name()).isEqualTo("tb0");
+            assertThat(rtnl.peer(pair.local(), b).linkNetnsId()).isEqualTo(3);
+            int selfId = rtnl.netnsId(a);
+            assertThat(selfId).as("a now has an id for itself").isGreaterThanOrEqualTo(0);
+            assertThat(byId.linkNetnsId()).isEqualTo(selfId).isNotEqualTo(3);
         }
     }
 }

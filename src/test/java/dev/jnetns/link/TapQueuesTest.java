@@ -184,6 +184,12 @@ class TapQueuesTest {
                 assertThat(rtnl.tapInfo(tap)).isEqualTo(new TapInfo(true, false, false, false, true, -1, -1));
             }
             assertThat(tunData(ns, "pt0")).containsEntry("vnet_hdr", false).containsEntry("multi_queue", false);
+            assertThatThrownBy(() -> LinkSpec.bridge("b0").multiQueue())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("multiQueue is not applicable to a bridge link");
+            assertThatThrownBy(() -> LinkSpec.veth("v0").vnetHeader())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("vnetHeader is not applicable to a veth link");
             assertThatThrownBy(() -> rtnl.tapInfo(rtnl.link("lo")))
                     .isInstanceOf(NetnsException.class)
                     .hasMessageContaining("no tun data");
