@@ -472,7 +472,7 @@ public final class Rtnl implements AutoCloseable {
         boolean randomName = spec.name == null;
         for (int attempt = 1; ; attempt++) {
             String name = randomName ? randomName(spec.kind.namePrefix()) : spec.name;
-            String op = "TUNSETIFF tap " + q(name);
+            String op = "TUNSETIFF tap " + q(name) + spec.valuesForMessages();
             check(op);
             requireOpen(target, op);
             try {
@@ -574,15 +574,19 @@ public final class Rtnl implements AutoCloseable {
                     opened.add(TapDevice.open(link, flags, n == 1 ? op : op + " (queue " + i + ")"));
                 }
                 return new TapQueues(List.copyOf(opened));
-            } catch (NetnsException e) {
+            } catch (RuntimeException e) {
                 new TapQueues(opened).close();
-                String why = e.errno() == Errno.EBUSY && (flags & NetlinkNatives.IFF_MULTI_QUEUE) == 0
-                        ? "the tap is not multi-queue and has a queue open (see LinkSpec.multiQueue())"
-                        : e.errno() == E2BIG ? "the kernel allows at most 256 queues per tap" : null;
-                if (why == null) {
+                if (!(e instanceof NetnsException refused)) {
                     throw e;
                 }
-                throw new NetnsException(e.operation(), e.errno(), why + (info == null ? "" : "; it was " + info), e);
+                String why = refused.errno() == Errno.EBUSY && (flags & NetlinkNatives.IFF_MULTI_QUEUE) == 0
+                        ? "the tap is not multi-queue and has a queue open (see LinkSpec.multiQueue())"
+                        : refused.errno() == E2BIG ? "the kernel allows at most 256 queues per tap" : null;
+                if (why == null) {
+                    throw refused;
+                }
+                throw new NetnsException(
+                        refused.operation(), refused.errno(), why + (info == null ? "" : "; it was " + info), refused);
             }
         }
 
