@@ -460,4 +460,67 @@ public class LinkAssert extends AbstractAssert<LinkAssert, Link> {
             return "index " + index;
         }
     }
+
+    // ---------------------------------------------------------------- veth peer
+
+    /**
+     * Verifies that the link is a veth whose peer lives in {@code peerNs} now (the kernel names the peer's
+     * namespace by an id, which is checked against the id the link's namespace gives {@code peerNs}; see
+     * {@link Rtnl#peer(Link, NsFd...)}).
+     *
+     * @param peerNs the namespace the peer is expected in (may be the link's own)
+     * @return this assertion
+     */
+    public LinkAssert hasPeerIn(NsFd peerNs) {
+        Objects.requireNonNull(peerNs, "peerNs");
+        return peerCheck(peerNs, null);
+    }
+
+    /**
+     * Verifies that the link is a veth whose peer lives in {@code peerNs} now and is named {@code peerName}.
+     *
+     * @param peerNs the namespace the peer is expected in (may be the link's own)
+     * @param peerName the peer's expected name
+     * @return this assertion
+     */
+    public LinkAssert hasPeerIn(NsFd peerNs, String peerName) {
+        Objects.requireNonNull(peerNs, "peerNs");
+        Objects.requireNonNull(peerName, "peerName");
+        return peerCheck(peerNs, peerName);
+    }
+
+    private LinkAssert peerCheck(NsFd peerNs, String peerName) {
+        isNotNull();
+        if (!peerNs.isOpen()) {
+            throw failure(
+                    "Cannot check the peer of link \"%s\": the handle to %s is closed",
+                    actual.name(), State.netns(peerNs.ino()));
+        }
+        String expected = (peerName == null ? "its veth peer" : "veth peer \"" + peerName + "\"") + " in "
+                + State.netns(peerNs.ino());
+        String[] found = read(rtnl -> {
+            Link now = now(rtnl);
+            if (!"veth".equals(now.kind())) {
+                return new String[] {label(now), "it is " + (now.kind() == null ? "of no kind" : "a " + now.kind())};
+            }
+            if (now.linkNetnsId() < 0 && peerNs.ino() != now.netnsIno()) {
+                Link peer = rtnl.peer(now);
+                return new String[] {label(now), "its peer \"" + peer.name() + "\" is in its own namespace"};
+            }
+            Link peer;
+            try {
+                peer = rtnl.peer(now, peerNs);
+            } catch (NetnsException e) {
+                return new String[] {label(now), e.getMessage()};
+            }
+            if (peerName != null && !peer.name().equals(peerName)) {
+                return new String[] {label(now), "its peer there is named \"" + peer.name() + "\""};
+            }
+            return null;
+        });
+        if (found != null) {
+            throw failure("Expecting link %s to have %s, but %s", found[0], expected, found[1]);
+        }
+        return myself;
+    }
 }

@@ -117,14 +117,40 @@ public final class LinkSpec {
 
     /**
      * A persistent tap device (created through {@code /dev/net/tun}, {@code TUNSETIFF} + {@code TUNSETPERSIST});
-     * open it for frames with {@link Rtnl#openTap(Link)}. Its kind reads back as {@code tun}.
+     * open it for frames with {@link Rtnl#openTap(Link)}. Its kind reads back as {@code tun}. Options:
+     * {@link #multiQueue()}, {@link #vnetHeader()}.
      *
      * @param name the name, or {@code null} for a random {@code tap...}
      * @return the spec
      * @throws IllegalArgumentException if the name is invalid
      */
     public static LinkSpec tap(String name) {
-        return new LinkSpec(PlainKind.tap(), name);
+        return new LinkSpec(new TapKind(), name);
+    }
+
+    /**
+     * Makes a {@link #tap} multi-queue ({@code IFF_MULTI_QUEUE}): several descriptors can attach to it, each a
+     * queue of its own; open them with {@link Rtnl#openTapQueues(Link, int)} or {@link Rtnl#openTap(Link)}
+     * repeatedly. The kernel gives such a device 256 transmit and receive queues ({@code MAX_TAP_QUEUES}).
+     *
+     * @return this spec
+     * @throws IllegalStateException if this is not a tap
+     */
+    public LinkSpec multiQueue() {
+        kindData(TapKind.class, "multiQueue").multiQueue = true;
+        return this;
+    }
+
+    /**
+     * Gives a {@link #tap} the virtio-net header ({@code IFF_VNET_HDR}): every frame read from or written to its
+     * queues starts with a {@code struct virtio_net_hdr} (10 bytes), see {@link TapDevice#vnetHeaderSize()}.
+     *
+     * @return this spec
+     * @throws IllegalStateException if this is not a tap
+     */
+    public LinkSpec vnetHeader() {
+        kindData(TapKind.class, "vnetHeader").vnetHeader = true;
+        return this;
     }
 
     /**

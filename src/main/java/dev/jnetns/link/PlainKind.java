@@ -1,7 +1,7 @@
 package dev.jnetns.link;
 
 /**
- * A kind that sends no typed {@code IFLA_INFO_DATA} of its own: bridge, dummy, tap, and any kind named with
+ * A kind that sends no typed {@code IFLA_INFO_DATA} of its own: bridge, dummy, and any kind named with
  * {@link LinkSpec#of(String, String)}, whose data comes only from {@link LinkSpec#infoData raw attributes}.
  */
 final class PlainKind extends LinkKind {
@@ -18,11 +18,6 @@ final class PlainKind extends LinkKind {
 
     static PlainKind dummy() {
         return new PlainKind("dummy", "dummy", true);
-    }
-
-    /** A tap is made with the TUN ioctls, not with netlink, so it has no netlink data to add to. */
-    static PlainKind tap() {
-        return new PlainKind("tap", "tap", false);
     }
 
     @Override

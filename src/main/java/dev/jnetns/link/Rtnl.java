@@ -9,6 +9,7 @@ import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
 import dev.jnetns.internal.sys.Errno;
+import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.sys.NsFiles;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -484,7 +485,7 @@ public final class Rtnl implements AutoCloseable {
         checkMaster(spec, "TUNSETIFF tap");
         for (int attempt = 1; ; attempt++) {
             String name = randomName ? randomName(spec.effectiveNamePrefix()) : spec.name;
-            String op = "TUNSETIFF tap " + q(name);
+            String op = "TUNSETIFF tap " + q(name) + spec.valuesForMessages();
             check(op);
             requireOpen(target, op);
             try {
@@ -501,7 +502,8 @@ public final class Rtnl implements AutoCloseable {
         if (findLink(name).isPresent()) {
             throw new NetnsException(op, Errno.EEXIST, "a link of this name exists in net:[" + ino + "]", null);
         }
-        Netns.<RuntimeException>execute(ns, () -> TapDevice.createPersistent(name, op));
+        int flags = ((TapKind) spec.kind).flags();
+        Netns.<RuntimeException>execute(ns, () -> TapDevice.createPersistent(name, flags, op));
         Link link = link(name);
         try {
             if (spec.mtu != null) {
@@ -534,22 +536,305 @@ public final class Rtnl implements AutoCloseable {
     }
 
     /**
-     * Opens a tap link (created with {@link LinkSpec#tap}) for reading and writing Ethernet frames.
+     * Opens a tap link (created with {@link LinkSpec#tap}) for reading and writing Ethernet frames. A
+     * {@linkplain LinkSpec#multiQueue() multi-queue} tap can be opened again and again, each time attaching one
+     * more queue; a single-queue tap only once at a time (the kernel answers {@code EBUSY}). The queue is attached
+     * with the device's own options (read back first: multi-queue, virtio-net header).
      *
      * @param link a tap link of this handle's namespace
      * @return the open queue, to close
      */
     public TapDevice openTap(Link link) {
         Objects.requireNonNull(link, "link");
-        String op = "TUNSETIFF open tap " + q(link.name());
+        return openQueues(link, 1, "TUNSETIFF open tap " + q(link.name())).get(0);
+    }
+
+    /**
+     * Opens {@code queues} queues of a {@linkplain LinkSpec#multiQueue() multi-queue} tap at once: all of them,
+     * or (when the kernel refuses one) none. The kernel allows 256 attached queues per tap
+     * ({@code MAX_TAP_QUEUES}) and answers {@code E2BIG} beyond; a tap without {@code IFF_MULTI_QUEUE} takes one
+     * ({@code EBUSY} for a second). Unlike vishvananda/netlink, whose {@code LinkAdd} of a {@code Tuntap} opens
+     * its {@code Queues} as it creates the device, jnetns creates the device with no descriptor open and opens
+     * queues here, so that creating holds nothing and queues can come and go.
+     *
+     * @param link a tap link of this handle's namespace
+     * @param queues how many queues to open, at least 1
+     * @return the open queues, in the order they were attached, each to close
+     * @throws IllegalArgumentException if {@code queues} is less than 1 (before any system call)
+     */
+    public List<TapDevice> openTapQueues(Link link, int queues) {
+        Objects.requireNonNull(link, "link");
+        if (queues < 1) {
+            throw new IllegalArgumentException("queues must be at least 1, was " + queues);
+        }
+        return openQueues(link, queues, "TUNSETIFF open tap " + q(link.name()) + " queues " + queues);
+    }
+
+    private List<TapDevice> openQueues(Link link, int queues, String op) {
         check(op);
         own(link, op);
         if (!"tun".equals(link.kind())) {
             throw new NetnsException(op, Errno.EINVAL, "link is of kind " + link.kind() + ", not a tap (tun)", null);
         }
+        TapInfo info = tapInfoOrNull(link.index(), op);
+        // before Linux 4.15 the kernel reports no tun data: attach as jnetns creates taps by default
+        int flags = info != null ? info.attachFlags() : TapKind.defaultFlags();
         // an AutoCloseable result: closed by the worker if it cannot come home, since nobody would receive it
-        return Netns.<TapDevice, RuntimeException>execute(
-                ns, () -> new TapDevice(link, TapDevice.attach(link.name(), op)));
+        return Netns.<TapQueues, RuntimeException>execute(ns, () -> TapQueues.open(link, flags, queues, op, info))
+                .queues();
+    }
+
+    /** {@code E2BIG}: the kernel's answer to a queue beyond {@code MAX_TAP_QUEUES}. */
+    private static final int E2BIG = 7;
+
+    /** Queues opened together: closed together if they cannot all be handed over. */
+    private record TapQueues(List<TapDevice> queues) implements AutoCloseable {
+        static TapQueues open(Link link, int flags, int n, String op, TapInfo info) {
+            List<TapDevice> opened = new ArrayList<>();
+            try {
+                for (int i = 1; i <= n; i++) {
+                    opened.add(TapDevice.open(link, flags, n == 1 ? op : op + " (queue " + i + ")"));
+                }
+                return new TapQueues(List.copyOf(opened));
+            } catch (RuntimeException e) {
+                new TapQueues(opened).close();
+                if (!(e instanceof NetnsException refused)) {
+                    throw e;
+                }
+                String why = refused.errno() == Errno.EBUSY && (flags & NetlinkNatives.IFF_MULTI_QUEUE) == 0
+                        ? "the tap is not multi-queue and has a queue open (see LinkSpec.multiQueue())"
+                        : refused.errno() == E2BIG ? "the kernel allows at most 256 queues per tap" : null;
+                if (why == null) {
+                    throw refused;
+                }
+                throw new NetnsException(
+                        refused.operation(), refused.errno(), why + (info == null ? "" : "; it was " + info), refused);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (TapDevice q : queues) {
+                q.close();
+            }
+        }
+    }
+
+    /**
+     * What the kernel reports of a tap (or tun) link: its options and how many queues are attached now.
+     *
+     * @param link a tap link of this handle's namespace
+     * @return the tap's settings, as {@code ip -d link show} prints them
+     * @throws NetnsException if the link is not a tun/tap, or the kernel (before 4.15) reports no tun data
+     */
+    public TapInfo tapInfo(Link link) {
+        Objects.requireNonNull(link, "link");
+        String op = "RTM_GETLINK tun data of " + q(link.name());
+        check(op);
+        own(link, op);
+        TapInfo info = tapInfoOrNull(link.index(), op);
+        if (info == null) {
+            throw new NetnsException(op, "the kernel reports no tun data for it (not a tun/tap, or before Linux 4.15)");
+        }
+        return info;
+    }
+
+    private TapInfo tapInfoOrNull(int index, String op) {
+        for (NlMessage m : request(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(Nl.AF_UNSPEC, index, 0, 0), op)) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                try {
+                    return TapInfo.decode(m);
+                } catch (RuntimeException e) {
+                    throw Failures.translated(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- namespace ids, peers in other namespaces
+
+    /**
+     * The id this handle's namespace gives {@code other} ({@code RTM_GETNSID}, as {@code ip netns list-id} shows
+     * it): the number by which it names {@code other} in {@link Link#linkNetnsId()}. Reading does not assign one.
+     *
+     * @param other a namespace
+     * @return the id, or -1 ({@code NETNSA_NSID_NOT_ASSIGNED}) when it has none
+     */
+    public int netnsId(NsFd other) {
+        Objects.requireNonNull(other, "other");
+        String op = "RTM_GETNSID net:[" + other.ino() + "]";
+        check(op);
+        requireOpen(other, op);
+        for (NlMessage m : request(NetnsIdMessages.get(other.fd()), op)) {
+            if (m.type() == Nl.RTM_NEWNSID) {
+                try {
+                    return NetnsIdMessages.decode(m);
+                } catch (RuntimeException e) {
+                    throw Failures.translated(e);
+                }
+            }
+        }
+        throw new NetnsException(op, "the kernel acknowledged but sent no id");
+    }
+
+    /**
+     * Gives {@code other} the id {@code id} in this handle's namespace ({@code RTM_NEWNSID}, as
+     * {@code ip netns set}). The kernel keeps an id for as long as both namespaces live and never changes it, and
+     * gives ids by itself when it first has to name a namespace (a veth peer placed there, for example): set the
+     * id before anything ties the two namespaces.
+     *
+     * @param other a namespace
+     * @param id the id, 0 or more
+     * @throws IllegalArgumentException if {@code id} is negative (before any system call; see
+     *     {@link #ensureNetnsId(NsFd)} to let the kernel choose)
+     * @throws NetnsException {@code EEXIST} when {@code other} has an id already, or {@code id} is another's
+     */
+    public void setNetnsId(NsFd other, int id) {
+        Objects.requireNonNull(other, "other");
+        if (id < 0) {
+            throw new IllegalArgumentException(
+                    "nsid must be 0 or more, was " + id + " (ensureNetnsId lets the kernel choose one)");
+        }
+        String op = "RTM_NEWNSID net:[" + other.ino() + "] nsid " + id;
+        check(op);
+        requireOpen(other, op);
+        try {
+            request(NetnsIdMessages.set(other.fd(), id), op);
+        } catch (NetnsException e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw e;
+            }
+            int has = netnsId(other);
+            String why = has >= 0
+                    ? "net:[" + other.ino() + "] already has nsid " + has + " in net:[" + ino + "]"
+                    : "nsid " + id + " is another namespace's in net:[" + ino + "]";
+            throw new NetnsException(op, Errno.EEXIST, why, e);
+        }
+    }
+
+    /**
+     * The id this handle's namespace gives {@code other}, assigned first (the kernel chooses the lowest free one)
+     * when it has none, as {@code ip netns set NAME auto}.
+     *
+     * @param other a namespace
+     * @return the id, 0 or more
+     */
+    public int ensureNetnsId(NsFd other) {
+        Objects.requireNonNull(other, "other");
+        int id = netnsId(other);
+        if (id >= 0) {
+            return id;
+        }
+        String op = "RTM_NEWNSID net:[" + other.ino() + "] nsid auto";
+        check(op);
+        requireOpen(other, op);
+        try {
+            request(NetnsIdMessages.set(other.fd(), Nl.NETNSA_NSID_NOT_ASSIGNED), op);
+        } catch (NetnsException e) {
+            if (e.errno() != Errno.EEXIST) { // another thread or process was first: read its id
+                throw e;
+            }
+        }
+        return netnsId(other);
+    }
+
+    /**
+     * Every id this handle's namespace has given ({@code RTM_GETNSID} dump, as {@code ip netns list-id}). The
+     * kernel says only the ids, not which namespaces they stand for; {@link #netnsId(NsFd)} tells the id of a
+     * namespace one holds.
+     *
+     * @return the ids, in ascending order
+     */
+    public List<Integer> netnsIds() {
+        String op = "RTM_GETNSID dump";
+        check(op);
+        List<Integer> ids = new ArrayList<>(dump(NetnsIdMessages.dump(), Nl.RTM_NEWNSID, op, NetnsIdMessages::decode));
+        ids.sort(null);
+        return List.copyOf(ids);
+    }
+
+    /**
+     * The other end of a veth as it is now, read from the namespace it lives in: here, or, when the kernel names
+     * it by an id ({@link Link#linkNetnsId()}), whichever of {@code candidates} has that id in this namespace. The
+     * result is a snapshot like any other, with the right {@link Link#netnsIno()} and a {@link Link#linkNetnsId()}
+     * as that namespace numbers this one.
+     *
+     * <p>The kernel can read a link in another namespace by id ({@code IFLA_TARGET_NETNSID}, Linux 4.20), but not
+     * say which namespace an id stands for, and it reports the other link's {@code IFLA_LINK_NETNSID} as the
+     * asking namespace numbers namespaces (giving it an id for itself on the way), not as the link's own does: so
+     * jnetns reads the peer through a handle on its namespace instead.
+     *
+     * @param veth a veth read from this handle's namespace
+     * @param candidates namespaces the peer may be in (none needed when it is in this one)
+     * @return the peer
+     * @throws IllegalArgumentException if {@code veth} is not a veth (before any system call)
+     * @throws NetnsException if the peer is in a namespace none of {@code candidates} is; the message says its
+     *     index and nsid, and each candidate's nsid
+     */
+    public Link peer(Link veth, NsFd... candidates) {
+        Objects.requireNonNull(veth, "veth");
+        Objects.requireNonNull(candidates, "candidates");
+        if (!"veth".equals(veth.kind())) {
+            throw new IllegalArgumentException("link " + q(veth.name()) + " (index " + veth.index() + ") is "
+                    + (veth.kind() == null ? "of no kind" : "a " + veth.kind()) + ", not a veth: it has no peer"
+                    + " (see parent(link, candidates))");
+        }
+        return tied(veth, "peer", candidates);
+    }
+
+    /**
+     * The link {@code link} sits on ({@code IFLA_LINK}: a macvlan's or vlan's parent) as it is now, read from the
+     * namespace it lives in, which stays the parent's when the link moves to another namespace: here, or
+     * whichever of {@code candidates} has the id the kernel names it by (see {@link #peer(Link, NsFd...)}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param candidates namespaces the parent may be in (none needed when it is in this one)
+     * @return the parent
+     * @throws IllegalArgumentException for a veth, whose other end is its {@linkplain #peer peer}
+     * @throws NetnsException if the link has no parent, or it is in a namespace none of {@code candidates} is
+     */
+    public Link parent(Link link, NsFd... candidates) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(candidates, "candidates");
+        if ("veth".equals(link.kind())) {
+            throw new IllegalArgumentException("link " + q(link.name()) + " is a veth: its other end is its peer, not"
+                    + " a parent (see peer(veth, candidates))");
+        }
+        return tied(link, "parent", candidates);
+    }
+
+    private Link tied(Link link, String role, NsFd[] candidates) {
+        String op = "RTM_GETLINK " + role + " of " + q(link.name());
+        check(op);
+        own(link, op);
+        for (int i = 0; i < candidates.length; i++) {
+            Objects.requireNonNull(candidates[i], "candidates[" + i + "]");
+            requireOpen(candidates[i], op);
+        }
+        Link now = link(link.index());
+        if (now.linkIndex() == 0 || (now.linkIndex() == now.index() && now.linkNetnsId() < 0)) {
+            throw new NetnsException(op, "the kernel reports no " + role + " (IFLA_LINK) for it: " + now);
+        }
+        if (now.linkNetnsId() < 0) {
+            return link(now.linkIndex());
+        }
+        List<String> seen = new ArrayList<>();
+        for (NsFd candidate : candidates) {
+            int id = netnsId(candidate);
+            if (id == now.linkNetnsId()) {
+                return inNetns(candidate, r -> r.link(now.linkIndex()));
+            }
+            seen.add("net:[" + candidate.ino() + "] " + (id < 0 ? "has no nsid" : "is nsid " + id));
+        }
+        throw new NetnsException(
+                op,
+                "its " + role + " (index " + now.linkIndex() + ") is in the namespace net:[" + ino + "] names nsid "
+                        + now.linkNetnsId() + ", which "
+                        + (seen.isEmpty()
+                                ? "no candidate was given for"
+                                : "no candidate is (" + String.join(", ", seen) + ")")
+                        + ": pass an open NsFd of it");
     }
 
     // ---------------------------------------------------------------- links: changing

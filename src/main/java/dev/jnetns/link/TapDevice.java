@@ -14,19 +14,44 @@ import java.util.Objects;
 
 /**
  * An open queue of a tap device ({@code /dev/net/tun} attached with {@code TUNSETIFF}, {@code IFF_TAP |
- * IFF_NO_PI}): each {@link #read} returns one Ethernet frame the kernel sent out of the link, each {@link #write}
- * injects one frame as if received on it. While it is open the link has carrier. Close it to detach; the
- * persistent device stays. Reads and writes may come from different threads.
+ * IFF_NO_PI}, plus {@code IFF_MULTI_QUEUE} and {@code IFF_VNET_HDR} when the device has them): each {@link #read}
+ * returns one Ethernet frame the kernel sent out of the link, each {@link #write} injects one frame as if received
+ * on it. While it is open the link has carrier. Close it to detach; the persistent device stays. Reads and writes
+ * may come from different threads. A multi-queue tap has one such object per queue: the kernel spreads the frames
+ * it sends over them (by flow), and frames written to any of them are received.
+ *
+ * <p>With a virtio-net header ({@link LinkSpec#vnetHeader()}) frames are passed as the kernel passes them: each
+ * frame read starts with {@link #vnetHeaderSize()} bytes of {@code struct virtio_net_hdr}, and each frame written
+ * must start with one too (all zeros: no checksum or segmentation offload asked for).
  */
 public final class TapDevice implements AutoCloseable {
     private static final int TUN_IFREQ_SIZE = 40;
 
     private final Link link;
+    private final int vnetHeaderSize;
     private volatile int fd;
 
-    TapDevice(Link link, int fd) {
+    private TapDevice(Link link, int fd, int vnetHeaderSize) {
         this.link = link;
         this.fd = fd;
+        this.vnetHeaderSize = vnetHeaderSize;
+    }
+
+    /** On the calling thread (inside the namespace): a new queue of tap {@code link}, attached with {@code flags}. */
+    static TapDevice open(Link link, int flags, String op) {
+        int fd = attach(link.name(), flags, op);
+        if ((flags & NetlinkNatives.IFF_VNET_HDR) == 0) {
+            return new TapDevice(link, fd, 0);
+        }
+        byte[] size = new byte[4];
+        try {
+            LibC.ioctl(fd, NetlinkNatives.TUNGETVNETHDRSZ, size);
+        } catch (LastErrorException e) {
+            NsFiles.close(fd);
+            throw new NetnsException("TUNGETVNETHDRSZ tap \"" + link.name() + "\"", e.getErrorCode(), null, e);
+        }
+        return new TapDevice(
+                link, fd, ByteBuffer.wrap(size).order(ByteOrder.nativeOrder()).getInt(0));
     }
 
     /** The link, as read when it was opened. */
@@ -89,6 +114,16 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of the virtio-net header at the start of each frame ({@code TUNGETVNETHDRSZ}), 0 when the device
+     * has none.
+     *
+     * @return the size in bytes: 10 (the kernel's default) with {@link LinkSpec#vnetHeader()}, else 0
+     */
+    public int vnetHeaderSize() {
+        return vnetHeaderSize;
+    }
+
     /** Whether it is still open. */
     public boolean isOpen() {
         return fd >= 0;
@@ -113,8 +148,8 @@ public final class TapDevice implements AutoCloseable {
      * On the calling thread (inside the namespace): creates tap {@code name} as a persistent device, attached,
      * made persistent and closed in one visit, so that no descriptor outlives it.
      */
-    static void createPersistent(String name, String op) {
-        int fd = attach(name, op);
+    static void createPersistent(String name, int flags, String op) {
+        int fd = attach(name, flags, op);
         try {
             LibC.ioctl(fd, NetlinkNatives.TUNSETPERSIST, 1L);
         } catch (LastErrorException e) {
@@ -124,8 +159,12 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
-    /** Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name}. */
-    static int attach(String name, String op) {
+    /**
+     * Opens /dev/net/tun on the calling thread (inside the namespace) and attaches it to tap {@code name} with
+     * {@code flags} ({@code IFF_*}: the kernel checks {@code IFF_MULTI_QUEUE} against the device's and takes the
+     * other features over, so they must be the device's own).
+     */
+    static int attach(String name, int flags, String op) {
         int fd;
         try {
             fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
@@ -135,8 +174,7 @@ public final class TapDevice implements AutoCloseable {
         byte[] ifreq = new byte[TUN_IFREQ_SIZE];
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(nameBytes, 0, ifreq, 0, nameBytes.length);
-        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, (short)
-                (NetlinkNatives.IFF_TAP | NetlinkNatives.IFF_NO_PI));
+        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, (short) flags);
         try {
             LibC.ioctl(fd, NetlinkNatives.TUNSETIFF, ifreq);
             return fd;
@@ -144,5 +182,17 @@ public final class TapDevice implements AutoCloseable {
             NsFiles.close(fd);
             throw new NetnsException(op, e.getErrorCode(), null, e);
         }
+    }
+
+    /** The {@code IFF_*} flags of the device this descriptor is attached to ({@code TUNGETIFF}). */
+    int attachedFlags() {
+        int f = fdOrFail("TUNGETIFF");
+        byte[] ifreq = new byte[TUN_IFREQ_SIZE];
+        try {
+            LibC.ioctl(f, NetlinkNatives.TUNGETIFF, ifreq);
+        } catch (LastErrorException e) {
+            throw new NetnsException("TUNGETIFF tap \"" + link.name() + "\"", e.getErrorCode(), null, e);
+        }
+        return ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).getShort(16) & 0xffff;
     }
 }

@@ -215,7 +215,28 @@ class BadInputTableTest {
                         f -> QdiscSpec.tbf(1000, 0xffffffffL, Duration.ofMillis(1)),
                         "burst"),
                 refused("a namespace name with a newline", f -> Netns.newNamed("new\nline"), "control characters"),
-                refused("a namespace name with a slash", f -> Netns.newNamed("a/b"), "a/b"));
+                refused("a namespace name with a slash", f -> Netns.newNamed("a/b"), "a/b"),
+                // namespace ids, peers, tap queues
+                refused("a negative nsid", f -> f.rtnl().setNetnsId(f.ns(), -1), "nsid", "-1", "ensureNetnsId"),
+                new Row(
+                        "an nsid for a closed handle",
+                        f -> {
+                            NsFd closed = Netns.newTransient();
+                            closed.close();
+                            f.rtnl().setNetnsId(closed, 3);
+                        },
+                        NetnsException.class,
+                        List.of("RTM_NEWNSID net:[", "nsid 3", "is closed"),
+                        null),
+                refused("the peer of lo", f -> f.rtnl().peer(f.lo()), "\"lo\"", "not a veth"),
+                refused("the parent of a veth", f -> f.rtnl().parent(f.v0()), "\"v0\"", "peer"),
+                refused("zero tap queues", f -> f.rtnl().openTapQueues(f.v0(), 0), "queues", "0"),
+                kernel(
+                        "tap queues of a veth",
+                        f -> f.rtnl().openTapQueues(f.v0(), 2),
+                        "EINVAL",
+                        "TUNSETIFF open tap \"v0\" queues 2",
+                        "not a tap"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -55,6 +55,18 @@ class DecoderFuzzTest {
         decodeAs(Nl.RTM_NEWQDISC, payload, QdiscMessages::decode);
     }
 
+    /** An {@code RTM_NEWNSID}: a namespace id, listed or asked for. */
+    @FuzzTest(maxDuration = "30s")
+    void nsids(byte[] payload) {
+        decodeAs(Nl.RTM_NEWNSID, payload, NetnsIdMessages::decode);
+    }
+
+    /** An {@code RTM_NEWLINK} read for its tun data. */
+    @FuzzTest(maxDuration = "30s")
+    void taps(byte[] payload) {
+        decodeAs(Nl.RTM_NEWLINK, payload, TapInfo::decode);
+    }
+
     /** An error or acknowledgement with extended-ack attributes (the flags come first in the input). */
     @FuzzTest(maxDuration = "30s")
     void errors(byte[] input) {
@@ -79,6 +91,7 @@ class DecoderFuzzTest {
             case Nl.RTM_NEWADDR -> AddressMessages.decode(m);
             case Nl.RTM_NEWROUTE -> RouteMessages.decode(m);
             case Nl.RTM_NEWQDISC -> QdiscMessages.decode(m);
+            case Nl.RTM_NEWNSID -> NetnsIdMessages.decode(m);
             case Nl.NLMSG_ERROR, Nl.NLMSG_DONE -> {
                 m.errorCode();
                 m.extAckMessage();

@@ -94,6 +94,53 @@ class DecoderSeeds {
         }
     }
 
+    /**
+     * Namespace ids (a list-id dump with ids set, and one id asked for) and tun data (a multi-queue tap with a
+     * virtio-net header and two queues open, a plain tap with one).
+     */
+    @Test
+    void recordIdsAndTaps() throws Exception {
+        List<byte[]> datagrams = new ArrayList<>();
+        try (NsFd ns = Netns.newTransient();
+                NsFd other = Netns.newTransient();
+                NsFd third = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            rtnl.setNetnsId(other, 5);
+            rtnl.ensureNetnsId(third);
+            rtnl.createVeth(LinkSpec.veth("sid0").peer("sid1").peerNetns(other));
+            Link mq = rtnl.create(LinkSpec.tap("smq0").multiQueue().vnetHeader().up());
+            Link plain = rtnl.create(LinkSpec.tap("stap0"));
+            List<TapDevice> queues = rtnl.openTapQueues(mq, 2);
+            try (TapDevice one = rtnl.openTap(plain);
+                    NetlinkSocket s = Netns.execute(ns, () -> NetlinkSocket.open("seeds"))) {
+                datagrams.addAll(s.dumpRaw(NetnsIdMessages.dump(), "nsids"));
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETLINK, 0).ifinfomsg(0, 0, 0, 0), "links"));
+                assertThat(one.isOpen()).isTrue();
+            } finally {
+                queues.forEach(TapDevice::close);
+            }
+            // one id asked for, as RTM_GETNSID answers it (not a dump)
+            int otherFd = other.fd();
+            datagrams.add(Netns.execute(ns, () -> refusal(NetnsIdMessages.get(otherFd))));
+        }
+        int nsids = 0;
+        int taps = 0;
+        for (byte[] d : datagrams) {
+            write("datagrams", d);
+            for (NlMessage m : NlMessage.parseAll(d, d.length)) {
+                if (m.type() == Nl.RTM_NEWNSID) {
+                    seedWithAttributes("nsids", m.payload(), Nl.RTGENMSG_LEN);
+                    nsids++;
+                } else if (m.type() == Nl.RTM_NEWLINK && TapInfo.decode(m) != null) {
+                    seedWithAttributes("taps", m.payload(), Nl.IFINFOMSG_LEN);
+                    taps++;
+                }
+            }
+        }
+        assertThat(nsids).as("two ids listed, one asked for").isEqualTo(3);
+        assertThat(taps).isEqualTo(2);
+    }
+
     /** Sends one request with a bare socket and returns the kernel's raw answer (an NLMSG_ERROR). */
     private static byte[] refusal(NlBuilder request) {
         int fd = NetlinkSocket.openFd();

@@ -131,6 +131,28 @@ public final class Nl {
     public static final int TCA_NETEM_LATENCY64 = 10;
     public static final int TCA_NETEM_JITTER64 = 11;
 
+    // network namespace ids (linux/net_namespace.h), links read in another namespace, tun/tap read back
+    public static final int RTM_NEWNSID = 88;
+    public static final int RTM_GETNSID = 90;
+    /** sizeof(struct rtgenmsg), aligned: the family header of RTM_*NSID. */
+    public static final int RTGENMSG_LEN = 4;
+
+    public static final int NETNSA_NSID = 1;
+    public static final int NETNSA_FD = 3;
+    public static final int NETNSA_TARGET_NSID = 4;
+    public static final int NETNSA_CURRENT_NSID = 5;
+    /** NETNSA_NSID's value when the namespace has no id for the other; sent in RTM_NEWNSID: allocate one. */
+    public static final int NETNSA_NSID_NOT_ASSIGNED = -1;
+
+    public static final int IFLA_TARGET_NETNSID = 46;
+    public static final int IFLA_TUN_TYPE = 3;
+    public static final int IFLA_TUN_PI = 4;
+    public static final int IFLA_TUN_VNET_HDR = 5;
+    public static final int IFLA_TUN_PERSIST = 6;
+    public static final int IFLA_TUN_MULTI_QUEUE = 7;
+    public static final int IFLA_TUN_NUM_QUEUES = 8;
+    public static final int IFLA_TUN_NUM_DISABLED_QUEUES = 9;
+
     /** Rounds up to the 4-byte netlink alignment. */
     public static int align(int len) {
         return (len + 3) & ~3;
@@ -152,6 +174,8 @@ public final class Nl {
             case RTM_NEWQDISC -> "RTM_NEWQDISC";
             case RTM_DELQDISC -> "RTM_DELQDISC";
             case RTM_GETQDISC -> "RTM_GETQDISC";
+            case RTM_NEWNSID -> "RTM_NEWNSID";
+            case RTM_GETNSID -> "RTM_GETNSID";
             default -> "netlink type " + type;
         };
     }

@@ -18,6 +18,14 @@ public final class NetlinkNatives {
 
     public static final short IFF_TAP = 0x0002;
     public static final short IFF_NO_PI = 0x1000;
+    /** Several queues (descriptors) per device; at creation and on every attach. */
+    public static final short IFF_MULTI_QUEUE = 0x0100;
+    /** Each frame read or written starts with a {@code struct virtio_net_hdr}. */
+    public static final short IFF_VNET_HDR = 0x4000;
+    /** {@code _IOR('T', 210, unsigned int)}: the attached device's name and flags. */
+    public static final long TUNGETIFF = 0x800454d2L;
+    /** {@code _IOR('T', 215, int)}: the size of the virtio-net header of each frame. */
+    public static final long TUNGETVNETHDRSZ = 0x800454d7L;
 
     static {
         Native.register(NetlinkNatives.class, NativeLibrary.getInstance("c"));
