@@ -207,7 +207,7 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
      * @throws IllegalArgumentException if {@code cidr} is not a valid CIDR
      */
     public RouteAssert route(String cidr) {
-        IpPrefix expected = IpPrefix.parse(cidr);
+        IpPrefix expected = IpPrefix.parse(Objects.requireNonNull(cidr, "cidr"));
         RouteAssert found = read(rtnl -> {
             List<Route> all = rtnl.routes(Route.TABLE_ALL);
             Map<Integer, String> names = State.names(rtnl.links());

@@ -47,7 +47,7 @@ public class RouteAssert extends AbstractAssert<RouteAssert, List<Route>> {
      * @return this assertion
      */
     public RouteAssert via(String gateway) {
-        InetAddress gw = IpPrefix.parseAddress(gateway);
+        InetAddress gw = IpPrefix.parseAddress(Objects.requireNonNull(gateway, "gateway"));
         return keep("via " + IpPrefix.format(gw), r -> gw.equals(r.gateway()));
     }
 
@@ -89,7 +89,7 @@ public class RouteAssert extends AbstractAssert<RouteAssert, List<Route>> {
      * @return this assertion
      */
     public RouteAssert withSource(String source) {
-        InetAddress src = IpPrefix.parseAddress(source);
+        InetAddress src = IpPrefix.parseAddress(Objects.requireNonNull(source, "source"));
         return keep("src " + IpPrefix.format(src), r -> src.equals(r.preferredSource()));
     }
 

@@ -183,6 +183,7 @@ public record Route(
      * @param cidr e.g. {@code 10.66.0.0/16}
      */
     public static Route blackhole(String cidr) {
+        Objects.requireNonNull(cidr, "cidr");
         return to(cidr).type(RTN_BLACKHOLE);
     }
 
@@ -192,6 +193,7 @@ public record Route(
      * @param cidr e.g. {@code 10.66.0.0/16}
      */
     public static Route unreachable(String cidr) {
+        Objects.requireNonNull(cidr, "cidr");
         return to(cidr).type(RTN_UNREACHABLE);
     }
 
@@ -201,6 +203,7 @@ public record Route(
      * @param cidr e.g. {@code 10.66.0.0/16}
      */
     public static Route prohibit(String cidr) {
+        Objects.requireNonNull(cidr, "cidr");
         return to(cidr).type(RTN_PROHIBIT);
     }
 
@@ -414,6 +417,7 @@ public record Route(
      * @param source a numeric address of the destination's family
      */
     public Route src(String source) {
+        Objects.requireNonNull(source, "source");
         return src(IpPrefix.parseAddress(source));
     }
 
