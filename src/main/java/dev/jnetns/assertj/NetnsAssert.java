@@ -195,4 +195,39 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
         }
         return myself;
     }
+    /**
+     * Navigates to the routes to exactly {@code cidr}, in any table: checks that there is one and returns
+     * assertions that narrow them down ({@link RouteAssert#via(String)}, {@link RouteAssert#dev(String)},
+     * {@link RouteAssert#inTable(int)}...). {@link #hasRouteTo(String)} looks in the main table only and returns
+     * this assertion, to go on with the namespace. As with {@link #link(String)}, the returned object is not a
+     * soft proxy.
+     *
+     * @param cidr e.g. {@code 10.9.0.0/16}, {@code fd00:9::/64}, {@code 0.0.0.0/0}
+     * @return assertions on those routes
+     * @throws IllegalArgumentException if {@code cidr} is not a valid CIDR
+     */
+    public RouteAssert route(String cidr) {
+        IpPrefix expected = IpPrefix.parse(Objects.requireNonNull(cidr, "cidr"));
+        RouteAssert found = read(rtnl -> {
+            List<Route> all = rtnl.routes(Route.TABLE_ALL);
+            Map<Integer, String> names = State.names(rtnl.links());
+            List<Route> matching = all.stream()
+                    .filter(r -> State.samePrefix(r.destination(), expected))
+                    .toList();
+            if (matching.isEmpty()) {
+                List<Route> shown =
+                        all.stream().filter(r -> r.table() != Route.TABLE_LOCAL).toList();
+                throw failure(
+                        "Expecting %s to have a route to %s (in any table) but its routes (but for the local table)"
+                                + " are %s",
+                        name(), expected, RouteAssert.describe(shown, names));
+            }
+            return new RouteAssert(matching, name(), expected, names);
+        });
+        RouteAssert next = found.withRepresentation(info.representation());
+        if (info.description() != null && !info.descriptionText().isEmpty()) {
+            next.as(info.description());
+        }
+        return next;
+    }
 }

@@ -5,12 +5,31 @@ import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlAttrs;
 import dev.jnetns.internal.netlink.NlBuilder;
 import dev.jnetns.internal.netlink.NlMessage;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
-/** {@code RTM_NEWROUTE}/{@code RTM_DELROUTE} requests and {@code rtmsg} replies (null for other families). */
+/**
+ * {@code RTM_NEWROUTE}/{@code RTM_DELROUTE}/{@code RTM_GETROUTE} requests and {@code rtmsg} replies (null for
+ * other families).
+ */
 final class RouteMessages {
+    static final int RTA_METRICS = 8;
+    static final int RTAX_MTU = 2;
+    static final int RTAX_ADVMSS = 8;
+    static final int RTAX_HOPLIMIT = 10;
+    /** Report the table the route was found in, not always main (as {@code ip route get} asks). */
+    static final int RTM_F_LOOKUP_TABLE = 0x1000;
+
     private RouteMessages() {}
+
+    /** An {@code RTM_GETROUTE} for one destination: the route the kernel would choose (no dump). */
+    static NlBuilder get(InetAddress dst) {
+        boolean v6 = dst instanceof Inet6Address;
+        return new NlBuilder(Nl.RTM_GETROUTE, 0)
+                .rtmsg(v6 ? Nl.AF_INET6 : Nl.AF_INET, v6 ? 128 : 32, 0, 0, 0, 0, RTM_F_LOOKUP_TABLE)
+                .attr(Nl.RTA_DST, dst.getAddress());
+    }
 
     static NlBuilder encode(int type, int nlFlags, Route route) {
         IpPrefix dst = route.destination();
@@ -21,7 +40,7 @@ final class RouteMessages {
                 .rtmsg(
                         family,
                         dst.prefixLength(),
-                        table < 256 ? table : 0,
+                        table >= 0 && table < 256 ? table : 0 /* RT_TABLE_UNSPEC: see RTA_TABLE */,
                         delete ? 0 : route.protocol(),
                         delete ? 255 /* RT_SCOPE_NOWHERE: any */ : route.effectiveScope(),
                         delete ? 0 : route.type(),
@@ -37,6 +56,22 @@ final class RouteMessages {
         }
         if (route.priority() != 0) {
             m.u32(Nl.RTA_PRIORITY, route.priority());
+        }
+        if (route.preferredSource() != null) {
+            m.attr(Nl.RTA_PREFSRC, route.preferredSource().getAddress());
+        }
+        if (route.hasMetrics()) {
+            int metrics = m.beginNested(RTA_METRICS);
+            if (route.mtu() != 0) {
+                m.u32(RTAX_MTU, route.mtu());
+            }
+            if (route.advmss() != 0) {
+                m.u32(RTAX_ADVMSS, route.advmss());
+            }
+            if (route.hopLimit() != 0) {
+                m.u32(RTAX_HOPLIMIT, route.hopLimit());
+            }
+            m.endNested(metrics);
         }
         m.u32(Nl.RTA_TABLE, table);
         return m;
@@ -65,12 +100,24 @@ final class RouteMessages {
         if (a.has(Nl.RTA_TABLE)) {
             table = a.u32(Nl.RTA_TABLE);
         }
-        IpPrefix prefix;
+        InetAddress src = a.has(Nl.RTA_PREFSRC)
+                ? AddressMessages.inet(family, a.bytes(Nl.RTA_PREFSRC), "rtmsg RTA_PREFSRC")
+                : null;
+        int mtu = 0;
+        int advmss = 0;
+        int hopLimit = 0;
+        if (a.has(RTA_METRICS)) {
+            NlAttrs metrics = a.nested(RTA_METRICS);
+            mtu = metrics.has(RTAX_MTU) ? metrics.u32(RTAX_MTU) : 0;
+            advmss = metrics.has(RTAX_ADVMSS) ? metrics.u32(RTAX_ADVMSS) : 0;
+            hopLimit = metrics.has(RTAX_HOPLIMIT) ? metrics.u32(RTAX_HOPLIMIT) : 0;
+        }
         try {
-            prefix = new IpPrefix(dst, dstLen);
+            IpPrefix prefix = new IpPrefix(dst, dstLen);
+            return new Route(
+                    prefix, gw, oif, scope, table, protocol, rtType, flags, priority, src, mtu, advmss, hopLimit, 0);
         } catch (IllegalArgumentException e) {
             throw new NetlinkFormatException("rtmsg", e.getMessage());
         }
-        return new Route(prefix, gw, oif, scope, table, protocol, rtType, flags, priority, 0);
     }
 }

@@ -11,6 +11,7 @@ import dev.jnetns.internal.netlink.NlMessage;
 import dev.jnetns.internal.sys.Errno;
 import dev.jnetns.internal.sys.NetlinkNatives;
 import dev.jnetns.internal.sys.NsFiles;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1290,6 +1291,21 @@ public final class Rtnl implements AutoCloseable {
      * @return the routes
      */
     public List<Route> routes() {
+        return routes(Route.TABLE_MAIN);
+    }
+
+    /**
+     * The routes of one table, or of every table ({@link Route#TABLE_ALL}, as {@code ip route show table all}:
+     * the local table too), IPv4 and IPv6.
+     *
+     * @param table e.g. {@link Route#TABLE_MAIN}, {@code 100}, {@link Route#TABLE_LOCAL} or {@link Route#TABLE_ALL}
+     * @return the routes
+     * @throws IllegalArgumentException if {@code table} is negative
+     */
+    public List<Route> routes(int table) {
+        if (table < 0) {
+            throw new IllegalArgumentException("table must be 0 (all) or positive, was " + table);
+        }
         String op = "RTM_GETROUTE dump";
         check(op);
         List<Route> out = new ArrayList<>();
@@ -1298,11 +1314,71 @@ public final class Rtnl implements AutoCloseable {
                 Nl.RTM_NEWROUTE,
                 op,
                 RouteMessages::decode)) {
-            if (r != null && r.table() == Route.TABLE_MAIN) {
+            if (r != null && (table == Route.TABLE_ALL || r.table() == table)) {
                 out.add(r.readFrom(ino));
             }
         }
         return out;
+    }
+
+    /**
+     * Adds a route, or replaces the one with the same destination, table, TOS and metric ({@code ip route
+     * replace}: {@code NLM_F_CREATE | NLM_F_REPLACE}), as netlink's {@code RouteReplace}.
+     *
+     * @param route the route, see {@link Route#to(String)}
+     * @throws NetnsException e.g. {@code ENETUNREACH} when the gateway is not reachable
+     */
+    public void replaceRoute(Route route) {
+        Objects.requireNonNull(route, "route");
+        route(Nl.RTM_NEWROUTE, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, route);
+    }
+
+    /**
+     * Changes an existing route with the same destination, table, TOS and metric ({@code ip route change}:
+     * {@code NLM_F_REPLACE} without {@code NLM_F_CREATE}), as netlink's {@code RouteChange}.
+     *
+     * @param route the route, see {@link Route#to(String)}
+     * @throws NetnsException {@code ENOENT} if there is no such route to change
+     */
+    public void changeRoute(Route route) {
+        Objects.requireNonNull(route, "route");
+        route(Nl.RTM_NEWROUTE, Nl.NLM_F_REPLACE, route);
+    }
+
+    /**
+     * The route the kernel would choose for packets to {@code destination}, as {@code ip route get}: its
+     * destination is the address itself ({@code /32} or {@code /128}), its type {@link Route#RTN_LOCAL} for an
+     * address of the namespace, its table the one it was found in (main, or the table of a rule's choice).
+     *
+     * @param destination a numeric IPv4 or IPv6 address
+     * @return the route
+     * @throws NetnsException when the kernel has none: {@code ENETUNREACH} (no route), {@code EHOSTUNREACH} (an
+     *     unreachable route), {@code EACCES} (prohibit), {@code EINVAL} (IPv4 blackhole)
+     */
+    public Route routeGet(String destination) {
+        Objects.requireNonNull(destination, "destination");
+        return routeGet(IpPrefix.parseAddress(destination));
+    }
+
+    /**
+     * The route the kernel would choose for packets to {@code destination}; see {@link #routeGet(String)}.
+     *
+     * @param destination an IPv4 or IPv6 address
+     * @return the route
+     */
+    public Route routeGet(InetAddress destination) {
+        Objects.requireNonNull(destination, "destination");
+        String op = "RTM_GETROUTE get " + IpPrefix.format(destination);
+        check(op);
+        for (NlMessage m : request(RouteMessages.get(destination), op)) {
+            if (m.type() == Nl.RTM_NEWROUTE) {
+                List<Route> decoded = decodeAll(List.of(m), Nl.RTM_NEWROUTE, RouteMessages::decode);
+                if (!decoded.isEmpty()) {
+                    return decoded.get(0).readFrom(ino);
+                }
+            }
+        }
+        throw new NetnsException(op, Errno.ENETUNREACH, "the kernel acknowledged but sent no route", null);
     }
 
     // ---------------------------------------------------------------- qdiscs

@@ -161,6 +161,24 @@ class BadInputTableTest {
                         "ESRCH",
                         "10.6.0.0/16"),
                 kernel(
+                        "a route with a preferred source that is not an address here",
+                        f -> f.rtnl()
+                                .addRoute(
+                                        Route.to("10.5.0.0/16").via("10.9.0.2").src("10.1.1.1")),
+                        "EINVAL",
+                        "10.5.0.0/16 via 10.9.0.2",
+                        "src 10.1.1.1"),
+                kernel(
+                        "changing a route that is not there",
+                        f -> f.rtnl().changeRoute(Route.to("10.6.0.0/16").via("10.9.0.2")),
+                        "ENOENT",
+                        "10.6.0.0/16 via 10.9.0.2"),
+                kernel(
+                        "routeGet with no route",
+                        f -> f.rtnl().routeGet("10.99.0.1"),
+                        "ENETUNREACH",
+                        "RTM_GETROUTE get 10.99.0.1"),
+                kernel(
                         "a second root qdisc",
                         f -> f.rtnl().addQdisc(f.v1(), QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(50))),
                         "EEXIST",
@@ -214,6 +232,32 @@ class BadInputTableTest {
                         "a tbf burst the kernel cannot report",
                         f -> QdiscSpec.tbf(1000, 0xffffffffL, Duration.ofMillis(1)),
                         "burst"),
+                refused(
+                        "a blackhole route with a gateway",
+                        f -> f.rtnl().addRoute(Route.blackhole("10.5.0.0/16").via("10.9.0.2")),
+                        "blackhole",
+                        "gateway 10.9.0.2"),
+                refused(
+                        "an unreachable route through a link",
+                        f -> f.rtnl().addRoute(Route.unreachable("10.5.0.0/16").dev(f.v0())),
+                        "unreachable",
+                        "link index"),
+                refused(
+                        "a route source of the other family",
+                        f -> f.rtnl().addRoute(Route.to("10.5.0.0/16").src("fd00::1")),
+                        "src fd00::1"),
+                refused(
+                        "a route MTU the kernel would lower",
+                        f -> f.rtnl().addRoute(Route.to("10.5.0.0/16").mtu(70000)),
+                        "mtu",
+                        "70000"),
+                refused(
+                        "a route in table 0",
+                        f -> f.rtnl().addRoute(Route.to("10.5.0.0/16").table(0)),
+                        "table",
+                        "was 0"),
+                refused("routes of table -1", f -> f.rtnl().routes(-1), "table", "-1"),
+                refused("routeGet of a host name", f -> f.rtnl().routeGet("example.com"), "example.com"),
                 refused("a namespace name with a newline", f -> Netns.newNamed("new\nline"), "control characters"),
                 refused("a namespace name with a slash", f -> Netns.newNamed("a/b"), "a/b"),
                 // namespace ids, peers, tap queues

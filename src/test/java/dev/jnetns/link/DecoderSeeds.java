@@ -45,6 +45,19 @@ class DecoderSeeds {
             rtnl.addAddress(pair.local(), "10.4.0.1/24");
             rtnl.addAddress(pair.local(), "fd00:4::1/64", AddressOption.NO_DAD);
             rtnl.addRoute(Route.to("10.44.0.0/16").via("10.4.0.2"));
+            // route types, src, metrics (a nested RTA_METRICS), a table above 255
+            rtnl.addRoute(Route.blackhole("10.45.0.0/16"));
+            rtnl.addRoute(Route.unreachable("10.46.0.0/16"));
+            rtnl.addRoute(Route.prohibit("fd00:47::/64"));
+            rtnl.addRoute(Route.to("10.48.0.0/16")
+                    .via("10.4.0.2")
+                    .src("10.4.0.1")
+                    .mtu(1400)
+                    .advmss(1360)
+                    .hopLimit(33)
+                    .table(1000)
+                    .protocol(Route.RTPROT_STATIC));
+            rtnl.addRoute(Route.to("fd00:48::/64").via("fd00:4::2").mtu(1280).table(100));
             rtnl.addQdisc(pair.local(), QdiscSpec.tbf(125_000, 4096, Duration.ofMillis(100)));
             rtnl.addQdisc(br, QdiscSpec.htb(0x10));
             try (NetlinkSocket s = Netns.execute(ns, () -> NetlinkSocket.open("seeds"))) {
@@ -52,6 +65,10 @@ class DecoderSeeds {
                 datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(0, 0, 0, 0, 0), "addrs"));
                 datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETROUTE, 0).rtmsg(0, 0, 0, 0, 0, 0, 0), "routes"));
                 datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETQDISC, 0).tcmsg(0, 0, 0, 0), "qdiscs"));
+            }
+            // routeGet replies: a gateway route with metrics, a local address, IPv6
+            for (String dst : List.of("10.48.1.1", "10.44.1.1", "10.4.0.1", "fd00:4::9")) {
+                datagrams.add(Netns.execute(ns, () -> refusal(RouteMessages.get(IpPrefix.parseAddress(dst)))));
             }
             // refusals, as the kernel words them: an MTU too large for a veth, a kind it lacks
             int index = pair.local().index();
