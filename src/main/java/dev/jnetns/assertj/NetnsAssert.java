@@ -4,12 +4,15 @@ import dev.jnetns.NsFd;
 import dev.jnetns.link.Address;
 import dev.jnetns.link.IpPrefix;
 import dev.jnetns.link.Link;
+import dev.jnetns.link.Neighbour;
 import dev.jnetns.link.Route;
 import dev.jnetns.link.Rtnl;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -166,6 +169,47 @@ public class NetnsAssert extends AbstractAssert<NetnsAssert, NsFd> {
         });
         if (found != null) {
             throw failure("Expecting %s to have address %s (on any link) but it has %s", name(), expected, found);
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that the namespace's neighbour table (ARP, NDP) maps {@code ip} to {@code mac} on some link, in a
+     * state that is neither {@code FAILED} nor {@code INCOMPLETE}, e.g. after {@code rtnl.addNeighbour(...)} or
+     * once traffic resolved it.
+     *
+     * @param ip a numeric IPv4 or IPv6 address
+     * @param mac e.g. {@code 02:00:00:00:00:02} (either case)
+     * @return this assertion
+     * @throws IllegalArgumentException if {@code ip} is not a numeric address or {@code mac} not six hex pairs
+     */
+    public NetnsAssert hasNeighbour(String ip, String mac) {
+        InetAddress expected = IpPrefix.parseAddress(Objects.requireNonNull(ip, "ip"));
+        Objects.requireNonNull(mac, "mac");
+        if (!mac.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            throw new IllegalArgumentException("invalid MAC address \"" + mac + "\": expected aa:bb:cc:dd:ee:ff");
+        }
+        String lower = mac.toLowerCase(Locale.ROOT);
+        int unusable = Neighbour.FAILED | Neighbour.INCOMPLETE;
+        List<String> found = read(rtnl -> {
+            List<Neighbour> all = rtnl.neighbours();
+            if (all.stream()
+                    .anyMatch(n ->
+                            n.address().equals(expected) && lower.equals(n.mac()) && (n.state() & unusable) == 0)) {
+                return null;
+            }
+            Map<Integer, String> names = State.names(rtnl.links());
+            List<String> out = new ArrayList<>();
+            for (Neighbour n : all) {
+                out.add(IpPrefix.format(n.address()) + (n.mac() != null ? " lladdr " + n.mac() : "") + " dev "
+                        + names.getOrDefault(n.linkIndex(), "#" + n.linkIndex()) + " " + n.stateName());
+            }
+            return out;
+        });
+        if (found != null) {
+            throw failure(
+                    "Expecting %s to have neighbour %s lladdr %s but its neighbours are %s",
+                    name(), IpPrefix.format(expected), lower, found);
         }
         return myself;
     }

@@ -15,8 +15,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -1186,10 +1184,48 @@ public final class Rtnl implements AutoCloseable {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(options, "options");
-        EnumSet<AddressOption> set = EnumSet.noneOf(AddressOption.class);
-        set.addAll(Arrays.asList(options));
-        int flags = set.contains(AddressOption.NO_DAD) && prefix.isIpv6() ? Nl.IFA_F_NODAD : 0;
-        address(Nl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, link, prefix, flags);
+        addAddress(link, AddressSpec.of(prefix).options(options));
+    }
+
+    /**
+     * Adds an address with everything {@code ip addr add} can say: peer, label, scope, lifetimes, flags
+     * ({@code NLM_F_CREATE | NLM_F_EXCL}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec e.g. {@code AddressSpec.of("10.1.0.1/24").label("veth0:a")}
+     * @throws IllegalArgumentException if a label does not begin with the link's name (before any system call)
+     * @throws NetnsException e.g. {@code EEXIST} when the link has the address already
+     */
+    public void addAddress(Link link, AddressSpec spec) {
+        address(Nl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, link, spec);
+    }
+
+    /**
+     * Adds an address, or changes the one the link has with the same local address and prefix length
+     * ({@code NLM_F_CREATE | NLM_F_REPLACE}, {@code ip addr replace}, vishvananda/netlink's {@code AddrReplace}):
+     * its lifetimes and flags change in place; the kernel keeps the label, scope and peer it has (to change those,
+     * delete the address and add it again).
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec the address as it should be
+     * @throws IllegalArgumentException if a label does not begin with the link's name (before any system call)
+     */
+    public void replaceAddress(Link link, AddressSpec spec) {
+        address(Nl.RTM_NEWADDR, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, link, spec);
+    }
+
+    private void address(int type, int nlFlags, Link link, AddressSpec spec) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(spec, "spec");
+        // iproute2 and vishvananda/netlink ask this of a label; the kernel would take any
+        if (spec.label() != null && !spec.label().startsWith(link.name())) {
+            throw new IllegalArgumentException(
+                    "label \"" + spec.label() + "\" must begin with the link's name \"" + link.name() + "\"");
+        }
+        String op = Nl.typeName(type) + " " + spec + " on " + q(link.name());
+        check(op);
+        own(link, op);
+        request(AddressMessages.encode(type, nlFlags, link.index(), spec), op);
     }
 
     /**
@@ -1205,6 +1241,26 @@ public final class Rtnl implements AutoCloseable {
     }
 
     /**
+     * Removes an address with a point-to-point peer from the link, as {@code ip addr del LOCAL peer PEER}: the kernel
+     * matches IPv4 addresses on their peer, so that {@link #deleteAddress(Link, String)} with the local address
+     * alone answers {@code EADDRNOTAVAIL} for them (as {@code ip addr del LOCAL} does). Only the address, prefix
+     * length and peer of the spec count; the kernel compares the peer within the address's prefix, so any peer in
+     * the prefix of an ordinary address matches it too.
+     *
+     * @param link a link read from this handle's namespace
+     * @param spec e.g. {@code AddressSpec.of("10.9.0.1/32").peer("10.9.0.2")}
+     */
+    public void deleteAddress(Link link, AddressSpec spec) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(spec, "spec");
+        String op = "RTM_DELADDR " + spec.prefix()
+                + (spec.peer() != null ? " peer " + IpPrefix.format(spec.peer()) : "") + " on " + q(link.name());
+        check(op);
+        own(link, op);
+        request(AddressMessages.delete(link.index(), spec.prefix(), spec.peer()), op);
+    }
+
+    /**
      * Removes an address from the link.
      *
      * @param link a link read from this handle's namespace
@@ -1213,14 +1269,10 @@ public final class Rtnl implements AutoCloseable {
     public void deleteAddress(Link link, IpPrefix prefix) {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(prefix, "prefix");
-        address(Nl.RTM_DELADDR, 0, link, prefix, 0);
-    }
-
-    private void address(int type, int nlFlags, Link link, IpPrefix prefix, int ifaFlags) {
-        String op = Nl.typeName(type) + " " + prefix + " on " + q(link.name());
+        String op = "RTM_DELADDR " + prefix + " on " + q(link.name());
         check(op);
         own(link, op);
-        request(AddressMessages.encode(type, nlFlags, link.index(), prefix, ifaFlags), op);
+        request(AddressMessages.delete(link.index(), prefix, null), op);
     }
 
     /**
@@ -1248,6 +1300,95 @@ public final class Rtnl implements AutoCloseable {
         Objects.requireNonNull(link, "link");
         own(link, "RTM_GETADDR " + q(link.name()));
         return onLink(addresses(), Address::linkIndex, link);
+    }
+
+    // ---------------------------------------------------------------- neighbours
+
+    /**
+     * Adds a permanent neighbour entry ({@code ip neigh add IP lladdr MAC dev LINK nud permanent}): the namespace
+     * sends to {@code ip} at {@code mac} without ARP or neighbour discovery, and never forgets it. Tests use it to
+     * skip resolution delays, or to point an address at a MAC on purpose.
+     *
+     * @param link a link read from this handle's namespace
+     * @param ip a numeric IPv4 or IPv6 address
+     * @param mac e.g. {@code 02:00:00:00:00:02}
+     * @throws IllegalArgumentException if the address or MAC is malformed (before any system call)
+     * @throws NetnsException e.g. {@code EEXIST} when the link has an entry for {@code ip} already
+     */
+    public void addNeighbour(Link link, String ip, String mac) {
+        requireNonNulls(link, ip, mac);
+        neighbour(Nl.RTM_NEWNEIGH, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, link, ip, mac);
+    }
+
+    private static void requireNonNulls(Link link, String ip, String mac) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(ip, "ip");
+        Objects.requireNonNull(mac, "mac");
+    }
+
+    /**
+     * Adds a permanent neighbour entry, or turns the one there is into it ({@code ip neigh replace}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param ip a numeric IPv4 or IPv6 address
+     * @param mac e.g. {@code 02:00:00:00:00:02}
+     * @throws IllegalArgumentException if the address or MAC is malformed (before any system call)
+     */
+    public void replaceNeighbour(Link link, String ip, String mac) {
+        requireNonNulls(link, ip, mac);
+        neighbour(Nl.RTM_NEWNEIGH, Nl.NLM_F_CREATE | Nl.NLM_F_REPLACE, link, ip, mac);
+    }
+
+    /**
+     * Deletes the link's neighbour entry for {@code ip}, whatever its state ({@code ip neigh del}).
+     *
+     * @param link a link read from this handle's namespace
+     * @param ip a numeric IPv4 or IPv6 address
+     * @throws NetnsException {@code ENOENT} when there is none
+     */
+    public void deleteNeighbour(Link link, String ip) {
+        neighbour(Nl.RTM_DELNEIGH, 0, link, ip, null);
+    }
+
+    private void neighbour(int type, int nlFlags, Link link, String ip, String mac) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(ip, "ip");
+        InetAddress address = IpPrefix.parseAddress(ip);
+        byte[] lladdr = mac != null ? MacAddresses.parse(mac) : null;
+        String op = Nl.typeName(type) + " " + IpPrefix.format(address) + (mac != null ? " lladdr " + mac : "") + " on "
+                + q(link.name());
+        check(op);
+        own(link, op);
+        request(
+                NeighbourMessages.encode(
+                        type, nlFlags, link.index(), address, lladdr, mac != null ? Nl.NUD_PERMANENT : 0),
+                op);
+    }
+
+    /**
+     * The neighbour tables of the namespace, IPv4 (ARP) and IPv6 (NDP), in every state, as {@code ip neigh show nud
+     * all} and vishvananda/netlink's {@code NeighList} (plain {@code ip neigh} hides the kernel's own {@code NOARP}
+     * entries, such as IPv6 multicast groups). Bridge forwarding entries ({@code AF_BRIDGE}, {@code bridge fdb}) are
+     * not neighbours and not listed.
+     *
+     * @return the entries
+     */
+    public List<Neighbour> neighbours() {
+        String op = "RTM_GETNEIGH dump";
+        check(op);
+        return dump(NeighbourMessages.dump(), Nl.RTM_NEWNEIGH, op, NeighbourMessages::decode);
+    }
+
+    /**
+     * The neighbour entries of one link.
+     *
+     * @param link a link read from this handle's namespace
+     * @return the entries
+     */
+    public List<Neighbour> neighbours(Link link) {
+        Objects.requireNonNull(link, "link");
+        own(link, "RTM_GETNEIGH " + q(link.name()));
+        return onLink(neighbours(), Neighbour::linkIndex, link);
     }
 
     // ---------------------------------------------------------------- routes

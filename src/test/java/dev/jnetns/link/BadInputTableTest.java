@@ -280,7 +280,59 @@ class BadInputTableTest {
                         f -> f.rtnl().openTapQueues(f.v0(), 2),
                         "EINVAL",
                         "TUNSETIFF open tap \"v0\" queues 2",
-                        "not a tap"));
+                        "not a tap"),
+                // addresses and neighbours
+                kernel(
+                        "an address the link has, added again with a label",
+                        f -> f.rtnl()
+                                .addAddress(
+                                        f.v0(), AddressSpec.of("10.9.0.1/24").label("v0:again")),
+                        "EEXIST",
+                        "RTM_NEWADDR 10.9.0.1/24 label v0:again on \"v0\""),
+                kernel(
+                        "a missing neighbour deleted",
+                        f -> f.rtnl().deleteNeighbour(f.v0(), "10.9.0.77"),
+                        "ENOENT",
+                        "RTM_DELNEIGH 10.9.0.77 on \"v0\""),
+                kernel(
+                        "a missing point-to-point address deleted",
+                        f -> f.rtnl()
+                                .deleteAddress(
+                                        f.v0(), AddressSpec.of("10.9.0.1/24").peer("10.8.0.2")),
+                        "EADDRNOTAVAIL",
+                        "RTM_DELADDR 10.9.0.1/24 peer 10.8.0.2 on \"v0\""),
+                refused(
+                        "a label not beginning with the link's name",
+                        f -> f.rtnl()
+                                .addAddress(
+                                        f.v0(), AddressSpec.of("10.9.1.1/24").label("eth0:1")),
+                        "label \"eth0:1\"",
+                        "\"v0\""),
+                refused(
+                        "a peer of the other family",
+                        f -> f.rtnl()
+                                .addAddress(
+                                        f.v0(), AddressSpec.of("10.9.1.1/24").peer("fd00::2")),
+                        "peer fd00::2",
+                        "10.9.1.1/24"),
+                refused(
+                        "a preferred lifetime longer than the valid one",
+                        f -> f.rtnl()
+                                .addAddress(
+                                        f.v0(),
+                                        AddressSpec.of("10.9.1.1/24")
+                                                .validFor(Duration.ofSeconds(10))
+                                                .preferredFor(Duration.ofSeconds(20))),
+                        "preferred lifetime PT20S",
+                        "valid lifetime PT10S"),
+                refused(
+                        "a neighbour with a short MAC",
+                        f -> f.rtnl().addNeighbour(f.v0(), "10.9.0.7", "02:00:00:00:00"),
+                        "\"02:00:00:00:00\""),
+                refused(
+                        "a neighbour named by a host name",
+                        f -> f.rtnl().addNeighbour(f.v0(), "gateway.example", "02:00:00:00:00:07"),
+                        "gateway.example"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -323,6 +375,7 @@ class BadInputTableTest {
                         Ip.addrs(ns).stream()
                                 .map(a -> String.valueOf(a.get("addr_info")))
                                 .toList(),
+                "neighbours", Ip.run(ns, "ip", "-j", "neigh", "show", "nud", "permanent"),
                 "routes4", Ip.routes(ns, "-4"),
                 "routes6", Ip.routes(ns, "-6"),
                 "qdiscs",

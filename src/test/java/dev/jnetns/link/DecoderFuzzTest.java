@@ -55,6 +55,12 @@ class DecoderFuzzTest {
         decodeAs(Nl.RTM_NEWQDISC, payload, QdiscMessages::decode);
     }
 
+    /** An {@code RTM_NEWNEIGH}: a neighbour entry (ARP, NDP). */
+    @FuzzTest(maxDuration = "30s")
+    void neighbours(byte[] payload) {
+        decodeAs(Nl.RTM_NEWNEIGH, payload, NeighbourMessages::decode);
+    }
+
     /** An {@code RTM_NEWNSID}: a namespace id, listed or asked for. */
     @FuzzTest(maxDuration = "30s")
     void nsids(byte[] payload) {
@@ -92,6 +98,7 @@ class DecoderFuzzTest {
             case Nl.RTM_NEWROUTE -> RouteMessages.decode(m);
             case Nl.RTM_NEWQDISC -> QdiscMessages.decode(m);
             case Nl.RTM_NEWNSID -> NetnsIdMessages.decode(m);
+            case Nl.RTM_NEWNEIGH -> NeighbourMessages.decode(m);
             case Nl.NLMSG_ERROR, Nl.NLMSG_DONE -> {
                 m.errorCode();
                 m.extAckMessage();

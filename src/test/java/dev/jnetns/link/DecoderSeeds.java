@@ -172,6 +172,45 @@ class DecoderSeeds {
         }
     }
 
+    /** Neighbours (v4 and v6, permanent and the kernel's own) and addresses with peers, labels and lifetimes. */
+    @Test
+    void recordNeighboursAndAddresses() throws Exception {
+        List<byte[]> datagrams = new ArrayList<>();
+        try (NsFd ns = Netns.newTransient();
+                Rtnl rtnl = Rtnl.open(ns)) {
+            Link link = rtnl.createVeth(LinkSpec.veth("snb0").peer("snb1").up()).local();
+            rtnl.addNeighbour(link, "10.5.0.7", "02:00:00:00:00:07");
+            rtnl.addNeighbour(link, "fd00:5::7", "02:00:00:00:00:08");
+            rtnl.addAddress(link, AddressSpec.of("10.5.0.1/32").peer("10.5.0.2").label("snb0:p2p"));
+            rtnl.addAddress(
+                    link,
+                    AddressSpec.of("fd00:6::1/64")
+                            .validFor(Duration.ofSeconds(600))
+                            .preferredFor(Duration.ofSeconds(60))
+                            .options(AddressOption.NO_DAD, AddressOption.NO_PREFIX_ROUTE));
+            try (NetlinkSocket s = Netns.execute(ns, () -> NetlinkSocket.open("seeds"))) {
+                datagrams.addAll(s.dumpRaw(NeighbourMessages.dump(), "neighbours"));
+                datagrams.addAll(s.dumpRaw(new NlBuilder(Nl.RTM_GETADDR, 0).ifaddrmsg(0, 0, 0, 0, 0), "addrs"));
+            }
+        }
+        int neighbours = 0;
+        int addresses = 0;
+        for (byte[] d : datagrams) {
+            write("datagrams", d);
+            for (NlMessage m : NlMessage.parseAll(d, d.length)) {
+                if (m.type() == Nl.RTM_NEWNEIGH) {
+                    seedWithAttributes("neighbours", m.payload(), Nl.NDMSG_LEN);
+                    neighbours++;
+                } else if (m.type() == Nl.RTM_NEWADDR) {
+                    seedWithAttributes("addresses", m.payload(), Nl.IFADDRMSG_LEN);
+                    addresses++;
+                }
+            }
+        }
+        assertThat(neighbours).isGreaterThanOrEqualTo(2);
+        assertThat(addresses).isGreaterThanOrEqualTo(3);
+    }
+
     private static void seedWithAttributes(String target, byte[] payload, int familyHeader) throws Exception {
         write(target, payload);
         int start = Nl.align(familyHeader);

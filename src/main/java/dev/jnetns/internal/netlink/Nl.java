@@ -48,6 +48,9 @@ public final class Nl {
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_DELNEIGH = 29;
+    public static final int RTM_GETNEIGH = 30;
     public static final int RTM_NEWQDISC = 36;
     public static final int RTM_DELQDISC = 37;
     public static final int RTM_GETQDISC = 38;
@@ -60,6 +63,8 @@ public final class Nl {
     public static final int IFINFOMSG_LEN = 16;
     /** sizeof(struct ifaddrmsg). */
     public static final int IFADDRMSG_LEN = 8;
+    /** sizeof(struct ndmsg). */
+    public static final int NDMSG_LEN = 12;
     /** sizeof(struct rtmsg). */
     public static final int RTMSG_LEN = 12;
     /** sizeof(struct tcmsg). */
@@ -105,9 +110,26 @@ public final class Nl {
     public static final int IFA_ADDRESS = 1;
     public static final int IFA_LOCAL = 2;
     public static final int IFA_LABEL = 3;
+    public static final int IFA_BROADCAST = 4;
+    public static final int IFA_CACHEINFO = 6;
     public static final int IFA_FLAGS = 8;
     public static final int IFA_F_NODAD = 0x02;
+    public static final int IFA_F_OPTIMISTIC = 0x04;
+    public static final int IFA_F_HOMEADDRESS = 0x10;
+    public static final int IFA_F_DEPRECATED = 0x20;
     public static final int IFA_F_TENTATIVE = 0x40;
+    public static final int IFA_F_PERMANENT = 0x80;
+    public static final int IFA_F_MANAGETEMPADDR = 0x100;
+    public static final int IFA_F_NOPREFIXROUTE = 0x200;
+    /** sizeof(struct ifa_cacheinfo). */
+    public static final int IFA_CACHEINFO_LEN = 16;
+    /** A lifetime of {@code struct ifa_cacheinfo} that never ends. */
+    public static final long INFINITY_LIFE_TIME = 0xffffffffL;
+
+    public static final int NDA_DST = 1;
+    public static final int NDA_LLADDR = 2;
+    public static final int NUD_PERMANENT = 0x80;
+    public static final int NUD_NOARP = 0x40;
 
     public static final int RTA_DST = 1;
     public static final int RTA_OIF = 4;
@@ -168,6 +190,9 @@ public final class Nl {
             case RTM_NEWADDR -> "RTM_NEWADDR";
             case RTM_DELADDR -> "RTM_DELADDR";
             case RTM_GETADDR -> "RTM_GETADDR";
+            case RTM_NEWNEIGH -> "RTM_NEWNEIGH";
+            case RTM_DELNEIGH -> "RTM_DELNEIGH";
+            case RTM_GETNEIGH -> "RTM_GETNEIGH";
             case RTM_NEWROUTE -> "RTM_NEWROUTE";
             case RTM_DELROUTE -> "RTM_DELROUTE";
             case RTM_GETROUTE -> "RTM_GETROUTE";

@@ -81,6 +81,19 @@ public final class NlBuilder {
         return this;
     }
 
+    /** {@code struct ndmsg}. */
+    public NlBuilder ndmsg(int family, int index, int state, int flags, int type) {
+        ensure(Nl.NDMSG_LEN);
+        b.put((byte) family)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putInt(index)
+                .putShort((short) state)
+                .put((byte) flags)
+                .put((byte) type);
+        return this;
+    }
+
     /** {@code struct rtmsg}. */
     public NlBuilder rtmsg(int family, int dstLen, int table, int protocol, int scope, int rtType, int flags) {
         ensure(Nl.RTMSG_LEN);
