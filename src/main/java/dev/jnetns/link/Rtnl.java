@@ -1203,8 +1203,9 @@ public final class Rtnl implements AutoCloseable {
     /**
      * Adds an address, or changes the one the link has with the same local address and prefix length
      * ({@code NLM_F_CREATE | NLM_F_REPLACE}, {@code ip addr replace}, vishvananda/netlink's {@code AddrReplace}):
-     * its lifetimes and flags change in place; the kernel keeps the label, scope and peer it has (to change those,
-     * delete the address and add it again).
+     * the lifetimes change in place. What else changes depends on the family (checked on 6.18): IPv6 takes the
+     * spec's flags anew, IPv4 keeps its flags, and both keep their label, scope and peer (to change those, delete
+     * the address and add it again).
      *
      * @param link a link read from this handle's namespace
      * @param spec the address as it should be

@@ -150,13 +150,20 @@ class AddressSpecTest {
     }
 
     @Test
-    void replaceChangesLifetimesInPlaceKeepsTheLabelAndAddsWhenAbsent() {
+    void replaceChangesLifetimesIpv6FlagsAndAddsWhenAbsent() {
         try (NsFd ns = Netns.newTransient();
                 Rtnl rtnl = Rtnl.open(ns)) {
             Link link = veth(rtnl, "rp0");
-            rtnl.addAddress(link, AddressSpec.of("10.4.0.1/24").validFor(Duration.ofSeconds(60)));
+            rtnl.addAddress(
+                    link,
+                    AddressSpec.of("10.4.0.1/24")
+                            .validFor(Duration.ofSeconds(60))
+                            .options(AddressOption.NO_PREFIX_ROUTE));
             rtnl.replaceAddress(link, AddressSpec.of("10.4.0.1/24").label("rp0:x"));
             Map<String, Object> ip = ipAddr(ns, "rp0", "10.4.0.1");
+            assertThat(ip.get("noprefixroute"))
+                    .as("IPv4 keeps its flags on replace")
+                    .isEqualTo(true);
             assertThat(Ip.num(ip.get("valid_life_time"))).isEqualTo(4294967295L);
             assertThat(ip).as("the kernel keeps the label on replace").containsEntry("label", "rp0");
             Address a = mine(rtnl, link, "10.4.0.1");
@@ -169,6 +176,17 @@ class AddressSpecTest {
                     .isInstanceOf(NetnsException.class)
                     .hasMessageContaining("RTM_NEWADDR 10.4.0.1/24 on \"rp0\"")
                     .hasMessageContaining("EEXIST");
+            // IPv6 takes the flags anew
+            rtnl.addAddress(
+                    link, AddressSpec.of("fd00:4::1/64").options(AddressOption.NO_DAD, AddressOption.HOME_ADDRESS));
+            rtnl.replaceAddress(
+                    link, AddressSpec.of("fd00:4::1/64").options(AddressOption.NO_DAD, AddressOption.NO_PREFIX_ROUTE));
+            assertThat(ipAddr(ns, "rp0", "fd00:4::1"))
+                    .containsEntry("noprefixroute", true)
+                    .doesNotContainKey("home");
+            Address six = mine(rtnl, link, "fd00:4::1");
+            assertThat(six.has(AddressOption.HOME_ADDRESS)).isFalse();
+            assertThat(six.has(AddressOption.NO_PREFIX_ROUTE)).isTrue();
             // replace adds when absent
             rtnl.replaceAddress(link, AddressSpec.of("10.5.0.1/24"));
             assertThat(ipAddr(ns, "rp0", "10.5.0.1")).isNotNull();
