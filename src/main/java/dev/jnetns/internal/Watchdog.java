@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * test runs (or, on Linux 6.18 and later, notes its id, which is never reused), and notices the death as the end
  * of its standard input (a pipe only this JVM writes to). In the manner of Testcontainers' Ryuk. Costs one process
  * (about 40 MB resident), started once (the first test waits for it, a few hundred milliseconds), and one short
- * pipe write per test.
+ * pipe write per test (on kernels without namespace ids, a round trip: the test waits until its namespace is
+ * held).
  */
 public final class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
@@ -38,6 +39,7 @@ public final class Watchdog {
     private static final Object LOCK = new Object();
     private static Process process;
     private static OutputStream pipe;
+    private static BufferedReader answers;
     private static final StringBuilder PENDING_RELEASES = new StringBuilder();
     private static boolean failed;
 
@@ -47,7 +49,8 @@ public final class Watchdog {
      * Has the watchdog watch the namespace open as {@code fd} (inode {@code ino}). Where the kernel gives
      * namespaces ids that are never reused (Linux 6.18 and later), the watchdog only notes the id, and reads its
      * notes in batches; elsewhere it holds the namespace open through this JVM's descriptor, so that its inode
-     * cannot name another namespace later.
+     * cannot name another namespace later, and this call waits until it does: a JVM killed before the watchdog
+     * read the line would leave no descriptor to hold, and the test's processes running.
      */
     public static void watch(int fd, long ino) {
         long id = HOLDS ? -1 : NsFiles.id(fd);
@@ -56,7 +59,7 @@ public final class Watchdog {
             released = PENDING_RELEASES.toString();
             PENDING_RELEASES.setLength(0);
         }
-        send(released + (id >= 0 ? "= " + id : "+ " + fd + " " + ino) + "\n");
+        send(released + (id >= 0 ? "= " + id : "+ " + fd + " " + ino) + "\n", id < 0);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class Watchdog {
         }
     }
 
-    private static void send(String line) {
+    private static void send(String line, boolean awaitAnswer) {
         if (!ENABLED) {
             return;
         }
@@ -92,6 +95,9 @@ public final class Watchdog {
                 }
                 pipe.write(line.getBytes(StandardCharsets.US_ASCII));
                 pipe.flush();
+                if (awaitAnswer && answers.readLine() == null) {
+                    throw new IOException("the watchdog ended");
+                }
             } catch (IOException | RuntimeException e) {
                 failed = true;
                 LOG.log(
@@ -137,6 +143,7 @@ public final class Watchdog {
             throw new IOException("the watchdog did not start: " + String.join(" ", command));
         }
         pipe = process.getOutputStream();
+        answers = ready;
     }
 
     /** Where this class was loaded from (the jar or classes directory), in case the class path lacks it. */

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Holding the handles keeps their inodes from being reused, so every process found in one was started inside a
  * test's namespace: it never ends a process jnetns did not start. It says {@code ready} on standard output once
  * it can hold namespaces. Lines on standard input:
- * {@code + <fd> <ino>} (hold the JVM's descriptor {@code fd}, if it still names namespace {@code ino}) and
+ * {@code + <fd> <ino>} (hold the JVM's descriptor {@code fd}, if it still names namespace {@code ino}; answered
+ * with a line {@code held} or {@code gone}, which the JVM waits for) and
  * {@code - <ino>} (let it go); where the kernel gives namespaces ids that are never reused, {@code = <id>} (note
  * it) and {@code ~ <id>} (forget it) instead: an id needs no holding to name one namespace only.
  */
@@ -63,6 +64,9 @@ public final class WatchdogMain {
                         before.close();
                     }
                 }
+                // the JVM waits for this before its test runs: killed earlier, its descriptor could not be held
+                System.out.println(ns != null ? "held" : "gone");
+                System.out.flush();
             } else if (parts[0].equals("-") && parts.length == 2) {
                 HeldNamespace ns = held.remove(Long.parseLong(parts[1]));
                 if (ns != null) {
