@@ -36,6 +36,9 @@ public final class Watchdog {
     static final String HOLDS_PROPERTY = "jnetns.internal.watchdogHolds";
 
     private static final boolean HOLDS = Boolean.getBoolean(HOLDS_PROPERTY);
+    /** System property, for tests: milliseconds the watchdog waits before it holds a namespace (a slow machine). */
+    static final String SLOW_PROPERTY = "jnetns.internal.watchdogSlowMillis";
+
     private static final Object LOCK = new Object();
     private static Process process;
     private static OutputStream pipe;
@@ -128,6 +131,10 @@ public final class Watchdog {
                 System.getProperty("java.class.path") + File.pathSeparator + ownLocation(),
                 WatchdogMain.class.getName(),
                 Long.toString(ProcessHandle.current().pid())));
+        String slow = System.getProperty(SLOW_PROPERTY);
+        if (slow != null) {
+            command.add(command.indexOf("-cp"), "-D" + SLOW_PROPERTY + "=" + slow);
+        }
         String jnaTmp = System.getProperty("jna.tmpdir");
         if (jnaTmp != null) {
             command.add(command.indexOf("-cp"), "-Djna.tmpdir=" + jnaTmp);

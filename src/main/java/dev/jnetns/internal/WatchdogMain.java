@@ -50,12 +50,14 @@ public final class WatchdogMain {
         for (String line; (line = in.readLine()) != null; ) {
             String[] parts = line.split(" ", -1);
             if (parts.length == 2 && parts[0].equals("=")) {
+                pauseIfSlow();
                 ids.add(Long.parseLong(parts[1]));
                 napUnlessMoreToRead(in);
             } else if (parts.length == 2 && parts[0].equals("~")) {
                 ids.remove(Long.parseLong(parts[1]));
                 napUnlessMoreToRead(in);
             } else if (parts[0].equals("+") && parts.length == 3) {
+                pauseIfSlow();
                 long ino = Long.parseLong(parts[2]);
                 HeldNamespace ns = HeldNamespace.open(jvm, parts[1], ino);
                 if (ns != null) {
@@ -88,6 +90,18 @@ public final class WatchdogMain {
             NsProcesses.terminate(left, 1000);
         }
         held.values().forEach(HeldNamespace::close);
+    }
+
+    /** For tests: the pause of a watchdog on a loaded machine, before it holds a namespace. */
+    private static void pauseIfSlow() {
+        long millis = Long.getLong(Watchdog.SLOW_PROPERTY, 0);
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

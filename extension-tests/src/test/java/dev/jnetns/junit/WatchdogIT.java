@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A JVM killed with {@code SIGKILL} during a test that started a child process with a plain
@@ -36,16 +36,20 @@ class WatchdogIT {
 
     /**
      * By namespace ids where the kernel has them (Linux 6.18 and later, as here), and by holding each test's
-     * namespace open, as on older kernels.
+     * namespace open, as on older kernels; each also with a watchdog slow to read (as on a loaded machine: the JVM
+     * is killed at once after its test started the child, maybe before the watchdog read of the test).
      */
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aKilledJvmsTestProcessesEndAndOthersDoNot(boolean holding) throws Exception {
+    @ParameterizedTest(name = "holding {0}, watchdog slow {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void aKilledJvmsTestProcessesEndAndOthersDoNot(boolean holding, boolean slow) throws Exception {
         Process bystander = new ProcessBuilder("sleep", "600").start();
         try (NsFd other = Netns.newTransient()) {
             Process otherBystander = Netns.start(other, new ProcessBuilder("sleep", "600"));
             List<String> command = new ArrayList<>(Kit.childJvm(StartsAChildAndIsKilled.class));
             command.add(1, "-Djnetns.internal.watchdogHolds=" + holding);
+            if (slow) {
+                command.add(1, "-Djnetns.internal.watchdogSlowMillis=1000");
+            }
             Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
             try {
                 String[] ready = awaitReady(jvm);
