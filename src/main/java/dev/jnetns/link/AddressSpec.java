@@ -4,7 +4,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -278,9 +277,5 @@ public final class AddressSpec {
     @Override
     public int hashCode() {
         return Objects.hash(local, peer, label, scope, validLifetime, preferredLifetime, options);
-    }
-
-    static AddressSpec withOptions(IpPrefix prefix, AddressOption... options) {
-        return of(prefix).options(Arrays.copyOf(options, options.length));
     }
 }

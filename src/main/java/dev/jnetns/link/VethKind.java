@@ -26,22 +26,7 @@ final class VethKind extends LinkKind {
         int peerInfo = m.begin(Nl.VETH_INFO_PEER); // struct ifinfomsg, then attributes
         m.ifinfomsg(Nl.AF_UNSPEC, 0, 0, 0).string(Nl.IFLA_IFNAME, peer);
         // as vishvananda/netlink: the MTU, queue length and queues of both ends, unless the peer has its own MTU
-        Integer mtu = peerMtu != null ? peerMtu : spec.mtu;
-        if (mtu != null) {
-            m.u32(Nl.IFLA_MTU, mtu);
-        }
-        if (peerMac != null) {
-            m.attr(Nl.IFLA_ADDRESS, peerMac);
-        }
-        if (spec.txQueueLen != null) {
-            m.u32(Nl.IFLA_TXQLEN, spec.txQueueLen);
-        }
-        if (spec.numTxQueues != null) {
-            m.u32(Nl.IFLA_NUM_TX_QUEUES, spec.numTxQueues);
-        }
-        if (spec.numRxQueues != null) {
-            m.u32(Nl.IFLA_NUM_RX_QUEUES, spec.numRxQueues);
-        }
+        LinkMessages.endSettings(m, peerMtu != null ? peerMtu : spec.mtu, peerMac, spec);
         if (peerNs != null) {
             m.u32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
