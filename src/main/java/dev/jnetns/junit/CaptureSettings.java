@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Whether and how a test's packets are captured: the suite's {@link TransientNetns#CAPTURE_KEY} and its
@@ -74,7 +73,7 @@ record CaptureSettings(TransientNetns.Capture mode, Path dir, int snapLength, lo
             nearestFirst.add(c);
         }
         for (AnnotatedElement where : nearestFirst) {
-            Optional<TransientNetns> declared = AnnotationSupport.findAnnotation(where, TransientNetns.class);
+            Optional<TransientNetns> declared = Declared.annotation(where, TransientNetns.class);
             if (declared.isPresent() && declared.get().capture() != TransientNetns.Capture.CONFIGURED) {
                 return new CaptureSettings(declared.get().capture(), suite.dir, suite.snapLength, suite.bufferBytes);
             }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * How one test's (or class's) leftovers are handled: the suite-wide configuration, refined by the nearest
@@ -42,7 +41,7 @@ record LeakPolicy(
             where.add(c);
         }
         for (int i = where.size() - 1; i >= 0; i--) {
-            Optional<NetnsLeaks> leaks = AnnotationSupport.findAnnotation(where.get(i), NetnsLeaks.class);
+            Optional<NetnsLeaks> leaks = Declared.annotation(where.get(i), NetnsLeaks.class);
             if (leaks.isPresent()) {
                 policy = policy.refinedBy(leaks.get(), where.get(i));
             }

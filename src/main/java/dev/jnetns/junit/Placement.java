@@ -28,14 +28,6 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
 
     /** What {@link HostNetns} declares, where the nearest declaration is searched for. */
     private static final Placement HOST = new Placement(TransientNetns.Scope.TEST, null);
-    /** What an element without either annotation declares, as remembered in the store (which holds no null). */
-    private static final Placement NONE = new Placement(null, null);
-
-    private static final ExtensionContext.Namespace DECLARED = ExtensionContext.Namespace.create(Placement.class);
-
-    /** The key under which what {@code where} declares is remembered. */
-    private record Declaration(AnnotatedElement where, boolean isolating) {}
-
     /** The placement of {@code context}'s test (a method). */
     static Optional<Placement> ofTest(ExtensionContext context) {
         Placement declared = declaredFor(context);
@@ -50,10 +42,10 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
     static Optional<Placement> ofClass(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         boolean isolating = isolated(context).isPresent();
-        Placement declared = declaredOn(context, testClass, isolating);
+        Placement declared = declaredOn(testClass, isolating);
         if (declared == null) {
             for (Class<?> c = enclosing(testClass); c != null && declared == null; c = enclosing(c)) {
-                declared = declaredOn(context, c, isolating);
+                declared = declaredOn(c, isolating);
             }
             if (declared != null || TestNamespaces.classScope(context) != null) {
                 return Optional.empty(); // an enclosing class decides, or has the namespace its tests share
@@ -93,7 +85,7 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
         boolean isolating = isolated(context).isPresent();
         Optional<Method> method = context.getTestMethod();
         if (method.isPresent()) {
-            Placement onMethod = declaredOn(context, method.get(), isolating);
+            Placement onMethod = declaredOn(method.get(), isolating);
             if (onMethod != null) {
                 if (onMethod.scope() == TransientNetns.Scope.CLASS) {
                     throw new ExtensionConfigurationException(
@@ -103,7 +95,7 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
             }
         }
         for (Class<?> c = context.getTestClass().orElse(null); c != null; c = enclosing(c)) {
-            Placement onClass = declaredOn(context, c, isolating);
+            Placement onClass = declaredOn(c, isolating);
             if (onClass != null) {
                 return onClass;
             }
@@ -113,23 +105,15 @@ record Placement(TransientNetns.Scope scope, Netns.Lo lo) {
 
     /**
      * What {@code where} declares itself (or inherits): a placement, {@link #HOST}, or null. {@link HostNetns} is
-     * looked for only when the suite isolates tests ({@code isolating}): otherwise it changes nothing, and the
-     * lookup is what every test pays when auto-detection registers jnetns without isolation.
+     * looked for only when the suite isolates tests ({@code isolating}): otherwise it changes nothing. Remembered:
+     * auto-detection asks this for every test of the suite, most without annotations.
      */
-    // getOrComputeIfAbsent: deprecated in JUnit 6 for computeIfAbsent, which JUnit 5 lacks; jnetns runs on both
-    @SuppressWarnings("deprecation")
-    private static Placement declaredOn(ExtensionContext context, AnnotatedElement where, boolean isolating) {
-        // remembered for the run: auto-detection asks this for every test of the suite, most without annotations
-        Placement found = context.getRoot()
-                .getStore(DECLARED)
-                .getOrComputeIfAbsent(
-                        new Declaration(where, isolating),
-                        key -> {
-                            Placement looked = lookUp(where, isolating);
-                            return looked == null ? NONE : looked;
-                        },
-                        Placement.class);
-        return NONE.equals(found) ? null : found;
+    private static Placement declaredOn(AnnotatedElement where, boolean isolating) {
+        return Declared.remembered(
+                        where,
+                        isolating ? "placement, isolating" : "placement",
+                        w -> Optional.ofNullable(lookUp(w, isolating)))
+                .orElse(null);
     }
 
     private static Placement lookUp(AnnotatedElement where, boolean isolating) {

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The extension behind {@link Veth}: makes a pair per parameter inside the test's namespaces, impaired as asked;
@@ -32,7 +31,7 @@ final class VethExtension implements ParameterResolver, ExecutionCondition {
             return ConditionEvaluationResult.enabled("jnetns: not a test method");
         }
         for (Parameter each : context.getTestMethod().get().getParameters()) {
-            Optional<Veth> veth = AnnotationSupport.findAnnotation(each, Veth.class);
+            Optional<Veth> veth = Declared.annotation(each, Veth.class);
             QdiscSpec impairment;
             try {
                 impairment = veth.isPresent() ? Impairments.of(veth.get()) : null;
@@ -91,7 +90,7 @@ final class VethExtension implements ParameterResolver, ExecutionCondition {
         Netns.Lo lo = null;
         Parameter first = null;
         for (Parameter each : parameter.getDeclaringExecutable().getParameters()) {
-            Optional<TransientNetns> asked = AnnotationSupport.findAnnotation(each, TransientNetns.class);
+            Optional<TransientNetns> asked = Declared.annotation(each, TransientNetns.class);
             if (asked.isEmpty() || !asked.get().value().equals(name)) {
                 continue;
             }
