@@ -97,14 +97,14 @@ public final class Netns {
         if (lo == Lo.UP) {
             FreshNetns prepared = PreparedNamespaces.shared().take();
             if (prepared != null) {
-                return NsFd.adopt(prepared.nsFd(), prepared.rtnlSocket());
+                return NsFd.adopt(prepared.nsFd(), prepared.rtnlSocket(), prepared.sockets());
             }
         }
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
             FreshNetns fresh = worker.run(() -> worker.makeFreshHere(lo == Lo.UP));
-            return NsFd.adopt(fresh.nsFd(), fresh.rtnlSocket());
+            return NsFd.adopt(fresh.nsFd(), fresh.rtnlSocket(), fresh.sockets());
         } catch (SysException e) {
             throw NetnsException.from(e);
         } finally {

@@ -1,6 +1,7 @@
 package dev.jnetns;
 
-import dev.jnetns.internal.SpareRtnlSockets;
+import dev.jnetns.internal.NsSockets;
+import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
 import java.util.Objects;
@@ -29,27 +30,34 @@ public final class NsFd implements AutoCloseable {
 
     /** Wraps a descriptor already checked to be a network namespace; for jnetns' own use. */
     static NsFd adopt(int fd) {
-        return adopt(fd, -1);
+        return adopt(fd, -1, null);
     }
 
     /**
-     * Wraps a namespace jnetns has just made, with the rtnetlink socket opened inside it (or -1), which the
-     * first {@code Rtnl.open} of the handle takes (see {@link SpareRtnlSockets}).
+     * Wraps a namespace jnetns has just made, with what was opened inside it while the making thread was there
+     * (see {@link Spares}): a rtnetlink socket (or -1), which the first {@code Rtnl.open} of the handle takes, and
+     * a view of its socket counters (or null), which a test running in it takes.
      */
-    static NsFd adopt(int fd, int spareRtnlSocket) {
+    static NsFd adopt(int fd, int spareRtnlSocket, NsSockets spareSockets) {
         long[] id;
         try {
             id = NsFiles.identify(fd);
         } catch (RuntimeException e) {
-            // both were handed over: nobody else will close them
+            // all were handed over: nobody else will close them
             NsFiles.close(fd);
             if (spareRtnlSocket >= 0) {
                 NsFiles.close(spareRtnlSocket);
             }
+            if (spareSockets != null) {
+                spareSockets.close();
+            }
             throw NetnsException.translated(e);
         }
         if (spareRtnlSocket >= 0) {
-            SpareRtnlSockets.put(fd, spareRtnlSocket);
+            Spares.RTNL_SOCKETS.put(fd, spareRtnlSocket);
+        }
+        if (spareSockets != null) {
+            Spares.SOCKET_VIEWS.put(fd, spareSockets);
         }
         return new NsFd(fd, id[0], id[1]);
     }
@@ -171,7 +179,7 @@ public final class NsFd implements AutoCloseable {
     public void close() {
         int value = fd.getAndSet(-1);
         if (value >= 0) {
-            SpareRtnlSockets.discard(value); // before the number can be reused
+            Spares.discardAll(value); // before the number can be reused
             NsFiles.close(value);
         }
     }

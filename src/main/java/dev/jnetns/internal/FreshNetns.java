@@ -3,30 +3,36 @@ package dev.jnetns.internal;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.sys.Loopback;
 import dev.jnetns.internal.sys.NsFiles;
+import java.util.function.IntConsumer;
 
 /**
- * A network namespace jnetns has just made: a descriptor of it and a rtnetlink socket opened inside it while
- * the making thread was there (or -1), so that the first rtnetlink handle on it needs no thread to enter it
- * again. Whoever holds one owns both descriptors.
+ * A network namespace jnetns has just made: a descriptor of it, and what was opened inside it while the making
+ * thread was there, so that no thread has to enter it again for them: a rtnetlink socket (or -1) for the first
+ * rtnetlink handle on it, and a view of its socket counters (or null) for the test that runs in it. Whoever holds
+ * one owns all its descriptors.
  *
  * @param nsFd the namespace's descriptor
  * @param rtnlSocket a bound {@code NETLINK_ROUTE} socket of the namespace, or -1
+ * @param sockets a view of the namespace's socket counters, or null
  */
-public record FreshNetns(int nsFd, int rtnlSocket) {
+public record FreshNetns(int nsFd, int rtnlSocket, NsSockets sockets) {
     /**
-     * On a thread that has just moved into a new namespace: opens its descriptor, brings {@code lo} up if
-     * asked, and opens the spare socket (best effort: without it, handles are opened the slow way). Closes what
-     * it opened if something fails.
+     * On a thread that has just moved into a new namespace: brings {@code lo} up if asked, and opens the spare
+     * socket (best effort: without it, handles are opened the slow way). Closes what it opened if something
+     * fails.
      *
      * @param nsFd the namespace's descriptor, already open (closed here if this fails)
      * @param loopbackUp whether to bring {@code lo} up
      */
     static FreshNetns completeHere(int nsFd, boolean loopbackUp) {
-        return completeHere(nsFd, loopbackUp, fd -> {});
+        return completeHere(nsFd, loopbackUp, false, fd -> {});
     }
 
-    /** As {@link #completeHere(int, boolean)}, telling {@code opened} of the spare socket as soon as it exists. */
-    static FreshNetns completeHere(int nsFd, boolean loopbackUp, java.util.function.IntConsumer opened) {
+    /**
+     * As {@link #completeHere(int, boolean)}; with {@code viewSockets} also opens the view of the namespace's socket
+     * counters (best effort too). Tells {@code opened} of each further descriptor as soon as it exists.
+     */
+    static FreshNetns completeHere(int nsFd, boolean loopbackUp, boolean viewSockets, IntConsumer opened) {
         try {
             if (loopbackUp) {
                 Loopback.up();
@@ -42,14 +48,26 @@ public record FreshNetns(int nsFd, int rtnlSocket) {
         } catch (RuntimeException e) {
             socket = -1;
         }
-        return new FreshNetns(nsFd, socket);
+        return new FreshNetns(nsFd, socket, viewSockets ? NsSockets.openHereRecording(opened) : null);
     }
 
-    /** Closes both descriptors. */
+    /** Every descriptor it holds. */
+    int[] descriptors() {
+        int[] counters = sockets == null ? new int[0] : sockets.descriptors();
+        int[] all = java.util.Arrays.copyOf(counters, counters.length + 2);
+        all[counters.length] = nsFd;
+        all[counters.length + 1] = rtnlSocket;
+        return all;
+    }
+
+    /** Closes every descriptor. */
     public void close() {
         NsFiles.close(nsFd);
         if (rtnlSocket >= 0) {
             NsFiles.close(rtnlSocket);
+        }
+        if (sockets != null) {
+            sockets.close();
         }
     }
 }

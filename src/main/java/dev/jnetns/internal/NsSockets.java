@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The TCP sockets of one network namespace that can still carry traffic: listening, or connected (a connection
@@ -30,11 +31,24 @@ public final class NsSockets implements AutoCloseable {
 
     /** A view of the calling thread's namespace. */
     public static NsSockets openHere() {
+        return openHereRecording(fd -> {});
+    }
+
+    /** As {@link #openHere()}, telling {@code opened} of each descriptor as soon as it exists. */
+    static NsSockets openHereRecording(IntConsumer opened) {
         int[] fds = new int[COUNTERS.length];
         for (int i = 0; i < COUNTERS.length; i++) {
             fds[i] = ProcFiles.open(COUNTERS[i]); // -1 where IPv6 is off: nothing to count there
+            if (fds[i] >= 0) {
+                opened.accept(fds[i]);
+            }
         }
         return new NsSockets(fds);
+    }
+
+    /** The descriptors it holds (-1 for a counter that could not be opened). */
+    int[] descriptors() {
+        return counters.clone();
     }
 
     /** Whether the namespace has TCP sockets in any state but {@code TIME_WAIT} (its counters say so). */

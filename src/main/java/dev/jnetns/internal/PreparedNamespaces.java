@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fresh namespaces (with {@code lo} up) made ahead on a background platform thread, so that a test can take one
- * at the cost of a {@code setns} instead of an {@code unshare}. Each is handed out at most once (a queue), was
+ * at the cost of a {@code setns} instead of an {@code unshare}; each comes with a rtnetlink socket and a view of
+ * its socket counters opened inside, which spare a thread's trip there for the test's first rtnetlink handle and
+ * for its leftovers check. Each is handed out at most once (a queue), was
  * entered by nothing but the thread that made it, and lives only as a descriptor of this process, so it cannot
  * outlive the JVM. When nobody takes one for the keep-alive time, the thread closes what it prepared and ends.
  * The thread runs at {@code SCHED_IDLE}: only on a CPU nothing else wants.
@@ -49,7 +51,7 @@ public final class PreparedNamespaces {
     }
 
     /**
-     * A fresh namespace with {@code lo} up (and a spare rtnetlink socket inside), now the caller's to close, or
+     * A fresh namespace with {@code lo} up (and the spares opened inside), now the caller's to close, or
      * null if none is ready (the caller then makes one itself). Either way the background thread is asked to
      * prepare more.
      */
@@ -194,7 +196,7 @@ public final class PreparedNamespaces {
             int nsFd = NsFiles.openNetns(NsFiles.THREAD_SELF_NET);
             owned.add(nsFd);
             try {
-                fresh = FreshNetns.completeHere(nsFd, true, owned::add);
+                fresh = FreshNetns.completeHere(nsFd, true, true, owned::add);
             } catch (RuntimeException e) {
                 owned.remove(nsFd); // closed by completeHere
                 throw e;
@@ -237,7 +239,7 @@ public final class PreparedNamespaces {
                 int nsFd = ThrowawayThread.unshareHere();
                 owned.add(nsFd);
                 try {
-                    made[0] = FreshNetns.completeHere(nsFd, true, owned::add);
+                    made[0] = FreshNetns.completeHere(nsFd, true, true, owned::add);
                 } catch (RuntimeException e) {
                     owned.remove(nsFd); // closed by completeHere
                     throw e;
@@ -251,8 +253,9 @@ public final class PreparedNamespaces {
     }
 
     private void disown(FreshNetns fresh) {
-        owned.remove(fresh.nsFd());
-        owned.remove(fresh.rtnlSocket());
+        for (int fd : fresh.descriptors()) {
+            owned.remove(fd);
+        }
     }
 
     private void drain() {

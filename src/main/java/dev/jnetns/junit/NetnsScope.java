@@ -5,6 +5,7 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.NsProcesses;
 import dev.jnetns.internal.NsSockets;
 import dev.jnetns.internal.NsThreads;
+import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.Stays;
 import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.Worker;
@@ -40,8 +41,11 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
     private final Worker worker;
     private final Map<String, Extra> extras = new LinkedHashMap<>();
 
-    /** A further namespace: its handle, how {@code lo} was made, and the parameter that made it. */
-    private record Extra(NsFd ns, Netns.Lo lo, String by) {}
+    /**
+     * A further namespace: its handle, how {@code lo} was made, the parameter that made it, and the view of its
+     * socket counters made with it (or null).
+     */
+    private record Extra(NsFd ns, Netns.Lo lo, String by, NsSockets sockets) {}
 
     private final List<String> failures = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -50,7 +54,10 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
     private final long taskMark = NsProcesses.mark();
 
     private boolean closed;
-    /** The view of the TCP sockets of the scope's own namespace, opened by the first code run inside. */
+    /**
+     * The view of the TCP sockets of the scope's own namespace: made with it, or else opened by the first code
+     * run inside.
+     */
     private NsSockets sockets;
     /** Whether the last look inside found threads that end on their own. */
     private boolean lingering;
@@ -65,6 +72,7 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         this.ownsNs = ownsNs;
         this.worker = worker;
         if (ownsNs && ns != null) {
+            sockets = Spares.SOCKET_VIEWS.take(ns.fd());
             Watchdog.watch(ns.fd(), ns.ino());
         }
     }
@@ -147,7 +155,8 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         Extra had = extras.get(name);
         if (had == null) {
             Netns.Lo made = lo == null ? Netns.Lo.UP : lo;
-            had = new Extra(create.apply(made), made, by);
+            NsFd created = create.apply(made);
+            had = new Extra(created, made, by, Spares.SOCKET_VIEWS.take(created.fd()));
             extras.put(name, had);
             Watchdog.watch(had.ns().fd(), had.ns().ino());
             if (captures != null) {
@@ -268,17 +277,26 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
                 reportSockets(ns, Netns.execute(ns, NsSockets::listHere), policy);
             }
             for (Extra each : extras.values()) {
-                reportSockets(each.ns(), Netns.execute(each.ns(), NsSockets::listHereIfAny), policy);
+                reportSockets(each.ns(), openSockets(each), policy);
             }
         } finally {
             if (sockets != null) {
                 sockets.close();
             }
+            extras.values().stream().map(Extra::sockets).filter(v -> v != null).forEach(NsSockets::close);
             for (NsFd each : owned) {
                 Watchdog.release(each.fd(), each.ino());
                 each.close();
             }
         }
+    }
+
+    /** The open sockets of a further namespace: listed only if its counters (when it has them) show some. */
+    private static List<String> openSockets(Extra extra) {
+        if (extra.sockets() == null) {
+            return Netns.execute(extra.ns(), NsSockets::listHereIfAny);
+        }
+        return extra.sockets().anyTcp() ? Netns.execute(extra.ns(), NsSockets::listHere) : List.of();
     }
 
     private void endProcesses(NsFd each, LeakPolicy policy) {

@@ -3,7 +3,7 @@ package dev.jnetns.link;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
-import dev.jnetns.internal.SpareRtnlSockets;
+import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
 import dev.jnetns.internal.netlink.NlBuilder;
@@ -77,8 +77,8 @@ public final class Rtnl implements AutoCloseable {
     static Rtnl open(NsFd ns, IntUnaryOperator nameDigits) {
         Objects.requireNonNull(ns, "ns");
         requireOpen(ns, "Rtnl.open(net:[" + ns.ino() + "])");
-        int spare = SpareRtnlSockets.take(ns.fd());
-        if (spare >= 0) { // opened inside when jnetns made the namespace: no thread needs to go there
+        Integer spare = Spares.RTNL_SOCKETS.take(ns.fd());
+        if (spare != null) { // opened inside when jnetns made the namespace: no thread needs to go there
             NsFd own;
             try {
                 own = NsFd.ofPath("/proc/self/fd/" + ns.fd());

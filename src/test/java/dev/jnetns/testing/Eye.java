@@ -272,16 +272,19 @@ public final class Eye {
     }
 
     /**
-     * {@code target} (what descriptor {@code fd} links to), or, for the spare rtnetlink socket of a namespace
-     * waiting in the library's queue of prepared namespaces, {@code net:[INODE] spare socket}: those come and go
-     * with the prepared namespaces, and descriptor checks count them with namespace descriptors. A spare socket
-     * handed out (with its namespace, or in an {@code Rtnl}) is a socket like any other.
+     * {@code target} (what descriptor {@code fd} links to), or, for the spares of a namespace waiting in the
+     * library's queue of prepared namespaces, {@code net:[INODE] spare socket} (its rtnetlink socket) or
+     * {@code net:[spare] sockstat} (its socket counters): those come and go with the prepared namespaces, and
+     * descriptor checks count them with namespace descriptors. A spare handed out (with its namespace, or in an
+     * {@code Rtnl}) is a descriptor like any other.
      */
     public static String markPreparedSpare(String fd, String target) {
-        if (target.startsWith("socket:[")) {
+        if (!target.startsWith("net:[")) {
             try {
                 if (dev.jnetns.internal.PreparedNamespaces.shared().holdsReady(Integer.parseInt(fd))) {
-                    return "net:[" + socketNetnsIno(Integer.parseInt(fd)) + "] spare socket";
+                    return target.startsWith("socket:[")
+                            ? "net:[" + socketNetnsIno(Integer.parseInt(fd)) + "] spare socket"
+                            : "net:[spare] " + target.substring(target.lastIndexOf('/') + 1);
                 }
             } catch (RuntimeException e) {
                 // closed meanwhile, or not a socket of ours

@@ -94,7 +94,8 @@ public final class NoFdLeaks implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static int preparedDepth() {
-        return 2 * Integer.getInteger(Netns.PREPARED_PROPERTY, 2); // a namespace and its spare socket each
+        // a namespace, its spare socket and its two socket counters each
+        return 4 * Integer.getInteger(Netns.PREPARED_PROPERTY, 2);
     }
 
     private static List<String> of(Map<String, String> fds, boolean namespaces) {
