@@ -77,7 +77,9 @@ public final class Netns {
      * <p>The handle also holds a rtnetlink socket opened inside the namespace when it was made, which the first
      * {@link dev.jnetns.link.Rtnl#open Rtnl.open} on it takes over, so that no thread has to enter the namespace
      * again for it; closing the handle closes that socket too. Namespaces may have been made ahead on a
-     * background thread (system property {@value #PREPARED_PROPERTY}).
+     * background thread (system property {@value #PREPARED_PROPERTY}); such a handle also holds two descriptors of
+     * the namespace's socket counters ({@code /proc/.../net/sockstat}, {@code sockstat6}) for a test's leftovers
+     * check, closed with it as well.
      *
      * @return its handle; close it to let the kernel tear the namespace down
      * @throws NetnsException if the kernel refuses, for example {@code EPERM} without {@code CAP_SYS_ADMIN}

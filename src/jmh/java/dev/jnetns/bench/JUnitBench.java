@@ -31,6 +31,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *       of {@code @TransientNetns} for tests with ~1 ms of work (busy, and waiting), and the {@code @Veth} fixture under JUnit
  *       parallel execution on 2 threads against sequential;
  *   <li>{@code preparedOff}: the same first three in a JVM started with {@code -Djnetns.prepared=0};
+ *   <li>{@code fixtures}: T1 and T2 alone; {@code perTest}: T1, T2 and T3 (busy, waiting) alone;
  *   <li>{@code oneWay}: T1, T2 and T3 (waiting) in a JVM under {@code unshare -Ur}, where threads never return;
  *   <li>{@code soak}: after a warm-up batch, 10 batches of 1,000 {@code @TransientNetns} tests in one JVM (start
  *       it with {@code -Dbench.tests=1000} and a short {@code -Djnetns.worker.keepAliveMillis}): per-test cost
@@ -40,6 +41,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  */
 public final class JUnitBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /** Rounds run before the measured ones: the JIT compiles the new code paths meanwhile. */
+    private static final int WARMUPS = Integer.getInteger("bench.warmups", 1);
+
     private final Launcher launcher = LauncherFactory.create();
     private final PrintWriter out;
     private final String prefix;
@@ -63,9 +67,11 @@ public final class JUnitBench {
                 case "autodetected" -> new JUnitBench(out, "").autodetected();
                 case "capture" -> new JUnitBench(out, "").capture();
                 case "fixtures" -> new JUnitBench(out, "").fixtures();
+                case "perTest" -> new JUnitBench(out, "").perTestFigures();
                 default ->
                     throw new IllegalArgumentException(
-                            "mode: main, preparedOff, soak, oneWay, autodetected, capture or fixtures, not " + mode);
+                            "mode: main, preparedOff, soak, oneWay, autodetected, capture, fixtures or perTest, not "
+                                    + mode);
             }
         }
         System.exit(0);
@@ -93,6 +99,16 @@ public final class JUnitBench {
     private void fixtures() {
         perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
         perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
+    }
+
+    /**
+     * T1, T2 and T3 (busy, waiting) alone: what {@code .ci/bench-compare} runs, with this harness, against the main
+     * classes of either revision.
+     */
+    private void perTestFigures() {
+        fixtures();
+        perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
+        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
     }
 
     /** What {@code jnetns.capture=on-failure} adds to a passing {@code @Veth} test (whose file is not written). */
@@ -136,7 +152,7 @@ public final class JUnitBench {
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
     }
 
-    /** Median over rounds of (annotated - plain) / tests, after a warm-up round. */
+    /** Median over rounds of (annotated - plain) / tests, after warm-up rounds ({@code bench.warmups}, 1). */
     private void perTest(String name, Class<?> plain, Class<?> annotated) {
         perTest(name, plain, Map.of(), annotated, Map.of());
     }
@@ -144,8 +160,10 @@ public final class JUnitBench {
     /** As {@link #perTest(String, Class, Class)}, each class run with its configuration parameters. */
     private void perTest(
             String name, Class<?> plain, Map<String, String> plainConfig, Class<?> other, Map<String, String> config) {
-        run(plain, plainConfig);
-        run(other, config);
+        for (int w = 0; w < WARMUPS; w++) {
+            run(plain, plainConfig);
+            run(other, config);
+        }
         double[] diffs = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
             double base = run(plain, plainConfig);
