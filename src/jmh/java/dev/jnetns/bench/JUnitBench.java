@@ -106,9 +106,25 @@ public final class JUnitBench {
      * classes of either revision.
      */
     private void perTestFigures() {
-        fixtures();
+        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
+        hitRate("transientNetns");
+        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
+        hitRate("vethFixture");
         perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
+        hitRate("transientNetnsWith1msWork");
         perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+        hitRate("transientNetnsWith1msWait");
+    }
+
+    private long[] hitsSoFar = {0, 0};
+
+    /** How often a test found a prepared namespace ready since the last call: a miss makes one on the spot. */
+    private void hitRate(String name) {
+        long[] now = PreparedNamespaces.shared().hitsAndMisses();
+        long hits = now[0] - hitsSoFar[0];
+        long misses = now[1] - hitsSoFar[1];
+        hitsSoFar = now;
+        figure(name + ".preparedHitRate", 100.0 * hits / Math.max(1, hits + misses), "%");
     }
 
     /** What {@code jnetns.capture=on-failure} adds to a passing {@code @Veth} test (whose file is not written). */
