@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 public final class WatchdogMain {
     /** How long the watchdog sleeps after reading notes of ids; a JVM's death is noticed that much later. */
     private static final long NAP_MILLIS = 100;
+    /** For tests ({@link Watchdog#SLOW_PROPERTY}): how long it pauses before each namespace; read once. */
+    private static final long SLOW_MILLIS = Long.getLong(Watchdog.SLOW_PROPERTY, 0);
 
     private WatchdogMain() {}
 
@@ -94,10 +96,9 @@ public final class WatchdogMain {
 
     /** For tests: the pause of a watchdog on a loaded machine, before it holds a namespace. */
     private static void pauseIfSlow() {
-        long millis = Long.getLong(Watchdog.SLOW_PROPERTY, 0);
-        if (millis > 0) {
+        if (SLOW_MILLIS > 0) {
             try {
-                Thread.sleep(millis);
+                Thread.sleep(SLOW_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -283,7 +284,10 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             if (sockets != null) {
                 sockets.close();
             }
-            extras.values().stream().map(Extra::sockets).filter(v -> v != null).forEach(NsSockets::close);
+            extras.values().stream()
+                    .map(Extra::sockets)
+                    .filter(Objects::nonNull)
+                    .forEach(NsSockets::close);
             for (NsFd each : owned) {
                 Watchdog.release(each.fd(), each.ino());
                 each.close();
