@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -38,11 +39,17 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  *       of the first and last batch, descriptors and threads before and after (once jnetns' idle threads have
  *       ended), heap after full GCs after the first and the last batch.
  * </ul>
+ *
+ * <p>{@code -Dbench.only=NAME} runs one figure of the mode (e.g. under a profiler); {@code -Dbench.schedstat=true}
+ * prints, at the end, each thread's CPU time, time waiting for a CPU (ns) and time slices, from
+ * {@code /proc/self/task/TID/schedstat}: CPU spent and scheduling delay, told apart.
  */
 public final class JUnitBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     /** Rounds run before the measured ones: the JIT compiles the new code paths meanwhile. */
     private static final int WARMUPS = Integer.getInteger("bench.warmups", 1);
+    /** System property {@code bench.only}: the one figure to run (e.g. under a profiler); unset: all of the mode. */
+    private static final String ONLY = System.getProperty("bench.only");
 
     private final Launcher launcher = LauncherFactory.create();
     private final PrintWriter out;
@@ -74,7 +81,23 @@ public final class JUnitBench {
                                     + mode);
             }
         }
+        if (Boolean.getBoolean("bench.schedstat")) {
+            printSchedstat();
+        }
         System.exit(0);
+    }
+
+    /** Each thread's {@code SCHED comm cpu-ns wait-ns slices}, on standard error. */
+    private static void printSchedstat() throws java.io.IOException {
+        List<Path> tasks;
+        try (var list = Files.list(Path.of("/proc/self/task"))) {
+            tasks = list.toList();
+        }
+        for (Path task : tasks) {
+            String comm = Files.readString(task.resolve("comm")).strip();
+            String[] st = Files.readString(task.resolve("schedstat")).strip().split(" ");
+            System.err.println("SCHED " + comm.replace(' ', '_') + " " + st[0] + " " + st[1] + " " + st[2]);
+        }
     }
 
     private void main() {
@@ -176,6 +199,9 @@ public final class JUnitBench {
     /** As {@link #perTest(String, Class, Class)}, each class run with its configuration parameters. */
     private void perTest(
             String name, Class<?> plain, Map<String, String> plainConfig, Class<?> other, Map<String, String> config) {
+        if (ONLY != null && !ONLY.equals(name)) {
+            return;
+        }
         for (int w = 0; w < WARMUPS; w++) {
             run(plain, plainConfig);
             run(other, config);
