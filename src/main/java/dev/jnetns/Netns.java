@@ -133,7 +133,7 @@ public final class Netns {
     public static <T, E extends Throwable> T execute(NsFd ns, NsCallable<T, E> fn) throws E {
         Objects.requireNonNull(ns, "ns");
         Objects.requireNonNull(fn, "fn");
-        int fd = ns.fd("Netns.execute(" + ns.label() + ")");
+        int fd = ns.fdFor("Netns.execute");
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
@@ -182,7 +182,7 @@ public final class Netns {
     public static Process start(NsFd ns, ProcessBuilder process) throws IOException {
         Objects.requireNonNull(ns, "ns");
         Objects.requireNonNull(process, "process");
-        ns.fd("Netns.start(" + ns.label() + ")");
+        ns.fdFor("Netns.start");
         return Netns.<Process, IOException>execute(ns, process::start);
     }
 
@@ -231,7 +231,7 @@ public final class Netns {
      */
     public static EnteredNetns enter(NsFd ns) {
         Objects.requireNonNull(ns, "ns");
-        int fd = ns.fd("Netns.enter(" + ns.label() + ")"); // the argument first: a closed handle is said as such
+        int fd = ns.fdFor("Netns.enter"); // the argument first: a closed handle is said as such
         requirePlatformThread("enter()");
         requireWayBack("Netns.enter()");
         NsFd original = NsFd.current();

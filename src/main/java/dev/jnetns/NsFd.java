@@ -2,6 +2,7 @@ package dev.jnetns;
 
 import dev.jnetns.internal.NsSockets;
 import dev.jnetns.internal.Spares;
+import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.sys.NsFiles;
 import dev.jnetns.internal.sys.SysException;
 import java.util.Objects;
@@ -147,16 +148,21 @@ public final class NsFd implements AutoCloseable {
      * @throws NetnsException if the handle is closed
      */
     public int fd() {
-        return fd("fd() of " + label());
+        int value = fd.get();
+        return value >= 0 ? value : closed("fd() of " + label());
     }
 
-    /** The descriptor; a closed handle fails naming {@code operation}, the call that met it. */
-    int fd(String operation) {
+    /**
+     * The descriptor, for {@code call} (such as {@code Netns.execute}), which a closed handle fails naming, with
+     * the handle; the message is made only then, for this runs on every test.
+     */
+    int fdFor(String call) {
         int value = fd.get();
-        if (value < 0) {
-            throw new NetnsException(operation, "the handle on " + label() + " is closed");
-        }
-        return value;
+        return value >= 0 ? value : closed(call + "(" + label() + ")");
+    }
+
+    private int closed(String operation) {
+        throw new NetnsException(operation, "the handle on " + label() + " is closed");
     }
 
     /** The namespace's inode number, as in {@code net:[INODE]} and {@code ls -i}; stays valid after close. */
@@ -180,6 +186,7 @@ public final class NsFd implements AutoCloseable {
         int value = fd.getAndSet(-1);
         if (value >= 0) {
             Spares.discardAll(value); // before the number can be reused
+            Watchdog.release(value);
             NsFiles.close(value);
         }
     }

@@ -62,6 +62,7 @@ public record FreshNetns(int nsFd, int rtnlSocket, NsSockets sockets) {
 
     /** Closes every descriptor. */
     public void close() {
+        Watchdog.release(nsFd);
         NsFiles.close(nsFd);
         if (rtnlSocket >= 0) {
             NsFiles.close(rtnlSocket);

@@ -28,6 +28,15 @@ public final class NsProcesses {
 
     private static final long SELF = ProcessHandle.current().pid();
 
+    /** How old a mark {@link #recentMark} may give is, at most. */
+    private static final long RECENT_MILLIS = 50;
+
+    /** A mark and when it was read ({@link System#nanoTime}). */
+    private record Mark(long value, long at) {}
+
+    /** The last mark read, or null. */
+    private static volatile Mark last;
+
     private NsProcesses() {}
 
     /**
@@ -39,11 +48,28 @@ public final class NsProcesses {
         if (text == null) {
             return -1;
         }
+        long mark;
         try {
-            return Long.parseLong(text.substring(text.lastIndexOf(' ') + 1).strip());
+            mark = Long.parseLong(text.substring(text.lastIndexOf(' ') + 1).strip());
         } catch (RuntimeException e) {
             return -1;
         }
+        last = new Mark(mark, System.nanoTime());
+        return mark;
+    }
+
+    /**
+     * A mark for something that begins now: the last one read, if it was read in the last
+     * {@value #RECENT_MILLIS} ms, else a new one. An earlier mark counts the tasks started since then too, which
+     * costs a look at them only if there are some; it spares a read on every test, whose previous one read it.
+     * Never older than that: ids wrap around, and a mark must not be so old that they could have wrapped past it.
+     */
+    public static long recentMark() {
+        Mark recent = last;
+        if (recent != null && System.nanoTime() - recent.at() < TimeUnit.MILLISECONDS.toNanos(RECENT_MILLIS)) {
+            return recent.value();
+        }
+        return mark();
     }
 
     /** Whether a task was started since {@code mark} (or whether that cannot be told). */

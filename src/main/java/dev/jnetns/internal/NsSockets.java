@@ -53,14 +53,26 @@ public final class NsSockets implements AutoCloseable {
 
     /** Whether the namespace has TCP sockets in any state but {@code TIME_WAIT} (its counters say so). */
     public boolean anyTcp() {
+        return anyTcp(-1);
+    }
+
+    /**
+     * As {@link #anyTcp()}, knowing that jnetns itself keeps {@code ownSockets} sockets of any kind in the
+     * namespace (its spare rtnetlink socket): when {@code sockstat} counts no more sockets than those ({@code
+     * sockets: used}, every family), there is no IPv6 one either, and {@code sockstat6} is not read.
+     */
+    public boolean anyTcp(int ownSockets) {
         byte[] buf = new byte[512]; // sockstat is about 200 bytes, sockstat6 about 100
-        for (int fd : counters) {
-            String text = fd >= 0 ? ProcFiles.readStart(fd, buf) : null;
-            if (text == null || inUse(text) != 0) {
-                return true; // in use, or cannot tell: look at the tables
-            }
+        String v4 = counters[0] >= 0 ? ProcFiles.readStart(counters[0], buf) : null;
+        if (v4 == null || inUse(v4) != 0) {
+            return true; // in use, or cannot tell: look at the tables
         }
-        return false;
+        long used = count(v4, "sockets: used ");
+        if (used >= 0 && used <= ownSockets) {
+            return false; // no socket but jnetns' own
+        }
+        String v6 = counters[1] >= 0 ? ProcFiles.readStart(counters[1], buf) : null;
+        return v6 == null || inUse(v6) != 0;
     }
 
     /**
@@ -68,19 +80,22 @@ public final class NsSockets implements AutoCloseable {
      * alloc 1 mem 6}), or -1 if there is none.
      */
     static long inUse(String counters) {
-        for (String prefix : new String[] {"TCP: inuse ", "TCP6: inuse "}) {
-            int at = counters.startsWith(prefix) ? 0 : counters.indexOf("\n" + prefix);
-            if (at < 0) {
-                continue;
-            }
-            int from = counters.indexOf(prefix, at) + prefix.length();
-            int to = from;
-            while (to < counters.length() && Character.isDigit(counters.charAt(to))) {
-                to++;
-            }
-            return to > from ? Long.parseLong(counters.substring(from, to)) : -1;
+        long v4 = count(counters, "TCP: inuse ");
+        return v4 >= 0 ? v4 : count(counters, "TCP6: inuse ");
+    }
+
+    /** The number after {@code prefix} at the start of a line of {@code counters}, or -1 if there is none. */
+    static long count(String counters, String prefix) {
+        int at = counters.startsWith(prefix) ? 0 : counters.indexOf("\n" + prefix);
+        if (at < 0) {
+            return -1;
         }
-        return -1;
+        int from = counters.indexOf(prefix, at) + prefix.length();
+        int to = from;
+        while (to < counters.length() && Character.isDigit(counters.charAt(to))) {
+            to++;
+        }
+        return to > from ? Long.parseLong(counters.substring(from, to)) : -1;
     }
 
     /**

@@ -152,7 +152,9 @@ public final class PreparedNamespaces {
             }
             while (true) {
                 while (ready.size() < depth) {
-                    ready.add(prepareOne(pool, home));
+                    FreshNetns fresh = prepareOne(pool, home);
+                    watchAhead(fresh);
+                    ready.add(fresh);
                 }
                 synchronized (signal) {
                     signal.wait(keepAliveMillis);
@@ -169,6 +171,15 @@ public final class PreparedNamespaces {
             // a new thread tries again after a pause, so that a passing failure does not last for the JVM's life
             retryAfter = System.nanoTime() + RETRY_PAUSE_NANOS;
             drain();
+        }
+    }
+
+    /** Has the watchdog watch {@code fresh} now, in the background, so that the test that takes it need not. */
+    private static void watchAhead(FreshNetns fresh) {
+        try {
+            Watchdog.watchAhead(fresh.nsFd(), NsFiles.identify(fresh.nsFd())[1]);
+        } catch (RuntimeException e) {
+            // not watched yet: the test that takes it has it watched
         }
     }
 

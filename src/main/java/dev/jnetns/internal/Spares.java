@@ -38,6 +38,11 @@ public final class Spares<T> {
         return byNsFd.remove(nsFd);
     }
 
+    /** Whether {@code nsFd} has a spare of this kind, not yet taken. */
+    public boolean holds(int nsFd) {
+        return byNsFd.containsKey(nsFd);
+    }
+
     /** Closes every kind of spare of {@code nsFd}, if any. */
     public static void discardAll(int nsFd) {
         RTNL_SOCKETS.discard(nsFd);

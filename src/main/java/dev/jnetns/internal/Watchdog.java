@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,8 +26,9 @@ import java.util.logging.Logger;
  * test runs (or, on Linux 6.18 and later, notes its id, which is never reused), and notices the death as the end
  * of its standard input (a pipe only this JVM writes to). In the manner of Testcontainers' Ryuk. Costs one process
  * (about 40 MB resident), started once (the first test waits for it, a few hundred milliseconds), and one short
- * pipe write per test (on kernels without namespace ids, a round trip: the test waits until its namespace is
- * held).
+ * pipe write per namespace (on kernels without namespace ids, a round trip until it is held), which the thread
+ * that prepares namespaces ahead makes in the background: a test that takes a prepared namespace does not wait
+ * for it.
  */
 public final class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
@@ -39,76 +44,128 @@ public final class Watchdog {
     /** System property, for tests: milliseconds the watchdog waits before it holds a namespace (a slow machine). */
     static final String SLOW_PROPERTY = "jnetns.internal.watchdogSlowMillis";
 
-    private static final Object LOCK = new Object();
+    /** Guards the process and its pipe; a test never waits on it for long (see {@link #watchAhead}). */
+    private static final ReentrantLock LOCK = new ReentrantLock();
+
     private static Process process;
     private static OutputStream pipe;
     private static BufferedReader answers;
-    private static final StringBuilder PENDING_RELEASES = new StringBuilder();
-    private static boolean failed;
+    /** Lines that let namespaces go, sent with the next watch (taking them needs no lock). */
+    private static final ConcurrentLinkedQueue<String> PENDING_RELEASES = new ConcurrentLinkedQueue<>();
+    /** The descriptors of the namespaces the watchdog watches, each with the line that lets it go. */
+    private static final ConcurrentHashMap<Integer, String> WATCHED = new ConcurrentHashMap<>();
+
+    /** Those of {@link #WATCHED} that the preparing thread had watched ahead; for tests. */
+    private static final Set<Integer> WATCHED_AHEAD = ConcurrentHashMap.newKeySet();
+
+    private static volatile boolean failed;
 
     private Watchdog() {}
 
     /**
-     * Has the watchdog watch the namespace open as {@code fd} (inode {@code ino}). Where the kernel gives
+     * Has the watchdog watch the namespace open as {@code fd} (inode {@code ino}), unless it does already (the
+     * preparing thread has it watch prepared namespaces ahead: {@link #watchAhead}). Where the kernel gives
      * namespaces ids that are never reused (Linux 6.18 and later), the watchdog only notes the id, and reads its
      * notes in batches; elsewhere it holds the namespace open through this JVM's descriptor, so that its inode
      * cannot name another namespace later, and this call waits until it does: a JVM killed before the watchdog
      * read the line would leave no descriptor to hold, and the test's processes running.
      */
     public static void watch(int fd, long ino) {
-        long id = HOLDS ? -1 : NsFiles.id(fd);
-        String released;
-        synchronized (LOCK) {
-            released = PENDING_RELEASES.toString();
-            PENDING_RELEASES.setLength(0);
+        if (ENABLED && !failed && !WATCHED.containsKey(fd)) {
+            LOCK.lock();
+            try {
+                watchLocked(fd, ino);
+            } finally {
+                LOCK.unlock();
+            }
         }
-        send(released + (id >= 0 ? "= " + id : "+ " + fd + " " + ino) + "\n", id < 0);
     }
 
     /**
-     * The namespace open as {@code fd} (inode {@code ino}) is no longer a test's: let it go. Told with the next
-     * {@link #watch}, so that the watchdog wakes once per test, not twice; until then it holds the namespace (in
-     * which nothing runs any more: the test's processes were ended).
+     * As {@link #watch}, for a namespace made ahead of the test that will take it, so that the test does not wait
+     * for it; called by the preparing thread, which runs at {@code SCHED_IDLE}. Only where the watchdog runs
+     * already (its process inherits the scheduling of the thread that starts it: a test's must), and only if no
+     * test holds the lock: the test then watches the namespace itself.
      */
-    public static void release(int fd, long ino) {
-        long id = HOLDS ? -1 : NsFiles.id(fd);
-        synchronized (LOCK) {
-            PENDING_RELEASES.append(id >= 0 ? "~ " + id : "- " + ino).append('\n');
+    public static void watchAhead(int fd, long ino) {
+        if (ENABLED && !failed && LOCK.tryLock()) {
+            try {
+                if (pipe != null) {
+                    watchLocked(fd, ino);
+                    if (WATCHED.containsKey(fd)) {
+                        WATCHED_AHEAD.add(fd);
+                    }
+                }
+            } finally {
+                LOCK.unlock();
+            }
         }
+    }
+
+    private static void watchLocked(int fd, long ino) {
+        long id = HOLDS ? -1 : NsFiles.id(fd);
+        StringBuilder lines = new StringBuilder();
+        for (String released; (released = PENDING_RELEASES.poll()) != null; ) {
+            lines.append(released).append('\n');
+        }
+        lines.append(id >= 0 ? "= " + id : "+ " + fd + " " + ino).append('\n');
+        if (send(lines.toString(), id < 0)) {
+            WATCHED.put(fd, id >= 0 ? "~ " + id : "- " + ino);
+        }
+    }
+
+    /**
+     * The namespace open as {@code fd} is closing: if the watchdog watches it, let it go. Told with the next
+     * {@link #watch}, so that the watchdog wakes once per test, not twice; until then it holds the namespace (in
+     * which nothing runs any more: the test's processes were ended). Called before the descriptor is closed, so
+     * that its number, reused, is never taken for a watched one.
+     */
+    public static void release(int fd) {
+        WATCHED_AHEAD.remove(fd);
+        String line = WATCHED.remove(fd);
+        if (line != null) {
+            PENDING_RELEASES.add(line);
+        }
+    }
+
+    /** Whether the namespace open as {@code fd} was watched ahead, before a test took it (for tests). */
+    public static boolean watchedAhead(int fd) {
+        return WATCHED_AHEAD.contains(fd);
     }
 
     /** The watchdog's pid, or -1 if it is not running (for tests). */
     public static long pid() {
-        synchronized (LOCK) {
+        LOCK.lock();
+        try {
             return process == null ? -1 : process.pid();
+        } finally {
+            LOCK.unlock();
         }
     }
 
-    private static void send(String line, boolean awaitAnswer) {
-        if (!ENABLED) {
-            return;
+    /** Writes {@code line}, starting the watchdog first if need be; with the lock held. */
+    private static boolean send(String line, boolean awaitAnswer) {
+        if (failed) {
+            return false;
         }
-        synchronized (LOCK) {
-            if (failed) {
-                return;
+        try {
+            if (pipe == null) {
+                start();
             }
-            try {
-                if (pipe == null) {
-                    start();
-                }
-                pipe.write(line.getBytes(StandardCharsets.US_ASCII));
-                pipe.flush();
-                if (awaitAnswer && answers.readLine() == null) {
-                    throw new IOException("the watchdog ended");
-                }
-            } catch (IOException | RuntimeException e) {
-                failed = true;
-                LOG.log(
-                        Level.WARNING,
-                        "jnetns: the watchdog that ends a killed JVM's test processes is not running; processes left"
-                                + " by tests are still ended when each test ends",
-                        e);
+            pipe.write(line.getBytes(StandardCharsets.US_ASCII));
+            pipe.flush();
+            if (awaitAnswer && answers.readLine() == null) {
+                throw new IOException("the watchdog ended");
             }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            LOG.log(
+                    Level.WARNING,
+                    "jnetns: the watchdog that ends a killed JVM's test processes is not running; processes left"
+                            + " by tests are still ended when each test ends",
+                    e);
+            return false;
         }
     }
 

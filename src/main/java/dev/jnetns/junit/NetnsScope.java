@@ -52,7 +52,7 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
     private final List<String> warnings = new ArrayList<>();
     private final long threadsStartedBefore = THREADS.getTotalStartedThreadCount();
     /** The last task id handed out when the scope began: processes started since have later ones. */
-    private final long taskMark = NsProcesses.mark();
+    private final long taskMark = NsProcesses.recentMark();
 
     private boolean closed;
     /**
@@ -274,7 +274,7 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             for (NsFd each : threadsStarted || (worker != null && worker.isBusy()) ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
-            if (sockets != null && sockets.anyTcp()) { // the counters spare the common case a table walk
+            if (sockets != null && sockets.anyTcp(ownSockets(ns))) { // counters spare the common case a table walk
                 reportSockets(ns, Netns.execute(ns, NsSockets::listHere), policy);
             }
             for (Extra each : extras.values()) {
@@ -288,10 +288,7 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
                     .map(Extra::sockets)
                     .filter(Objects::nonNull)
                     .forEach(NsSockets::close);
-            for (NsFd each : owned) {
-                Watchdog.release(each.fd(), each.ino());
-                each.close();
-            }
+            owned.forEach(NsFd::close); // which lets the watchdog release them
         }
     }
 
@@ -300,7 +297,14 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         if (extra.sockets() == null) {
             return Netns.execute(extra.ns(), NsSockets::listHereIfAny);
         }
-        return extra.sockets().anyTcp() ? Netns.execute(extra.ns(), NsSockets::listHere) : List.of();
+        return extra.sockets().anyTcp(ownSockets(extra.ns()))
+                ? Netns.execute(extra.ns(), NsSockets::listHere)
+                : List.of();
+    }
+
+    /** How many sockets jnetns itself keeps in {@code ns}: its spare rtnetlink socket, until a handle takes it. */
+    private static int ownSockets(NsFd ns) {
+        return Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0;
     }
 
     private void endProcesses(NsFd each, LeakPolicy policy) {

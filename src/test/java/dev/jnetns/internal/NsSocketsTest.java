@@ -35,6 +35,32 @@ class NsSocketsTest {
         assertThat(NsSockets.inUse("UDP: inuse 1\n"))
                 .as("no TCP line: cannot tell")
                 .isEqualTo(-1);
+        assertThat(NsSockets.count("sockets: used 3\nTCP: inuse 12 orphan 0\n", "sockets: used "))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void anIpv6SocketIsSeenThoughOnlyTheFirstCountersFileIsReadWhenNothingButJnetnsOwnSocketsIsOpen() throws Exception {
+        try (NsFd ns = Netns.newTransient();
+                NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
+            int own = Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0; // a prepared namespace's spare rtnetlink socket
+            assertThat(view.anyTcp(own)).isFalse();
+            // sockstat counts an IPv6 socket only under "sockets: used"; its TCP6 count is in sockstat6
+            byte[] ipv6Loopback = new byte[16];
+            ipv6Loopback[15] = 1;
+            InetAddress loopback6 = InetAddress.getByAddress(ipv6Loopback);
+            try (ServerSocket server = Netns.execute(ns, () -> new ServerSocket(9124, 1, loopback6))) {
+                assertThat(Netns.execute(ns, NsSockets::listHere))
+                        .containsExactly("listening on [0:0:0:0:0:0:0:1]:9124");
+                assertThat(view.anyTcp(own)).isTrue();
+                assertThat(view.anyTcp()).isTrue();
+                assertThat(view.anyTcp(own + 1))
+                        .as(
+                                "with one socket more claimed as jnetns' own, sockstat6 is skipped, and the listener missed")
+                        .isFalse();
+            }
+            assertThat(view.anyTcp(own)).isFalse();
+        }
     }
 
     @Test

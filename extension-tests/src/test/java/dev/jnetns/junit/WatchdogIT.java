@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,12 +24,23 @@ import org.junit.jupiter.params.provider.CsvSource;
  * jnetns did not start (here, in the host's namespace and in a namespace of this JVM) keep running.
  */
 class WatchdogIT {
+    /**
+     * With system property {@code ahead} true: repeated until a test gets a namespace the preparing thread had the
+     * watchdog watch ahead (the first ones were prepared before the first test started the watchdog), or the last
+     * repetition; that test starts the child. Else the first test does, whose namespace its own scope had watched.
+     */
     @TransientNetns
     public static class StartsAChildAndIsKilled {
-        @Test
-        void startsAChild(NsFd self) throws Exception {
+        @RepeatedTest(20)
+        void startsAChild(NsFd self, RepetitionInfo repetition) throws Exception {
+            boolean ahead = Watchdog.watchedAhead(self.fd());
+            boolean wanted = Boolean.getBoolean("ahead");
+            if (ahead != wanted && repetition.getCurrentRepetition() < repetition.getTotalRepetitions()) {
+                Thread.sleep(200); // time for the preparing thread, which waits for a slow watchdog
+                return;
+            }
             Process child = new ProcessBuilder("sleep", "600").start();
-            System.out.println("READY " + child.pid() + " " + self.ino() + " " + Watchdog.pid());
+            System.out.println("READY " + child.pid() + " " + self.ino() + " " + Watchdog.pid() + " " + ahead);
             System.out.flush();
             Thread.sleep(600_000);
         }
@@ -37,16 +49,28 @@ class WatchdogIT {
     /**
      * By namespace ids where the kernel has them (Linux 6.18 and later, as here), and by holding each test's
      * namespace open, as on older kernels; each also with a watchdog slow to read (as on a loaded machine: the JVM
-     * is killed at once after its test started the child, maybe before the watchdog read of the test).
+     * is killed at once after its test started the child, maybe before the watchdog read of the test); and each
+     * for a namespace its test's scope had watched and one the preparing thread had watched ahead. Not watched
+     * ahead where the watchdog holds namespaces and is slow: each test's own round trip (a second) holds the lock,
+     * which the preparing thread only tries, so that no test waits for it; the test then has it watched itself.
      */
-    @ParameterizedTest(name = "holding {0}, watchdog slow {1}")
-    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
-    void aKilledJvmsTestProcessesEndAndOthersDoNot(boolean holding, boolean slow) throws Exception {
+    @ParameterizedTest(name = "holding {0}, watchdog slow {1}, namespace watched ahead {2}")
+    @CsvSource({
+        "false, false, false",
+        "true, false, false",
+        "false, true, false",
+        "true, true, false",
+        "false, false, true",
+        "true, false, true",
+        "false, true, true"
+    })
+    void aKilledJvmsTestProcessesEndAndOthersDoNot(boolean holding, boolean slow, boolean ahead) throws Exception {
         Process bystander = new ProcessBuilder("sleep", "600").start();
         try (NsFd other = Netns.newTransient()) {
             Process otherBystander = Netns.start(other, new ProcessBuilder("sleep", "600"));
             List<String> command = new ArrayList<>(Kit.childJvm(StartsAChildAndIsKilled.class));
             command.add(1, "-Djnetns.internal.watchdogHolds=" + holding);
+            command.add(1, "-Dahead=" + ahead);
             if (slow) {
                 command.add(1, "-Djnetns.internal.watchdogSlowMillis=1000");
             }
@@ -56,6 +80,9 @@ class WatchdogIT {
                 long child = Long.parseLong(ready[1]);
                 long ino = Long.parseLong(ready[2]);
                 long watchdog = Long.parseLong(ready[3]);
+                assertThat(Boolean.parseBoolean(ready[4]))
+                        .as("the test's namespace was watched ahead, by the preparing thread (else by its scope)")
+                        .isEqualTo(ahead);
                 assertThat(Eye.processRuns(child)).isTrue();
                 assertThat(Eye.processRuns(watchdog))
                         .as("watchdog %d", watchdog)
