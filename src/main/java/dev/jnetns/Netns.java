@@ -99,14 +99,14 @@ public final class Netns {
         if (lo == Lo.UP) {
             FreshNetns prepared = PreparedNamespaces.shared().take();
             if (prepared != null) {
-                return NsFd.adopt(prepared.nsFd(), prepared.rtnlSocket(), prepared.sockets());
+                return NsFd.adopt(prepared);
             }
         }
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
             FreshNetns fresh = worker.run(() -> worker.makeFreshHere(lo == Lo.UP));
-            return NsFd.adopt(fresh.nsFd(), fresh.rtnlSocket(), fresh.sockets());
+            return NsFd.adopt(fresh);
         } catch (SysException e) {
             throw NetnsException.from(e);
         } finally {

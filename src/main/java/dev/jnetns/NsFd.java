@@ -1,6 +1,6 @@
 package dev.jnetns;
 
-import dev.jnetns.internal.NsSockets;
+import dev.jnetns.internal.FreshNetns;
 import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.sys.NsFiles;
@@ -31,7 +31,7 @@ public final class NsFd implements AutoCloseable {
 
     /** Wraps a descriptor already checked to be a network namespace; for jnetns' own use. */
     static NsFd adopt(int fd) {
-        return adopt(fd, -1, null);
+        return adopt(new FreshNetns(fd, -1, null));
     }
 
     /**
@@ -39,26 +39,20 @@ public final class NsFd implements AutoCloseable {
      * (see {@link Spares}): a rtnetlink socket (or -1), which the first {@code Rtnl.open} of the handle takes, and
      * a view of its socket counters (or null), which a test running in it takes.
      */
-    static NsFd adopt(int fd, int spareRtnlSocket, NsSockets spareSockets) {
+    static NsFd adopt(FreshNetns fresh) {
+        int fd = fresh.nsFd();
         long[] id;
         try {
             id = NsFiles.identify(fd);
         } catch (RuntimeException e) {
-            // all were handed over: nobody else will close them
-            NsFiles.close(fd);
-            if (spareRtnlSocket >= 0) {
-                NsFiles.close(spareRtnlSocket);
-            }
-            if (spareSockets != null) {
-                spareSockets.close();
-            }
+            fresh.close(); // all was handed over: nobody else will close it (nor let the watchdog release it)
             throw NetnsException.translated(e);
         }
-        if (spareRtnlSocket >= 0) {
-            Spares.RTNL_SOCKETS.put(fd, spareRtnlSocket);
+        if (fresh.rtnlSocket() >= 0) {
+            Spares.RTNL_SOCKETS.put(fd, fresh.rtnlSocket());
         }
-        if (spareSockets != null) {
-            Spares.SOCKET_VIEWS.put(fd, spareSockets);
+        if (fresh.sockets() != null) {
+            Spares.SOCKET_VIEWS.put(fd, fresh.sockets());
         }
         return new NsFd(fd, id[0], id[1]);
     }
