@@ -88,7 +88,7 @@ public final class JUnitBench {
     }
 
     /** Each thread's {@code SCHED comm cpu-ns wait-ns slices}, on standard error. */
-    private static void printSchedstat() throws java.io.IOException {
+    private static void printSchedstat() throws IOException {
         List<Path> tasks;
         try (var list = Files.list(Path.of("/proc/self/task"))) {
             tasks = list.toList();
@@ -143,6 +143,9 @@ public final class JUnitBench {
 
     /** How often a test found a prepared namespace ready since the last call: a miss makes one on the spot. */
     private void hitRate(String name) {
+        if (ONLY != null && !ONLY.equals(name)) {
+            return; // not run: no rate to give
+        }
         long[] now = PreparedNamespaces.shared().hitsAndMisses();
         long hits = now[0] - hitsSoFar[0];
         long misses = now[1] - hitsSoFar[1];
