@@ -48,7 +48,8 @@ final class KnownThreads {
 
     private static final List<Rule> RULES = List.of(
             // the JDK: reaps child processes; the pooled thread idles 60 s
-            ends("process reaper"),
+            // (named "process reaper (pid N)" while it waits for one)
+            ends("process reaper( \\(pid \\d+\\))?"),
             // a JDK HttpClient's own threads: end with close() (JDK 21+) or when the client is garbage-collected;
             // its default executor's workers idle 60 s. They serve that client alone.
             ends("HttpClient-\\d+-SelectorManager"),
