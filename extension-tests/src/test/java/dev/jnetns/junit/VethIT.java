@@ -23,11 +23,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -145,6 +147,86 @@ class VethIT {
         assertThat(peer.isOpen()).isFalse();
         assertThat(Eye.fdsPointingTo(self.ino()) + Eye.fdsPointingTo(peer.ino()))
                 .isZero();
+    }
+
+    /**
+     * The cause of the JDK 25 flake of the test above (issue #10), forced. The JDK reaps child processes on a
+     * cached pool of {@code process reaper} threads; when none is idle at that moment, starting a process starts a
+     * new one from the starting thread, in that thread's namespace, where it idles for 60 s. Under load the
+     * reaper of the previous {@code ip} had not gone back to wait when {@code ipIn(peer, ...)} started the next
+     * one, and the leftovers check of the time failed the test on that reaper in "peer". Here every reaper is kept
+     * busy first, so the {@code ip} run in the peer always gets a new one there: it must not fail the test.
+     */
+    @Test
+    void aProcessReaperBornInsideAPeerIsNotALeak() throws Exception {
+        SEEN.clear();
+        List<Process> holders = keepEveryProcessReaperBusy();
+        try {
+            Kit.assertAllSucceeded(Kit.run(ReaperInAPeer.class), 1);
+        } finally {
+            for (Process holder : holders) {
+                holder.destroy();
+                holder.waitFor();
+            }
+        }
+        VethPair veth = (VethPair) Kit.get(SEEN, "veth");
+        assertThat(ifnames((String) Kit.get(SEEN, "peerLinks")))
+                .contains(veth.peer().name());
+        @SuppressWarnings("unchecked")
+        List<String> inPeer = (List<String>) Kit.get(SEEN, "threadsInPeer");
+        assertThat(inPeer)
+                .as("threads in the peer's namespace after ip ran there")
+                .anyMatch(t -> t.contains(" process reaper "));
+    }
+
+    @TransientNetns
+    static class ReaperInAPeer {
+        @Test
+        void runsIpInThePeer(@TransientNetns("peer") NsFd peer, @Veth(peerNetns = "peer") VethPair veth) {
+            SEEN.put("veth", veth);
+            SEEN.put("peerLinks", ipIn(peer, "link", "show"));
+            SEEN.put("threadsInPeer", Eye.threadsIn(peer.ino()));
+        }
+    }
+
+    /**
+     * Starts {@code sleep} processes from this thread until every {@code process reaper} thread of the JVM waits
+     * for one of them, so that the next process started anywhere gets a new reaper. The caller ends them.
+     */
+    private static List<Process> keepEveryProcessReaperBusy() throws IOException {
+        // jnetns' first native call has JNA run `ldconfig -p`, whose reaper would then be idle: make it first
+        try (NsFd home = NsFd.ofPid(ProcessHandle.current().pid())) {
+            assertThat(home.ino()).isEqualTo(Eye.threadIno());
+        }
+        List<Process> holders = new ArrayList<>();
+        while (true) {
+            // a reaper between jobs may be about to wait for the next: let each settle, busy or idle
+            assertThat(Eye.eventually(() -> reapers().allMatch(r -> reaping(r) || idle(r))))
+                    .as("process reapers settle")
+                    .isTrue();
+            if (reapers().noneMatch(VethIT::idle)) {
+                return holders;
+            }
+            assertThat(holders)
+                    .as("sleep processes started to keep the reapers busy")
+                    .hasSizeLessThan(64);
+            holders.add(new ProcessBuilder("sleep", "60").start());
+        }
+    }
+
+    /** The stacks of the JDK's reaper threads (named "process reaper (pid N)" while they wait for one). */
+    private static Stream<StackTraceElement[]> reapers() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("process reaper"))
+                .map(Map.Entry::getValue);
+    }
+
+    private static boolean reaping(StackTraceElement[] stack) {
+        return Arrays.stream(stack).anyMatch(f -> f.getMethodName().startsWith("waitForProcessExit"));
+    }
+
+    private static boolean idle(StackTraceElement[] stack) {
+        return Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("getTask"));
     }
 
     /** As {@link TwoNamespaces}, with a server thread that answers, and an attempt from the host. */
