@@ -93,7 +93,8 @@ public final class TransientNetnsExtension
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Optional<Placement> config = Placement.ofTest(context);
+        TestSettings settings = TestSettings.of(context);
+        Optional<Placement> config = settings.placement();
         if (config.isEmpty()) {
             if (Placement.optedOut(context)) {
                 context.publishReportEntry(
@@ -116,7 +117,7 @@ public final class TransientNetnsExtension
             scope = TestNamespaces.fresh(owner, config.get().lo(), context);
         }
         TestNamespaces.putTestScope(context, scope);
-        CaptureSettings capture = CaptureSettings.of(context);
+        CaptureSettings capture = settings.capture(context);
         if (capture.isOn()) { // off costs no more than this look
             scope.capture(capture, TestCaptures.fileBase(context));
         }
@@ -133,7 +134,8 @@ public final class TransientNetnsExtension
     private void finish(NetnsScope scope, ExtensionContext context) {
         // unless shown already, when the failure was thrown
         context.getExecutionException().ifPresent(failure -> reportState(scope, context, failure));
-        scope.close(LeakPolicy.of(context));
+        scope.close(
+                context.getTestMethod().isPresent() ? TestSettings.of(context).leaks(context) : LeakPolicy.of(context));
         TestCaptures captures = scope.captures();
         if (captures != null) {
             boolean failed = context.getExecutionException()

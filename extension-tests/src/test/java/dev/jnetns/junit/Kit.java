@@ -26,6 +26,15 @@ final class Kit {
         return builder(config).selectors(selectClass(fixture)).execute();
     }
 
+    /** As {@link #run} with several classes, one after the other in one run. */
+    static EngineExecutionResults run(List<Class<?>> fixtures, String... config) {
+        return builder(config).selectors(selectors(fixtures)).execute();
+    }
+
+    private static DiscoverySelector[] selectors(List<Class<?>> fixtures) {
+        return fixtures.stream().map(DiscoverySelectors::selectClass).toArray(DiscoverySelector[]::new);
+    }
+
     /** As {@link #run} with JUnit's parallel execution forced on (4 threads, everything concurrent). */
     static EngineExecutionResults runParallel(Class<?> fixture, String... config) {
         return runParallel(List.of(fixture), config);
@@ -39,9 +48,7 @@ final class Kit {
                 .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                 .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4");
-        return builder.selectors(
-                        fixtures.stream().map(DiscoverySelectors::selectClass).toArray(DiscoverySelector[]::new))
-                .execute();
+        return builder.selectors(selectors(fixtures)).execute();
     }
 
     private static EngineTestKit.Builder builder(String... config) {

@@ -190,6 +190,37 @@ class LeftoversIT {
         assertThat(entries).noneSatisfy(e -> assertThat(e).contains("ignored-7"));
     }
 
+    /** One test method, inherited by two classes that judge its leftover thread differently. */
+    @TransientNetns
+    abstract static class LeavesAThreadToItsSubclasses {
+        @Test
+        void leavesAThread() {
+            startWaiter("inherited-" + getClass().getSimpleName());
+        }
+    }
+
+    static class FailsForTheInheritedThread extends LeavesAThreadToItsSubclasses {}
+
+    @NetnsLeaks(threads = NetnsLeaks.Verdict.WARN)
+    static class WarnsForTheInheritedThread extends LeavesAThreadToItsSubclasses {}
+
+    @Test
+    void anInheritedTestIsJudgedByEachClassThatRunsItInOneRun() {
+        // the settings a method's tests share are worked out once per class run: each class gets its own
+        EngineExecutionResults results =
+                Kit.run(List.of(WarnsForTheInheritedThread.class, FailsForTheInheritedThread.class));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(1, event(test("leavesAThread"), finishedSuccessfully()))
+                .haveExactly(
+                        1,
+                        event(
+                                test("leavesAThread"),
+                                finishedWithFailure(
+                                        message(m -> m.contains("'inherited-FailsForTheInheritedThread'")))));
+        assertThat(entries(results)).anySatisfy(e -> assertThat(e).contains("'inherited-WarnsForTheInheritedThread'"));
+    }
+
     @TransientNetns
     static class ForgetsAProcess {
         @Test

@@ -1,0 +1,67 @@
+package dev.jnetns.junit;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What the suite's configuration and the annotations on a test method, its class and enclosing classes decide for
+ * its tests: where they run, how leftovers are judged, and whether packets are captured. Each is worked out once
+ * per method and class run, when first asked (a misdeclaration fails where it did), and kept in the store of the
+ * test's parent, which lives as long as that run: asking JUnit's annotation search and the configuration again
+ * cost every test about 20 us.
+ */
+final class TestSettings {
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(TestSettings.class);
+
+    private final Optional<Placement> placement;
+    // worked out by the first test that asks; tests of one method may run at once, and would work out the same
+    private volatile LeakPolicy leaks;
+    private volatile CaptureSettings capture;
+
+    private TestSettings(Optional<Placement> placement) {
+        this.placement = placement;
+    }
+
+    /** The settings of {@code context}'s test (a method); its placement is worked out on the first of its tests. */
+    static TestSettings of(ExtensionContext context) {
+        Optional<Method> method = context.getTestMethod();
+        Optional<ExtensionContext> parent = context.getParent();
+        if (method.isEmpty() || parent.isEmpty()) {
+            return new TestSettings(Placement.ofTest(context));
+        }
+        // get and put, not getOrComputeIfAbsent: a misdeclaration then fails each test unchanged, in every JUnit
+        ExtensionContext.Store store = parent.get().getStore(STORE);
+        TestSettings known = store.get(method.get(), TestSettings.class);
+        if (known == null) {
+            known = new TestSettings(Placement.ofTest(context));
+            store.put(method.get(), known);
+        }
+        return known;
+    }
+
+    /** Where the test runs: empty in the JVM's namespace. */
+    Optional<Placement> placement() {
+        return placement;
+    }
+
+    /** How the test's leftovers are judged; {@code context} is the test's. */
+    LeakPolicy leaks(ExtensionContext context) {
+        LeakPolicy known = leaks;
+        if (known == null) {
+            known = LeakPolicy.of(context);
+            leaks = known;
+        }
+        return known;
+    }
+
+    /** Whether and how the test's packets are captured; {@code context} is the test's. */
+    CaptureSettings capture(ExtensionContext context) {
+        CaptureSettings known = capture;
+        if (known == null) {
+            known = CaptureSettings.of(context);
+            capture = known;
+        }
+        return known;
+    }
+}
