@@ -23,6 +23,11 @@ public final class Stays {
         OPEN.computeIfPresent(ino, (k, n) -> n > 1 ? n - 1 : null);
     }
 
+    /** Whether some thread stays in a namespace it entered now; when none does, no namespace need be looked up. */
+    public static boolean any() {
+        return !OPEN.isEmpty();
+    }
+
     /** Whether some thread stays in one of {@code inos} now. */
     public static boolean anyIn(Collection<Long> inos) {
         if (OPEN.isEmpty()) {

@@ -270,7 +270,7 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             // Only threads started since the scope began, or older ones moved in with Netns.enter, can be inside
             // its fresh namespaces (jnetns' workers went home): when there are none, there is nothing to look for.
             boolean threadsStarted = THREADS.getTotalStartedThreadCount() != threadsStartedBefore
-                    || Stays.anyIn(owned.stream().map(NsFd::ino).toList());
+                    || (Stays.any() && Stays.anyIn(owned.stream().map(NsFd::ino).toList()));
             for (NsFd each : threadsStarted || (worker != null && worker.isBusy()) ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
