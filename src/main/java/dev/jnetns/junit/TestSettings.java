@@ -2,6 +2,7 @@ package dev.jnetns.junit;
 
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -15,9 +16,8 @@ final class TestSettings {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(TestSettings.class);
 
     private final Optional<Placement> placement;
-    // worked out by the first test that asks; tests of one method may run at once, and would work out the same
-    private volatile LeakPolicy leaks;
-    private volatile CaptureSettings capture;
+    private final Lazy<LeakPolicy> leaks = new Lazy<>();
+    private final Lazy<CaptureSettings> capture = new Lazy<>();
 
     private TestSettings(Optional<Placement> placement) {
         this.placement = placement;
@@ -47,21 +47,28 @@ final class TestSettings {
 
     /** How the test's leftovers are judged; {@code context} is the test's. */
     LeakPolicy leaks(ExtensionContext context) {
-        LeakPolicy known = leaks;
-        if (known == null) {
-            known = LeakPolicy.of(context);
-            leaks = known;
-        }
-        return known;
+        return leaks.get(() -> LeakPolicy.of(context));
     }
 
     /** Whether and how the test's packets are captured; {@code context} is the test's. */
     CaptureSettings capture(ExtensionContext context) {
-        CaptureSettings known = capture;
-        if (known == null) {
-            known = CaptureSettings.of(context);
-            capture = known;
+        return capture.get(() -> CaptureSettings.of(context));
+    }
+
+    /**
+     * A value worked out by the first test that asks. Tests of one method may run at once and would work out the
+     * same value; one that fails to is not kept, so that it fails again next time.
+     */
+    private static final class Lazy<T> {
+        private volatile T value;
+
+        T get(Supplier<T> workOut) {
+            T known = value;
+            if (known == null) {
+                known = workOut.get();
+                value = known;
+            }
+            return known;
         }
-        return known;
     }
 }
