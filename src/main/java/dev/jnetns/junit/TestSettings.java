@@ -25,17 +25,13 @@ final class TestSettings {
 
     /** The settings of {@code context}'s test (a method); its placement is worked out on the first of its tests. */
     static TestSettings of(ExtensionContext context) {
-        Optional<Method> method = context.getTestMethod();
-        Optional<ExtensionContext> parent = context.getParent();
-        if (method.isEmpty() || parent.isEmpty()) {
-            return new TestSettings(Placement.ofTest(context));
-        }
+        Method method = context.getRequiredTestMethod();
         // get and put, not getOrComputeIfAbsent: a misdeclaration then fails each test unchanged, in every JUnit
-        ExtensionContext.Store store = parent.get().getStore(STORE);
-        TestSettings known = store.get(method.get(), TestSettings.class);
+        ExtensionContext.Store store = context.getParent().orElse(context).getStore(STORE);
+        TestSettings known = store.get(method, TestSettings.class);
         if (known == null) {
             known = new TestSettings(Placement.ofTest(context));
-            store.put(method.get(), known);
+            store.put(method, known);
         }
         return known;
     }
