@@ -76,10 +76,10 @@ public final class Netns {
      *
      * <p>The handle also holds a rtnetlink socket opened inside the namespace when it was made, which the first
      * {@link dev.jnetns.link.Rtnl#open Rtnl.open} on it takes over, so that no thread has to enter the namespace
-     * again for it; closing the handle closes that socket too. Namespaces may have been made ahead on a
-     * background thread (system property {@value #PREPARED_PROPERTY}); such a handle also holds two descriptors of
-     * the namespace's socket counters ({@code /proc/.../net/sockstat}, {@code sockstat6}) for a test's leftovers
-     * check, closed with it as well.
+     * again for it; closing the handle closes that socket too. It also holds two descriptors of the namespace's
+     * socket counters ({@code /proc/.../net/sockstat}, {@code sockstat6}) for a test's leftovers check, closed with
+     * it as well. Namespaces may have been made ahead on a background thread (system property
+     * {@value #PREPARED_PROPERTY}).
      *
      * @return its handle; close it to let the kernel tear the namespace down
      * @throws NetnsException if the kernel refuses, for example {@code EPERM} without {@code CAP_SYS_ADMIN}
@@ -105,7 +105,8 @@ public final class Netns {
         WorkerPool pool = WorkerPool.shared();
         Worker worker = pool.acquire();
         try {
-            FreshNetns fresh = worker.run(() -> worker.makeFreshHere(lo == Lo.UP));
+            // the socket counters as a prepared one has them: a test's leftovers check then sends no thread inside
+            FreshNetns fresh = worker.run(() -> worker.makeFreshHere(lo == Lo.UP, true));
             return NsFd.adopt(fresh);
         } catch (SysException e) {
             throw NetnsException.from(e);

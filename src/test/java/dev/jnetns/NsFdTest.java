@@ -73,6 +73,31 @@ class NsFdTest {
     }
 
     @Test
+    void aDuplicateOutlivesTheOriginalAndClosesOnItsOwn() {
+        NsFd original = Netns.newTransient();
+        long ino = original.ino();
+        NsFd copy = original.duplicate();
+        try {
+            assertThat(copy.fd()).isNotEqualTo(original.fd());
+            assertThat(copy).isEqualTo(original);
+            assertThat(Eye.inoOfLink(Path.of("/proc/self/fd/" + copy.fd()))).isEqualTo(ino);
+            assertThat(Eye.fdFlags(copy.fd()) & O_CLOEXEC_OCTAL).as("O_CLOEXEC").isNotZero();
+
+            original.close();
+            assertThat(Eye.fdsPointingTo(ino))
+                    .as("the duplicate still holds it")
+                    .isEqualTo(1);
+            assertThat(Netns.execute(copy, Eye::threadIno)).isEqualTo(ino);
+        } finally {
+            original.close();
+            copy.close();
+        }
+        assertThat(Eye.fdsPointingTo(ino)).isZero();
+        NetnsException e = catchThrowableOfType(copy::duplicate, NetnsException.class);
+        assertThat(e).hasMessageContaining("NsFd.duplicate").hasMessageContaining("net:[" + ino + "]");
+    }
+
+    @Test
     void everyHandleIsCloseOnExec() throws Exception {
         NamedNamespaces.assumeAvailable();
         String name = Netns.newNamed();

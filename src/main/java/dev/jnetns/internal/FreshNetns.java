@@ -17,20 +17,15 @@ import java.util.function.IntConsumer;
  */
 public record FreshNetns(int nsFd, int rtnlSocket, NsSockets sockets) {
     /**
-     * On a thread that has just moved into a new namespace: brings {@code lo} up if asked, and opens the spare
-     * socket (best effort: without it, handles are opened the slow way). Closes what it opened if something
-     * fails.
+     * On a thread that has just moved into a new namespace: brings {@code lo} up if asked, opens the spare socket
+     * and, if asked, the view of the namespace's socket counters (both best effort: without them, a thread enters
+     * the namespace again when they are needed). Closes what it opened if something fails; tells {@code opened}
+     * of each further descriptor as soon as it exists.
      *
      * @param nsFd the namespace's descriptor, already open (closed here if this fails)
      * @param loopbackUp whether to bring {@code lo} up
-     */
-    static FreshNetns completeHere(int nsFd, boolean loopbackUp) {
-        return completeHere(nsFd, loopbackUp, false, fd -> {});
-    }
-
-    /**
-     * As {@link #completeHere(int, boolean)}; with {@code viewSockets} also opens the view of the namespace's socket
-     * counters (best effort too). Tells {@code opened} of each further descriptor as soon as it exists.
+     * @param viewSockets whether to open the view of the socket counters
+     * @param opened told of each descriptor opened here
      */
     static FreshNetns completeHere(int nsFd, boolean loopbackUp, boolean viewSockets, IntConsumer opened) {
         try {

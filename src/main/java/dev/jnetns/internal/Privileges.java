@@ -35,7 +35,7 @@ public final class Privileges {
             WorkerPool pool = WorkerPool.shared();
             Worker worker = pool.acquire();
             try {
-                worker.run(() -> worker.makeFreshHere(false)).close();
+                worker.run(() -> worker.makeFreshHere(false, false)).close();
             } finally {
                 pool.release(worker);
             }

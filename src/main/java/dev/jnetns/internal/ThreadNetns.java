@@ -92,9 +92,12 @@ final class ThreadNetns {
         return fd;
     }
 
-    /** Makes a new namespace (with {@code lo} up if asked) and comes back home; the caller owns the result. */
-    FreshNetns makeFresh(boolean loopbackUp) {
-        FreshNetns fresh = FreshNetns.completeHere(unshare(), loopbackUp);
+    /**
+     * Makes a new namespace (with {@code lo} up if asked, and the view of its socket counters opened if asked) and
+     * comes back home; the caller owns the result.
+     */
+    FreshNetns makeFresh(boolean loopbackUp, boolean viewSockets) {
+        FreshNetns fresh = FreshNetns.completeHere(unshare(), loopbackUp, viewSockets, fd -> {});
         try {
             goHome(null);
         } catch (RuntimeException e) {

@@ -226,12 +226,12 @@ public final class Worker {
     }
 
     /**
-     * On the worker's thread: make a new namespace (with {@code lo} up if asked) and come back home; return it,
-     * the caller then owning its descriptors.
+     * On the worker's thread: make a new namespace (with {@code lo} up if asked, and the view of its socket counters
+     * opened if asked, see {@link FreshNetns}) and come back home; return it, the caller then owning its descriptors.
      */
-    public FreshNetns makeFreshHere(boolean loopbackUp) {
+    public FreshNetns makeFreshHere(boolean loopbackUp, boolean viewSockets) {
         checkOnThread();
-        return netns.makeFresh(loopbackUp);
+        return netns.makeFresh(loopbackUp, viewSockets);
     }
 
     /**

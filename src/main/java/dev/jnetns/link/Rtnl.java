@@ -81,7 +81,7 @@ public final class Rtnl implements AutoCloseable {
         if (spare != null) { // opened inside when jnetns made the namespace: no thread needs to go there
             NsFd own;
             try {
-                own = NsFd.ofPath("/proc/self/fd/" + ns.fd());
+                own = ns.duplicate();
             } catch (RuntimeException e) {
                 NsFiles.close(spare);
                 throw e;

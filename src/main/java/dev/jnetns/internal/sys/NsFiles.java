@@ -49,6 +49,20 @@ public final class NsFiles {
     }
 
     /**
+     * A second descriptor of the file {@code fd} refers to, close-on-exec ({@code fcntl(F_DUPFD_CLOEXEC)}): for a
+     * descriptor already known to be a namespace, which then needs no second check.
+     *
+     * @return the new descriptor
+     */
+    public static int duplicate(int fd) {
+        try {
+            return LibC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw failure("fcntl(fd " + fd + ", F_DUPFD_CLOEXEC)", e);
+        }
+    }
+
+    /**
      * As {@link #openNetns}, for a path a caller gave: anything but a namespace file is refused before it is opened
      * for reading, so that a FIFO cannot block and a device is not touched. The path is first opened with
      * {@code O_PATH}, its file checked to be on {@code nsfs}, then opened for real through {@code /proc/self/fd}.
