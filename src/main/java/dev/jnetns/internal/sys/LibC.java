@@ -82,6 +82,9 @@ public final class LibC {
 
     public static native int statx(int dirfd, String path, int flags, int mask, byte[] buf) throws LastErrorException;
 
+    /** {@code bufsiz} is a {@code size_t}; returns the length of the link's text, which is not NUL-terminated. */
+    public static native long readlink(String path, byte[] buf, long bufsiz) throws LastErrorException;
+
     public static native int gettid();
 
     /** {@code SCHED_IDLE}: run only when nothing else wants the CPU. */
