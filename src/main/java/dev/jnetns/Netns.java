@@ -76,8 +76,9 @@ public final class Netns {
      *
      * <p>The handle also holds a rtnetlink socket opened inside the namespace when it was made, which the first
      * {@link dev.jnetns.link.Rtnl#open Rtnl.open} on it takes over, so that no thread has to enter the namespace
-     * again for it; closing the handle closes that socket too. It also holds a descriptor of the namespace's socket
-     * counters ({@code /proc/.../net/sockstat}) for a test's leftovers check, closed with it as well. Namespaces may have been made ahead on a background thread (system property
+     * again for it; closing the handle closes that socket too. It also holds two descriptors of the namespace's
+     * socket counters ({@code /proc/.../net/sockstat}, {@code sockstat6}) for a test's leftovers check, closed with
+     * it as well. Namespaces may have been made ahead on a background thread (system property
      * {@value #PREPARED_PROPERTY}).
      *
      * @return its handle; close it to let the kernel tear the namespace down

@@ -13,34 +13,19 @@ import java.util.function.IntConsumer;
 /**
  * The TCP sockets of one network namespace that can still carry traffic: listening, or connected (a connection
  * whose peer has closed is in {@code CLOSE_WAIT} and does not count). A view is opened from a thread inside the
- * namespace: a {@code /proc/thread-self/net/...} descriptor keeps showing the namespace it was opened in. It holds
- * the namespace's socket counters ({@code sockstat}), read in microseconds; only when they count TCP sockets are
- * the socket tables listed ({@code tcp}, {@code tcp6}), which walks the kernel's whole connection hash (about 4 ms
- * per file here), from a thread sent inside once more. {@code sockstat} counts IPv6 TCP sockets only among all
- * sockets ({@code sockets: used}); their own count is in {@code sockstat6}, which the view does not hold (opening a
- * counters file costs about 12 us, each namespace pays it, and a namespace whose test closed its sockets has no
- * socket left to count): when other sockets are left, it is read from inside.
+ * namespace: a {@code /proc/thread-self/net/...} descriptor keeps showing the namespace it was opened in. It
+ * holds the namespace's own socket counters ({@code sockstat}, {@code sockstat6}), read in microseconds; only
+ * when they count TCP sockets are the socket tables listed ({@code tcp}, {@code tcp6}), which walks the kernel's
+ * whole connection hash (about 4 ms per file here), from a thread sent inside once more.
  */
 public final class NsSockets implements AutoCloseable {
-    private static final String COUNTERS = "/proc/thread-self/net/sockstat";
-    private static final String COUNTERS6 = "/proc/thread-self/net/sockstat6";
+    private static final String[] COUNTERS = {"/proc/thread-self/net/sockstat", "/proc/thread-self/net/sockstat6"};
     private static final String[] TABLES = {"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"};
     private static final String LISTEN = "0A";
     private static final String ESTABLISHED = "01";
+    private final int[] counters;
 
-    /** What the counters say of a namespace's TCP sockets. */
-    public enum Tcp {
-        /** None in any state but {@code TIME_WAIT}. */
-        NONE,
-        /** Some: list the tables to tell which. */
-        SOME,
-        /** Other sockets are open, among which IPv6 TCP ones may be: read {@code sockstat6} inside to tell. */
-        UNSURE
-    }
-
-    private final int counters;
-
-    private NsSockets(int counters) {
+    private NsSockets(int[] counters) {
         this.counters = counters;
     }
 
@@ -49,57 +34,45 @@ public final class NsSockets implements AutoCloseable {
         return openHereRecording(fd -> {});
     }
 
-    /** As {@link #openHere()}, telling {@code opened} of its descriptor as soon as it exists. */
+    /** As {@link #openHere()}, telling {@code opened} of each descriptor as soon as it exists. */
     static NsSockets openHereRecording(IntConsumer opened) {
-        int fd = ProcFiles.open(COUNTERS); // -1 if it cannot be opened: then every check asks inside
-        if (fd >= 0) {
-            opened.accept(fd);
+        int[] fds = new int[COUNTERS.length];
+        for (int i = 0; i < COUNTERS.length; i++) {
+            fds[i] = ProcFiles.open(COUNTERS[i]); // -1 where IPv6 is off: nothing to count there
+            if (fds[i] >= 0) {
+                opened.accept(fds[i]);
+            }
         }
-        return new NsSockets(fd);
+        return new NsSockets(fds);
     }
 
-    /** The descriptors it holds (none if the counters could not be opened). */
+    /** The descriptors it holds (-1 for a counter that could not be opened). */
     int[] descriptors() {
-        return counters >= 0 ? new int[] {counters} : new int[0];
+        return counters.clone();
+    }
+
+    /** Whether the namespace has TCP sockets in any state but {@code TIME_WAIT} (its counters say so). */
+    public boolean anyTcp() {
+        return anyTcp(-1);
     }
 
     /**
-     * What the namespace's TCP sockets are, as far as {@code sockstat} tells, knowing that jnetns itself keeps
-     * {@code ownSockets} sockets of any kind there (its spare rtnetlink socket): when it counts no more sockets than
-     * those ({@code sockets: used}, every family), there is no IPv6 one either.
+     * As {@link #anyTcp()}, knowing that jnetns itself keeps {@code ownSockets} sockets of any kind in the
+     * namespace (its spare rtnetlink socket): when {@code sockstat} counts no more sockets than those ({@code
+     * sockets: used}, every family), there is no IPv6 one either, and {@code sockstat6} is not read.
      */
-    public Tcp tcp(int ownSockets) {
-        String v4 = counters >= 0 ? ProcFiles.readStart(counters, new byte[512]) : null; // about 200 bytes
-        if (v4 == null) {
-            return Tcp.UNSURE;
-        }
-        if (inUse(v4) != 0) {
-            return Tcp.SOME; // in use, or no TCP line: the tables tell
+    public boolean anyTcp(int ownSockets) {
+        byte[] buf = new byte[512]; // sockstat is about 200 bytes, sockstat6 about 100
+        String v4 = counters[0] >= 0 ? ProcFiles.readStart(counters[0], buf) : null;
+        if (v4 == null || inUse(v4) != 0) {
+            return true; // in use, or cannot tell: look at the tables
         }
         long used = count(v4, "sockets: used ");
-        return used >= 0 && used <= ownSockets ? Tcp.NONE : Tcp.UNSURE;
-    }
-
-    /**
-     * Whether the calling thread's namespace has TCP sockets in any state but {@code TIME_WAIT}, IPv4 or IPv6 (both
-     * counters files, opened and read here).
-     */
-    public static boolean anyTcpHere() {
-        for (String path : new String[] {COUNTERS, COUNTERS6}) {
-            int fd = ProcFiles.open(path);
-            if (fd < 0) {
-                continue; // sockstat6 where IPv6 is off: nothing to count there
-            }
-            try {
-                String text = ProcFiles.readStart(fd, new byte[512]);
-                if (text == null || inUse(text) != 0) {
-                    return true; // in use, or cannot tell: look at the tables
-                }
-            } finally {
-                NsFiles.close(fd);
-            }
+        if (used >= 0 && used <= ownSockets) {
+            return false; // no socket but jnetns' own
         }
-        return false;
+        String v6 = counters[1] >= 0 ? ProcFiles.readStart(counters[1], buf) : null;
+        return v6 == null || inUse(v6) != 0;
     }
 
     /**
@@ -126,11 +99,13 @@ public final class NsSockets implements AutoCloseable {
     }
 
     /**
-     * As {@link #listHere}, but lists only when the namespace's counters show TCP sockets ({@link #anyTcpHere}): for
-     * a namespace without a view, or whose view cannot tell.
+     * As {@link #listHere}, but lists only when the namespace's counters show TCP sockets: for a namespace no view
+     * was opened in beforehand.
      */
     public static List<String> listHereIfAny() {
-        return anyTcpHere() ? listHere() : List.of();
+        try (NsSockets view = openHere()) {
+            return view.anyTcp() ? listHere() : List.of();
+        }
     }
 
     /**
@@ -252,8 +227,10 @@ public final class NsSockets implements AutoCloseable {
 
     @Override
     public void close() {
-        if (counters >= 0) {
-            NsFiles.close(counters);
+        for (int fd : counters) {
+            if (fd >= 0) {
+                NsFiles.close(fd);
+            }
         }
     }
 }

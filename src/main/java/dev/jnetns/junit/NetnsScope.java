@@ -274,11 +274,11 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             for (NsFd each : threadsStarted || (worker != null && worker.isBusy()) ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
-            if (sockets != null) {
-                reportSockets(ns, openSockets(ns, sockets), policy);
+            if (sockets != null && sockets.anyTcp(ownSockets(ns))) { // counters spare the common case a table walk
+                reportSockets(ns, Netns.execute(ns, NsSockets::listHere), policy);
             }
             for (Extra each : extras.values()) {
-                reportSockets(each.ns(), openSockets(each.ns(), each.sockets()), policy);
+                reportSockets(each.ns(), openSockets(each), policy);
             }
         } finally {
             if (sockets != null) {
@@ -292,19 +292,14 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         }
     }
 
-    /**
-     * The open TCP sockets of {@code ns}, listed only if its counters ({@code view}, or read inside where there is
-     * none) show some: the counters spare the common case a walk of the tables.
-     */
-    private static List<String> openSockets(NsFd ns, NsSockets view) {
-        if (view == null) {
-            return Netns.execute(ns, NsSockets::listHereIfAny);
+    /** The open sockets of a further namespace: listed only if its counters (when it has them) show some. */
+    private static List<String> openSockets(Extra extra) {
+        if (extra.sockets() == null) {
+            return Netns.execute(extra.ns(), NsSockets::listHereIfAny);
         }
-        return switch (view.tcp(ownSockets(ns))) {
-            case NONE -> List.of();
-            case SOME -> Netns.execute(ns, NsSockets::listHere);
-            case UNSURE -> Netns.execute(ns, NsSockets::listHereIfAny);
-        };
+        return extra.sockets().anyTcp(ownSockets(extra.ns()))
+                ? Netns.execute(extra.ns(), NsSockets::listHere)
+                : List.of();
     }
 
     /** How many sockets jnetns itself keeps in {@code ns}: its spare rtnetlink socket, until a handle takes it. */

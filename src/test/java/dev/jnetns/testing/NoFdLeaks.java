@@ -94,8 +94,8 @@ public final class NoFdLeaks implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static int preparedDepth() {
-        // a namespace, its spare socket and its socket counters each
-        return 3 * Integer.getInteger(Netns.PREPARED_PROPERTY, 2);
+        // a namespace, its spare socket and its two socket counters each
+        return 4 * Integer.getInteger(Netns.PREPARED_PROPERTY, 2);
     }
 
     private static List<String> of(Map<String, String> fds, boolean namespaces) {
