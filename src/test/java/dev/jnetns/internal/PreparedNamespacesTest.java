@@ -7,8 +7,6 @@ import dev.jnetns.NsFd;
 import dev.jnetns.internal.sys.LibC;
 import dev.jnetns.testing.Eye;
 import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -110,23 +108,8 @@ class PreparedNamespacesTest {
     void eachComesWithAViewOfItsOwnSocketCounters() throws Exception {
         PreparedNamespaces supply = supply(1, 100);
         FreshNetns fresh = takeWhenReady(supply);
-        try (NsFd ns = NsFd.ofPath("/proc/self/fd/" + fresh.nsFd());
-                ServerSocket atHome = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            NsSockets view = fresh.sockets();
-            assertThat(view).as("a view of the socket counters").isNotNull();
-            assertThat(view.anyTcp())
-                    .as("TCP sockets counted while only the home namespace listens")
-                    .isFalse();
-            boolean whileListening = Netns.execute(ns, () -> {
-                try (ServerSocket inside = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    assertThat(Eye.run("ss", "-Htln").output).as("ss inside").contains(":" + inside.getLocalPort());
-                    return view.anyTcp();
-                }
-            });
-            assertThat(whileListening)
-                    .as("TCP sockets counted while a socket listens inside")
-                    .isTrue();
-            assertThat(view.anyTcp()).as("TCP sockets counted once it closed").isFalse();
+        try {
+            SocketViewChecks.assertViewCountsItsOwnNamespacesSockets(fresh);
         } finally {
             fresh.close();
         }
