@@ -185,7 +185,11 @@ public final class Watchdog {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djna.nosys=" + System.getProperty("jna.nosys", "true"),
                 "-cp",
-                System.getProperty("java.class.path") + File.pathSeparator + ownLocation(),
+                String.join(
+                        File.pathSeparator,
+                        System.getProperty("java.class.path"),
+                        locationOf(Watchdog.class),
+                        locationOf(com.sun.jna.Native.class)),
                 WatchdogMain.class.getName(),
                 Long.toString(ProcessHandle.current().pid())));
         String slow = System.getProperty(SLOW_PROPERTY);
@@ -210,11 +214,13 @@ public final class Watchdog {
         answers = ready;
     }
 
-    /** Where this class was loaded from (the jar or classes directory), in case the class path lacks it. */
-    private static String ownLocation() {
+    /**
+     * Where a class was loaded from (the jar or classes directory): the class path lacks jnetns and JNA when they
+     * were loaded by a class loader of their own (a build tool's, a framework's).
+     */
+    private static String locationOf(Class<?> type) {
         try {
-            return Path.of(Watchdog.class
-                            .getProtectionDomain()
+            return Path.of(type.getProtectionDomain()
                             .getCodeSource()
                             .getLocation()
                             .toURI())

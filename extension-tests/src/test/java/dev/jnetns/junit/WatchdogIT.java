@@ -10,11 +10,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -117,6 +121,48 @@ class WatchdogIT {
             bystander.destroy();
             bystander.waitFor();
         }
+    }
+
+    /** Prints the watchdog's pid once its test's scope has had the namespace watched. */
+    @TransientNetns
+    public static class ReportsTheWatchdog {
+        @Test
+        void reports() {
+            System.out.println("WATCHDOG " + Watchdog.pid());
+        }
+    }
+
+    /**
+     * jnetns and JNA loaded by a class loader of their own (as build tools and frameworks load tests), so that
+     * neither is on {@code java.class.path}, which the watchdog's JVM is started with: it must still start.
+     */
+    @Test
+    void theWatchdogStartsWhereJnetnsHasAClassLoaderOfItsOwn(@TempDir Path dir) throws Exception {
+        // jnetns' jar alone, as in a Maven repository: the built one's manifest finds JNA in lib/ beside it
+        Path jnetns = locationOf(Watchdog.class);
+        Path jar = Files.copy(jnetns, dir.resolve("jnetns.jar"));
+        String classpath = System.getProperty("java.class.path").replace(jnetns.toString(), jar.toString());
+        List<String> command = new ArrayList<>(dev.jnetns.testing.ChildJvm.command(
+                OwnClassLoaderMain.class.getName(), FixtureMain.class.getName(), ReportsTheWatchdog.class.getName()));
+        command.set(
+                command.indexOf("-cp") + 1, locationOf(OwnClassLoaderMain.class).toString());
+        command.add(1, "-DownLoader.classpath=" + classpath);
+
+        Eye.Result result = Eye.run(command.toArray(String[]::new));
+
+        assertThat(result.exit).as("%s", result).isZero();
+        assertThat(result.output)
+                .contains("TEST reports(): SUCCESSFUL")
+                .doesNotContain("watchdog that ends a killed JVM's test processes is not running")
+                .containsPattern("WATCHDOG [1-9][0-9]*");
+        long watchdog = Long.parseLong(result.output.replaceAll("(?s).*WATCHDOG ([0-9]+).*", "$1"));
+        assertThat(Eye.await(() -> !Eye.processRuns(watchdog), 10))
+                .as("the watchdog %d ended with its JVM", watchdog)
+                .isTrue();
+    }
+
+    private static Path locationOf(Class<?> type) throws java.net.URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     @SuppressWarnings("JdkObsolete") // appended by the draining thread, read by the test
