@@ -31,7 +31,7 @@ public final class NsFd implements AutoCloseable {
 
     /** Wraps a descriptor already checked to be a network namespace; for jnetns' own use. */
     static NsFd adopt(int fd) {
-        return adopt(new FreshNetns(fd, -1, null));
+        return adopt(FreshNetns.of(fd));
     }
 
     /**
@@ -41,9 +41,11 @@ public final class NsFd implements AutoCloseable {
      */
     static NsFd adopt(FreshNetns fresh) {
         int fd = fresh.nsFd();
-        long[] id;
+        long[] id = {fresh.dev(), fresh.ino()};
         try {
-            id = NsFiles.identify(fd);
+            if (fresh.ino() == 0) { // known when jnetns made it: saves a statx on the test's path
+                id = NsFiles.identify(fd);
+            }
         } catch (RuntimeException e) {
             fresh.close(); // all was handed over: nobody else will close it (nor let the watchdog release it)
             throw NetnsException.translated(e);

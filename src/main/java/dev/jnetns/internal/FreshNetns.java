@@ -12,38 +12,68 @@ import java.util.function.IntConsumer;
  * one owns all its descriptors.
  *
  * @param nsFd the namespace's descriptor
+ * @param dev the device of its nsfs file, as {@code fstat} gives it (0 with {@code ino} if not known)
+ * @param ino its inode number, known from when it was made (0 if not known)
  * @param rtnlSocket a bound {@code NETLINK_ROUTE} socket of the namespace, or -1
  * @param sockets a view of the namespace's socket counters, or null
  */
-public record FreshNetns(int nsFd, int rtnlSocket, NsSockets sockets) {
+public record FreshNetns(int nsFd, long dev, long ino, int rtnlSocket, NsSockets sockets) {
+    /** A namespace descriptor alone, not yet identified, with nothing opened inside it. */
+    public static FreshNetns of(int nsFd) {
+        return new FreshNetns(nsFd, 0, 0, -1, null);
+    }
+
     /**
-     * On a thread that has just moved into a new namespace: brings {@code lo} up if asked, opens the spare socket
-     * and, if asked, the view of the namespace's socket counters (both best effort: without them, a thread enters
-     * the namespace again when they are needed). Closes what it opened if something fails; tells {@code opened}
-     * of each further descriptor as soon as it exists.
+     * On a thread that has just moved into a new namespace: identifies it (the maker does, so that the thread that
+     * takes it does not have to), opens the spare socket, brings {@code lo} up (through that socket) if asked, and
+     * opens, if asked, the view of the namespace's socket counters (socket and view best effort: without them, a
+     * thread enters the namespace again when they are needed). Closes what it opened if something fails; tells
+     * {@code opened} of each further descriptor as soon as it exists, and {@code closed} of each it closes then.
      *
      * @param nsFd the namespace's descriptor, already open (closed here if this fails)
      * @param loopbackUp whether to bring {@code lo} up
      * @param viewSockets whether to open the view of the socket counters
      * @param opened told of each descriptor opened here
+     * @param closed told of each descriptor {@code opened} was told of and a failure closed again
      */
-    static FreshNetns completeHere(int nsFd, boolean loopbackUp, boolean viewSockets, IntConsumer opened) {
+    static FreshNetns completeHere(
+            int nsFd, boolean loopbackUp, boolean viewSockets, IntConsumer opened, IntConsumer closed) {
+        long[] identity;
+        int socket;
         try {
-            if (loopbackUp) {
-                Loopback.up();
-            }
+            identity = NsFiles.identify(nsFd);
+            socket = spareSocket(opened);
         } catch (RuntimeException e) {
             NsFiles.close(nsFd);
             throw e;
         }
-        int socket;
         try {
-            socket = NetlinkSocket.openFd();
-            opened.accept(socket);
+            if (loopbackUp && socket >= 0) {
+                Loopback.upThrough(socket);
+            } else if (loopbackUp) {
+                Loopback.up();
+            }
         } catch (RuntimeException e) {
-            socket = -1;
+            if (socket >= 0) {
+                NsFiles.close(socket);
+                closed.accept(socket);
+            }
+            NsFiles.close(nsFd);
+            throw e;
         }
-        return new FreshNetns(nsFd, socket, viewSockets ? NsSockets.openHereRecording(opened) : null);
+        return new FreshNetns(
+                nsFd, identity[0], identity[1], socket, viewSockets ? NsSockets.openHereRecording(opened) : null);
+    }
+
+    /** The spare rtnetlink socket, opened in the calling thread's namespace; -1 if it cannot be (best effort). */
+    private static int spareSocket(IntConsumer opened) {
+        try {
+            int socket = NetlinkSocket.openFd();
+            opened.accept(socket);
+            return socket;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Every descriptor it holds. */

@@ -79,6 +79,9 @@ class PreparedNamespacesTest {
                 NsFd ns = NsFd.ofPath("/proc/self/fd/" + fresh.nsFd());
                 taken.add(ns); // held open, so no inode number can be reused meanwhile
                 try {
+                    assertThat(new long[] {fresh.dev(), fresh.ino()})
+                            .as("the identity its maker gave it")
+                            .containsExactly(ns.dev(), ns.ino());
                     assertThat(fresh.rtnlSocket())
                             .as("a spare rtnetlink socket")
                             .isNotNegative();
