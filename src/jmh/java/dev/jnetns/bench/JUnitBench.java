@@ -125,8 +125,8 @@ public final class JUnitBench {
     }
 
     /**
-     * T1, T2 and T3 (busy, waiting) alone: what {@code .ci/bench-compare} runs, with this harness, against the main
-     * classes of either revision.
+     * T1, T2 and T3 (busy, waiting) alone, e.g. one of them under a profiler ({@code -Dbench.only}); two revisions
+     * are compared in one JVM by {@link InterleavedCompare} ({@code .ci/bench-compare}).
      */
     private void perTestFigures() {
         perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
