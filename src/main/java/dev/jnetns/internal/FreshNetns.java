@@ -38,21 +38,17 @@ public record FreshNetns(int nsFd, long dev, long ino, int rtnlSocket, NsSockets
      */
     static FreshNetns completeHere(
             int nsFd, boolean loopbackUp, boolean viewSockets, IntConsumer opened, IntConsumer closed) {
-        long[] identity;
-        int socket;
+        int socket = -1;
         try {
-            identity = NsFiles.identify(nsFd);
+            long[] identity = NsFiles.identify(nsFd);
             socket = spareSocket(opened);
-        } catch (RuntimeException e) {
-            NsFiles.close(nsFd);
-            throw e;
-        }
-        try {
             if (loopbackUp && socket >= 0) {
                 Loopback.upThrough(socket);
             } else if (loopbackUp) {
                 Loopback.up();
             }
+            return new FreshNetns(
+                    nsFd, identity[0], identity[1], socket, viewSockets ? NsSockets.openHereRecording(opened) : null);
         } catch (RuntimeException e) {
             if (socket >= 0) {
                 NsFiles.close(socket);
@@ -61,8 +57,6 @@ public record FreshNetns(int nsFd, long dev, long ino, int rtnlSocket, NsSockets
             NsFiles.close(nsFd);
             throw e;
         }
-        return new FreshNetns(
-                nsFd, identity[0], identity[1], socket, viewSockets ? NsSockets.openHereRecording(opened) : null);
     }
 
     /** The spare rtnetlink socket, opened in the calling thread's namespace; -1 if it cannot be (best effort). */
