@@ -101,10 +101,10 @@ public final class JUnitBench {
     }
 
     private void main() {
-        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
-        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
-        perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
-        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+        perTest("transientNetns");
+        perTest("vethFixture");
+        perTest("transientNetnsWith1msWork");
+        perTest("transientNetnsWith1msWait");
         long[] hm = PreparedNamespaces.shared().hitsAndMisses();
         figure("prepared.hitRate", 100.0 * hm[0] / Math.max(1, hm[0] + hm[1]), "%");
         autodetected();
@@ -120,8 +120,8 @@ public final class JUnitBench {
 
     /** T1 and T2 alone, to compare settings or revisions quickly. */
     private void fixtures() {
-        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
-        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
+        perTest("transientNetns");
+        perTest("vethFixture");
     }
 
     /**
@@ -129,13 +129,13 @@ public final class JUnitBench {
      * are compared in one JVM by {@link InterleavedCompare} ({@code .ci/bench-compare}).
      */
     private void perTestFigures() {
-        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
+        perTest("transientNetns");
         hitRate("transientNetns");
-        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
+        perTest("vethFixture");
         hitRate("vethFixture");
-        perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
+        perTest("transientNetnsWith1msWork");
         hitRate("transientNetnsWith1msWork");
-        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+        perTest("transientNetnsWith1msWait");
         hitRate("transientNetnsWith1msWait");
     }
 
@@ -164,10 +164,10 @@ public final class JUnitBench {
     }
 
     private void preparedOff() {
-        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
-        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
-        perTest("transientNetnsWith1msWork", Suites.PlainWork.class, Suites.InNamespaceWork.class);
-        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+        perTest("transientNetns");
+        perTest("vethFixture");
+        perTest("transientNetnsWith1msWork");
+        perTest("transientNetnsWith1msWait");
     }
 
     /**
@@ -189,17 +189,21 @@ public final class JUnitBench {
         if (!dev.jnetns.internal.WorkerPool.shared().home().oneWay()) {
             throw new IllegalStateException("oneWay: start this JVM under unshare -Ur");
         }
-        perTest("transientNetns", Suites.Plain.class, Suites.InNamespace.class);
-        perTest("vethFixture", Suites.Plain.class, Suites.VethFixture.class);
-        perTest("transientNetnsWith1msWait", Suites.PlainWait.class, Suites.InNamespaceWait.class);
+        perTest("transientNetns");
+        perTest("vethFixture");
+        perTest("transientNetnsWith1msWait");
     }
 
-    /** Median over rounds of (annotated - plain) / tests, after warm-up rounds ({@code bench.warmups}, 1). */
-    private void perTest(String name, Class<?> plain, Class<?> annotated) {
-        perTest(name, plain, Map.of(), annotated, Map.of());
+    /**
+     * Median over rounds of (annotated - plain) / tests for figure {@code name} ({@link Suites#pairOf}), after
+     * warm-up rounds ({@code bench.warmups}, 1).
+     */
+    private void perTest(String name) {
+        Class<?>[] pair = Suites.pairOf(name);
+        perTest(name, pair[0], Map.of(), pair[1], Map.of());
     }
 
-    /** As {@link #perTest(String, Class, Class)}, each class run with its configuration parameters. */
+    /** As {@link #perTest(String)}, each class run with its configuration parameters. */
     private void perTest(
             String name, Class<?> plain, Map<String, String> plainConfig, Class<?> other, Map<String, String> config) {
         if (ONLY != null && !ONLY.equals(name)) {
@@ -276,8 +280,12 @@ public final class JUnitBench {
         figure("soak.heapEndOverStart", (double) heapEnd / heapStart, "x");
     }
 
-    /** Microseconds the launcher took to run {@code testClass}; fails if a test did not pass. */
     private double run(Class<?> testClass, Map<String, String> configuration) {
+        return run(launcher, testClass, configuration);
+    }
+
+    /** Microseconds {@code launcher} took to run {@code testClass}; fails if a test did not pass. */
+    static double run(Launcher launcher, Class<?> testClass, Map<String, String> configuration) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(testClass))
                 .configurationParameters(configuration)

@@ -24,6 +24,23 @@ public final class Suites {
 
     private Suites() {}
 
+    /**
+     * The plain class and its annotated twin whose difference is the per-test figure {@code figure}: {@code
+     * transientNetns} (T1), {@code vethFixture} (T2), {@code transientNetnsWith1msWork} or {@code
+     * transientNetnsWith1msWait} (T3).
+     */
+    public static Class<?>[] pairOf(String figure) {
+        return switch (figure) {
+            case "transientNetns" -> new Class<?>[] {Plain.class, InNamespace.class};
+            case "vethFixture" -> new Class<?>[] {Plain.class, VethFixture.class};
+            case "transientNetnsWith1msWork" -> new Class<?>[] {PlainWork.class, InNamespaceWork.class};
+            case "transientNetnsWith1msWait" -> new Class<?>[] {PlainWait.class, InNamespaceWait.class};
+            default ->
+                throw new IllegalArgumentException("figure: transientNetns, vethFixture, transientNetnsWith1msWork"
+                        + " or transientNetnsWith1msWait, not " + figure);
+        };
+    }
+
     /** The arguments of every test: 0 to {@link #TESTS} - 1. */
     public static IntStream testIndices() {
         return IntStream.range(0, TESTS);
