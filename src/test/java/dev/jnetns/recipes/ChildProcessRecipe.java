@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recipe: a child process started with a plain {@code ProcessBuilder} inside the test runs in the test's
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 @TransientNetns
 public class ChildProcessRecipe {
     @Test
-    void aServerProcessInsideTheTestsNamespace(NsFd self) throws Exception {
+    void aServerProcessInsideTheTestsNamespace(NsFd self, @TempDir Path served) throws Exception {
         Process server = new ProcessBuilder("python3", "-m", "http.server", "8099", "--bind", "127.0.0.1")
-                .directory(Files.createTempDirectory("jnetns-recipe").toFile())
+                .directory(served.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
