@@ -1,6 +1,7 @@
 package dev.jnetns;
 
 import dev.jnetns.internal.FreshNetns;
+import dev.jnetns.internal.SpareRtnlSocket;
 import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.Watchdog;
 import dev.jnetns.internal.sys.NsFiles;
@@ -36,7 +37,7 @@ public final class NsFd implements AutoCloseable {
 
     /**
      * Wraps a namespace jnetns has just made, with what was opened inside it while the making thread was there
-     * (see {@link Spares}): a rtnetlink socket (or -1), which the first {@code Rtnl.open} of the handle takes, and
+     * (see {@link Spares}): a rtnetlink socket (or -1), which {@code Rtnl.open} on the handle borrows, and
      * a view of its socket counters (or null), which a test running in it takes.
      */
     static NsFd adopt(FreshNetns fresh) {
@@ -51,7 +52,7 @@ public final class NsFd implements AutoCloseable {
             throw NetnsException.translated(e);
         }
         if (fresh.rtnlSocket() >= 0) {
-            Spares.RTNL_SOCKETS.put(fd, fresh.rtnlSocket());
+            Spares.RTNL_SOCKETS.put(fd, new SpareRtnlSocket(fresh.rtnlSocket()));
         }
         if (fresh.sockets() != null) {
             Spares.SOCKET_VIEWS.put(fd, fresh.sockets());

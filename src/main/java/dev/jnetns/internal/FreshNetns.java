@@ -7,14 +7,14 @@ import java.util.function.IntConsumer;
 
 /**
  * A network namespace jnetns has just made: a descriptor of it, and what was opened inside it while the making
- * thread was there, so that no thread has to enter it again for them: a rtnetlink socket (or -1) for the first
- * rtnetlink handle on it, and a view of its socket counters (or null) for the test that runs in it. Whoever holds
- * one owns all its descriptors.
+ * thread was there, so that no thread has to enter it again for them: a rtnetlink socket (or -1) for the
+ * rtnetlink handles on it (see {@link SpareRtnlSocket}), and a view of its socket counters (or null) for the test
+ * that runs in it. Whoever holds one owns all its descriptors.
  *
  * @param nsFd the namespace's descriptor
  * @param dev the device of its nsfs file, as {@code fstat} gives it (0 with {@code ino} if not known)
  * @param ino its inode number, known from when it was made (0 if not known)
- * @param rtnlSocket a bound {@code NETLINK_ROUTE} socket of the namespace, or -1
+ * @param rtnlSocket a {@code NETLINK_ROUTE} socket of the namespace, not yet configured, or -1
  * @param sockets a view of the namespace's socket counters, or null
  */
 public record FreshNetns(int nsFd, long dev, long ino, int rtnlSocket, NsSockets sockets) {
@@ -62,7 +62,7 @@ public record FreshNetns(int nsFd, long dev, long ino, int rtnlSocket, NsSockets
     /** The spare rtnetlink socket, opened in the calling thread's namespace; -1 if it cannot be (best effort). */
     private static int spareSocket(IntConsumer opened) {
         try {
-            int socket = NetlinkSocket.openFd();
+            int socket = NetlinkSocket.openUnconfiguredFd();
             opened.accept(socket);
             return socket;
         } catch (RuntimeException e) {

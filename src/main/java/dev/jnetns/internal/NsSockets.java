@@ -14,18 +14,28 @@ import java.util.function.IntConsumer;
  * The TCP sockets of one network namespace that can still carry traffic: listening, or connected (a connection
  * whose peer has closed is in {@code CLOSE_WAIT} and does not count). A view is opened from a thread inside the
  * namespace: a {@code /proc/thread-self/net/...} descriptor keeps showing the namespace it was opened in. It
- * holds the namespace's own socket counters ({@code sockstat}, {@code sockstat6}), read in microseconds; only
- * when they count TCP sockets are the socket tables listed ({@code tcp}, {@code tcp6}), which walks the kernel's
- * whole connection hash (about 4 ms per file here), from a thread sent inside once more.
+ * holds the namespace's socket counters, read in microseconds: {@code sockstat}, which in the common case proves
+ * there is no socket but jnetns' own, and {@code sockstat6} (IPv6 TCP sockets are counted only there), opened by
+ * a thread inside only once it finds other sockets ({@link #noteHere}), so that a namespace whose code opens none
+ * costs one file. Only when the counters count TCP sockets are the socket tables listed ({@code tcp}, {@code
+ * tcp6}), which walks the kernel's whole connection hash (about 4 ms per file here), from a thread sent inside.
  */
 public final class NsSockets implements AutoCloseable {
-    private static final String[] COUNTERS = {"/proc/thread-self/net/sockstat", "/proc/thread-self/net/sockstat6"};
+    private static final String COUNTERS = "/proc/thread-self/net/sockstat";
+    private static final String COUNTERS6 = "/proc/thread-self/net/sockstat6";
     private static final String[] TABLES = {"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"};
     private static final String LISTEN = "0A";
     private static final String ESTABLISHED = "01";
-    private final int[] counters;
+    /** The descriptor of {@code sockstat}, or -1 where it could not be opened. */
+    private final int counters;
+    /** The descriptor of {@code sockstat6} once opened; -1 before, and where IPv6 is off. */
+    private int counters6 = -1;
+    /** Whether {@link #noteHere} tried to open {@code sockstat6}. */
+    private boolean triedCounters6;
 
-    private NsSockets(int[] counters) {
+    private boolean closed;
+
+    private NsSockets(int counters) {
         this.counters = counters;
     }
 
@@ -34,44 +44,65 @@ public final class NsSockets implements AutoCloseable {
         return openHereRecording(fd -> {});
     }
 
-    /** As {@link #openHere()}, telling {@code opened} of each descriptor as soon as it exists. */
+    /** As {@link #openHere()}, telling {@code opened} of its descriptor as soon as it exists. */
     static NsSockets openHereRecording(IntConsumer opened) {
-        int[] fds = new int[COUNTERS.length];
-        for (int i = 0; i < COUNTERS.length; i++) {
-            fds[i] = ProcFiles.open(COUNTERS[i]); // -1 where IPv6 is off: nothing to count there
-            if (fds[i] >= 0) {
-                opened.accept(fds[i]);
-            }
+        int fd = ProcFiles.open(COUNTERS);
+        if (fd >= 0) {
+            opened.accept(fd);
         }
-        return new NsSockets(fds);
+        return new NsSockets(fd);
     }
 
-    /** The descriptors it holds (-1 for a counter that could not be opened). */
-    int[] descriptors() {
-        return counters.clone();
-    }
-
-    /** Whether the namespace has TCP sockets in any state but {@code TIME_WAIT} (its counters say so). */
-    public boolean anyTcp() {
-        return anyTcp(-1);
+    /** The descriptors it holds (-1 for a counter that is not open). */
+    synchronized int[] descriptors() {
+        return new int[] {counters, counters6};
     }
 
     /**
-     * As {@link #anyTcp()}, knowing that jnetns itself keeps {@code ownSockets} sockets of any kind in the
-     * namespace (its spare rtnetlink socket): when {@code sockstat} counts no more sockets than those ({@code
-     * sockets: used}, every family), there is no IPv6 one either, and {@code sockstat6} is not read.
+     * On a thread inside the view's namespace, after code ran there: if {@code sockstat} counts more sockets than
+     * jnetns' own ({@code ownSockets}), opens {@code sockstat6} now, so that the test's end can tell IPv6 TCP
+     * sockets from others without sending a thread inside. Once per view; a no-op once closed.
      */
-    public boolean anyTcp(int ownSockets) {
+    public synchronized void noteHere(int ownSockets) {
+        if (triedCounters6 || closed) {
+            return;
+        }
+        String v4 = counters >= 0 ? ProcFiles.readStart(counters, new byte[512]) : null;
+        if (v4 != null && count(v4, "sockets: used ") <= ownSockets) {
+            return; // none but jnetns' own, as in most tests
+        }
+        triedCounters6 = true;
+        counters6 = ProcFiles.open(COUNTERS6); // -1 where IPv6 is off: nothing to count there
+    }
+
+    /**
+     * Whether the namespace may hold a TCP socket in any state but {@code TIME_WAIT}, knowing that jnetns itself
+     * keeps {@code ownSockets} sockets of any kind there (its spare rtnetlink socket). False where the counters
+     * prove there is none: no IPv4 TCP socket, and either no more sockets of any family ({@code sockets: used})
+     * than jnetns' own, or no IPv6 TCP socket in {@code sockstat6}, if open. True otherwise: in use, or (no
+     * {@code sockstat6} open) cannot tell, and {@link #listHereIfAny} tells from inside.
+     */
+    public boolean mayHoldTcp(int ownSockets) {
         byte[] buf = new byte[512]; // sockstat is about 200 bytes, sockstat6 about 100
-        String v4 = counters[0] >= 0 ? ProcFiles.readStart(counters[0], buf) : null;
+        String v4 = counters >= 0 ? ProcFiles.readStart(counters, buf) : null;
         if (v4 == null || inUse(v4) != 0) {
-            return true; // in use, or cannot tell: look at the tables
+            return true; // in use, or cannot tell
         }
         long used = count(v4, "sockets: used ");
         if (used >= 0 && used <= ownSockets) {
             return false; // no socket but jnetns' own
         }
-        String v6 = counters[1] >= 0 ? ProcFiles.readStart(counters[1], buf) : null;
+        int v6fd;
+        synchronized (this) {
+            if (!triedCounters6) {
+                return true; // another socket, maybe an IPv6 TCP one
+            }
+            v6fd = counters6;
+        }
+        if (v6fd < 0) {
+            return false; // IPv6 is off: the other sockets are not TCP
+        }
+        String v6 = ProcFiles.readStart(v6fd, buf);
         return v6 == null || inUse(v6) != 0;
     }
 
@@ -99,13 +130,33 @@ public final class NsSockets implements AutoCloseable {
     }
 
     /**
-     * As {@link #listHere}, but lists only when the namespace's counters show TCP sockets: for a namespace no view
-     * was opened in beforehand.
+     * As {@link #listHere}, but lists only when the namespace's counters, {@code sockstat} and {@code sockstat6},
+     * count TCP sockets (in any state but {@code TIME_WAIT}).
      */
     public static List<String> listHereIfAny() {
-        try (NsSockets view = openHere()) {
-            return view.anyTcp() ? listHere() : List.of();
+        return tcpCountedHere() ? listHere() : List.of();
+    }
+
+    /** Whether the calling thread's namespace counts TCP sockets, IPv4 or IPv6 (or its counters cannot be read). */
+    private static boolean tcpCountedHere() {
+        for (String path : new String[] {COUNTERS, COUNTERS6}) {
+            int fd = ProcFiles.open(path);
+            if (fd < 0) {
+                if (path.equals(COUNTERS)) {
+                    return true; // cannot tell: look at the tables
+                }
+                continue; // IPv6 off: nothing to count there
+            }
+            try {
+                String text = ProcFiles.readStart(fd, new byte[512]);
+                if (text == null || inUse(text) != 0) {
+                    return true;
+                }
+            } finally {
+                NsFiles.close(fd);
+            }
         }
+        return false;
     }
 
     /**
@@ -226,11 +277,16 @@ public final class NsSockets implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        for (int fd : counters) {
-            if (fd >= 0) {
-                NsFiles.close(fd);
-            }
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (counters >= 0) {
+            NsFiles.close(counters);
+        }
+        if (counters6 >= 0) {
+            NsFiles.close(counters6);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.jnetns.internal;
 
-import dev.jnetns.internal.sys.NsFiles;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -12,8 +11,8 @@ import java.util.function.Consumer;
  * @param <T> the kind of spare
  */
 public final class Spares<T> {
-    /** A bound rtnetlink socket, which the first {@code Rtnl.open} on the namespace takes. */
-    public static final Spares<Integer> RTNL_SOCKETS = new Spares<>(NsFiles::close);
+    /** A rtnetlink socket, which {@code Rtnl.open} on the namespace borrows (see {@link SpareRtnlSocket}). */
+    public static final Spares<SpareRtnlSocket> RTNL_SOCKETS = new Spares<>(SpareRtnlSocket::close);
 
     /** The namespace's socket counters, which the test that runs in it takes for its leftovers check. */
     public static final Spares<NsSockets> SOCKET_VIEWS = new Spares<>(NsSockets::close);
@@ -36,6 +35,11 @@ public final class Spares<T> {
     /** Takes the spare of {@code nsFd}, which the caller then owns; null if it has none. */
     public T take(int nsFd) {
         return byNsFd.remove(nsFd);
+    }
+
+    /** The spare of {@code nsFd}, which stays its own; null if it has none. */
+    public T get(int nsFd) {
+        return byNsFd.get(nsFd);
     }
 
     /** Whether {@code nsFd} has a spare of this kind, not yet taken. */

@@ -134,14 +134,25 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         return task.run();
     }
 
-    /** Runs {@code task} inside the namespace, first opening the view of its sockets there if not yet open. */
+    /**
+     * Runs {@code task} inside the namespace, first opening the view of its sockets there if not yet open, and
+     * letting the view note afterwards, still inside, whether the code left sockets to tell apart at the end.
+     */
     private <T> T viewSocketsHere(Worker.Task<T> task) throws Throwable {
+        NsSockets view;
         synchronized (this) {
             if (sockets == null && !closed) {
                 sockets = NsSockets.openHere();
             }
+            view = sockets;
         }
-        return task.run();
+        try {
+            return task.run();
+        } finally {
+            if (view != null) {
+                view.noteHere(ownSockets(ns));
+            }
+        }
     }
 
     /**
@@ -274,8 +285,8 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             for (NsFd each : threadsStarted || (worker != null && worker.isBusy()) ? owned : List.<NsFd>of()) {
                 reportThreads(each, ours, policy);
             }
-            if (sockets != null && sockets.anyTcp(ownSockets(ns))) { // counters spare the common case a table walk
-                reportSockets(ns, Netns.execute(ns, NsSockets::listHere), policy);
+            if (sockets != null && sockets.mayHoldTcp(ownSockets(ns))) { // the counters spare the common case a trip
+                reportSockets(ns, Netns.execute(ns, NsSockets::listHereIfAny), policy);
             }
             for (Extra each : extras.values()) {
                 reportSockets(each.ns(), openSockets(each), policy);
@@ -292,17 +303,14 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
         }
     }
 
-    /** The open sockets of a further namespace: listed only if its counters (when it has them) show some. */
+    /** The open sockets of a further namespace: looked for inside unless its counters (if any) show none. */
     private static List<String> openSockets(Extra extra) {
-        if (extra.sockets() == null) {
-            return Netns.execute(extra.ns(), NsSockets::listHereIfAny);
-        }
-        return extra.sockets().anyTcp(ownSockets(extra.ns()))
-                ? Netns.execute(extra.ns(), NsSockets::listHere)
+        return extra.sockets() == null || extra.sockets().mayHoldTcp(ownSockets(extra.ns()))
+                ? Netns.execute(extra.ns(), NsSockets::listHereIfAny)
                 : List.of();
     }
 
-    /** How many sockets jnetns itself keeps in {@code ns}: its spare rtnetlink socket, until a handle takes it. */
+    /** How many sockets jnetns itself keeps in {@code ns}: its spare rtnetlink socket, lent or not, until it closes. */
     private static int ownSockets(NsFd ns) {
         return Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0;
     }

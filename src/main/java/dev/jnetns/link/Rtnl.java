@@ -3,6 +3,7 @@ package dev.jnetns.link;
 import dev.jnetns.Netns;
 import dev.jnetns.NetnsException;
 import dev.jnetns.NsFd;
+import dev.jnetns.internal.SpareRtnlSocket;
 import dev.jnetns.internal.Spares;
 import dev.jnetns.internal.netlink.NetlinkSocket;
 import dev.jnetns.internal.netlink.Nl;
@@ -51,12 +52,15 @@ public final class Rtnl implements AutoCloseable {
     private final long ino;
     private final String label;
     private volatile boolean closed;
+    /** The namespace's spare socket, when this handle has it lent (see {@link SpareRtnlSocket}); else null. */
+    private final SpareRtnlSocket.Loan loan;
     /** Where the digits of random names come from; injected by tests (null: {@link LinkNames#random(String)}). */
     private final IntUnaryOperator nameDigits;
 
-    private Rtnl(NsFd ns, NetlinkSocket socket, IntUnaryOperator nameDigits) {
+    private Rtnl(NsFd ns, NetlinkSocket socket, IntUnaryOperator nameDigits, SpareRtnlSocket.Loan loan) {
         this.ns = ns;
         this.socket = socket;
+        this.loan = loan;
         this.nameDigits = nameDigits;
         this.ino = ns.ino();
         this.label = "Rtnl(net:[" + ino + "])";
@@ -77,20 +81,23 @@ public final class Rtnl implements AutoCloseable {
     static Rtnl open(NsFd ns, IntUnaryOperator nameDigits) {
         Objects.requireNonNull(ns, "ns");
         requireOpen(ns, "Rtnl.open(net:[" + ns.ino() + "])");
-        Integer spare = Spares.RTNL_SOCKETS.take(ns.fd());
-        if (spare != null) { // opened inside when jnetns made the namespace: no thread needs to go there
+        SpareRtnlSocket spare = Spares.RTNL_SOCKETS.get(ns.fd());
+        SpareRtnlSocket.Loan loan = spare == null ? null : lend(spare);
+        if (loan != null) { // opened inside when jnetns made the namespace: no thread needs to go there
             NsFd own;
             try {
                 own = ns.duplicate();
             } catch (RuntimeException e) {
-                NsFiles.close(spare);
+                NsFiles.close(loan.fd());
+                loan.giveBack();
                 throw e;
             }
             String label = "Rtnl(net:[" + own.ino() + "])";
             try {
-                return new Rtnl(own, NetlinkSocket.adopt(spare, label), nameDigits);
-            } catch (RuntimeException e) {
+                return new Rtnl(own, NetlinkSocket.adopt(loan.fd(), label), nameDigits, loan);
+            } catch (RuntimeException e) { // adopt closed the lent descriptor
                 own.close();
+                loan.giveBack();
                 throw Failures.translated(e);
             }
         }
@@ -109,7 +116,7 @@ public final class Rtnl implements AutoCloseable {
     private static Rtnl openHere(IntUnaryOperator nameDigits) {
         NsFd own = NsFd.current();
         try {
-            return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"), nameDigits);
+            return new Rtnl(own, NetlinkSocket.open("Rtnl(net:[" + own.ino() + "])"), nameDigits, null);
         } catch (RuntimeException e) {
             own.close();
             throw Failures.translated(e);
@@ -134,12 +141,27 @@ public final class Rtnl implements AutoCloseable {
         return !closed;
     }
 
-    /** Closes the socket and the handle's reference to the namespace; idempotent. */
+    /**
+     * Closes the handle's socket descriptor and its reference to the namespace; idempotent. A socket lent by the
+     * namespace (see {@link SpareRtnlSocket}) stays open with it, free for the next handle.
+     */
     @Override
     public void close() {
         closed = true;
-        socket.close();
+        socket.close(); // waits for a request in progress: nothing reads the socket once it is given back
         ns.close();
+        if (loan != null) {
+            loan.giveBack();
+        }
+    }
+
+    /** A loan of {@code spare}, or null if another handle has it; a failure to set it up is the caller's. */
+    private static SpareRtnlSocket.Loan lend(SpareRtnlSocket spare) {
+        try {
+            return spare.lend();
+        } catch (RuntimeException e) {
+            throw Failures.translated(e);
+        }
     }
 
     /** For example {@code Rtnl(net:[4026532177])}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jnetns.Netns;
 import dev.jnetns.NsFd;
+import dev.jnetns.testing.Eye;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -39,27 +40,57 @@ class NsSocketsTest {
                 .isEqualTo(3);
     }
 
+    /**
+     * The view holds {@code sockstat}, which counts an IPv6 socket only under {@code sockets: used}: with nothing
+     * but jnetns' own socket open it proves there is no TCP socket; with one more it cannot tell, and the look
+     * from inside reads {@code sockstat6} too, as does the view once noted inside with the socket open.
+     */
     @Test
-    void anIpv6SocketIsSeenThoughOnlyTheFirstCountersFileIsReadWhenNothingButJnetnsOwnSocketsIsOpen() throws Exception {
+    void anIpv6SocketIsSeenFromInsideThoughTheViewHoldsOnlyTheFirstCountersFile() throws Exception {
         try (NsFd ns = Netns.newTransient();
                 NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
-            int own = Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0; // a prepared namespace's spare rtnetlink socket
-            assertThat(view.anyTcp(own)).isFalse();
-            // sockstat counts an IPv6 socket only under "sockets: used"; its TCP6 count is in sockstat6
+            int own = Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0; // a namespace jnetns made has its spare socket
+            assertThat(view.mayHoldTcp(own)).isFalse();
+            assertThat(Netns.execute(ns, NsSockets::listHereIfAny)).isEmpty();
             byte[] ipv6Loopback = new byte[16];
             ipv6Loopback[15] = 1;
             InetAddress loopback6 = InetAddress.getByAddress(ipv6Loopback);
             try (ServerSocket server = Netns.execute(ns, () -> new ServerSocket(9124, 1, loopback6))) {
-                assertThat(Netns.execute(ns, NsSockets::listHere))
+                assertThat(view.mayHoldTcp(own))
+                        .as("one socket more than jnetns' own")
+                        .isTrue();
+                assertThat(Netns.execute(ns, NsSockets::listHereIfAny))
                         .containsExactly("listening on [0:0:0:0:0:0:0:1]:9124");
-                assertThat(view.anyTcp(own)).isTrue();
-                assertThat(view.anyTcp()).isTrue();
-                assertThat(view.anyTcp(own + 1))
-                        .as(
-                                "with one socket more claimed as jnetns' own, sockstat6 is skipped, and the listener missed")
+                Netns.execute(ns, () -> view.noteHere(own));
+                assertThat(view.mayHoldTcp(own))
+                        .as("counted in sockstat6, now open")
+                        .isTrue();
+                assertThat(view.mayHoldTcp(own + 1))
+                        .as("with one socket more claimed as jnetns' own, the listener is missed")
                         .isFalse();
             }
-            assertThat(view.anyTcp(own)).isFalse();
+            assertThat(view.mayHoldTcp(own)).isFalse();
+            assertThat(Netns.execute(ns, NsSockets::listHereIfAny)).isEmpty();
+        }
+    }
+
+    /** A socket of another kind (UDP here) cannot be told from an IPv6 TCP one by sockstat: the look inside can. */
+    @Test
+    void aSocketOfAnotherKindSendsTheLookInsideWhereItFindsNoTcp() throws Exception {
+        try (NsFd ns = Netns.newTransient();
+                NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
+            int own = Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0;
+            try (java.net.DatagramSocket udp =
+                    Netns.execute(ns, () -> new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress()))) {
+                assertThat(Netns.execute(ns, () -> Eye.run("ss", "-Huan").output))
+                        .contains(":" + udp.getLocalPort());
+                assertThat(view.mayHoldTcp(own)).isTrue();
+                assertThat(Netns.execute(ns, NsSockets::listHereIfAny)).isEmpty();
+                Netns.execute(ns, () -> view.noteHere(own));
+                assertThat(view.mayHoldTcp(own))
+                        .as("sockstat6, opened inside, counts no TCP")
+                        .isFalse();
+            }
         }
     }
 
@@ -67,10 +98,11 @@ class NsSocketsTest {
     void aViewOpenedInsideCountsThatNamespacesSocketsFromOutsideAndTheTablesListThem() throws Exception {
         try (NsFd ns = Netns.newTransient();
                 NsSockets view = Netns.execute(ns, NsSockets::openHere)) {
-            assertThat(view.anyTcp()).isFalse();
+            int own = Spares.RTNL_SOCKETS.holds(ns.fd()) ? 1 : 0;
+            assertThat(view.mayHoldTcp(own)).isFalse();
             try (ServerSocket server =
                     Netns.execute(ns, () -> new ServerSocket(9123, 1, InetAddress.getLoopbackAddress()))) {
-                assertThat(view.anyTcp()).isTrue();
+                assertThat(view.mayHoldTcp(own)).isTrue();
                 assertThat(Netns.execute(ns, NsSockets::listHere)).containsExactly("listening on 127.0.0.1:9123");
                 try (Socket client = Netns.execute(ns, () -> new Socket(InetAddress.getLoopbackAddress(), 9123));
                         Socket accepted = server.accept()) {
@@ -85,7 +117,7 @@ class NsSocketsTest {
                 }
             }
             // the host's sockets are not counted: the view shows the namespace it was opened in
-            assertThat(view.anyTcp()).isFalse();
+            assertThat(view.mayHoldTcp(own)).isFalse();
         }
     }
 }

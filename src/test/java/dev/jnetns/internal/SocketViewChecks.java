@@ -15,32 +15,43 @@ final class SocketViewChecks {
     private SocketViewChecks() {}
 
     /**
-     * {@code fresh} has a view of its socket counters, opened on {@code sockstat}, which counts a socket listening
-     * inside its namespace, and neither one listening at home nor one closed since.
+     * {@code fresh} has a view of its socket counters, opened on {@code sockstat} (and {@code sockstat6} only once
+     * code inside has opened sockets), which counts a socket listening inside its namespace, and neither one
+     * listening at home nor one closed since.
      */
     static void assertViewCountsItsOwnNamespacesSockets(FreshNetns fresh) throws Exception {
         try (NsFd ns = NsFd.ofPath("/proc/self/fd/" + fresh.nsFd());
                 ServerSocket atHome = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             NsSockets view = fresh.sockets();
             assertThat(view).as("a view of the socket counters").isNotNull();
+            assertThat(view.descriptors()[1]).as("sockstat6, not open yet").isEqualTo(-1);
             int counters = view.descriptors()[0];
             assertThat(Files.readSymbolicLink(Path.of("/proc/self/fd/" + counters))
                             .toString())
-                    .as("its first descriptor")
+                    .as("its descriptor")
                     .endsWith("/net/sockstat");
-            assertThat(view.anyTcp())
+            int own = fresh.rtnlSocket() >= 0 ? 1 : 0;
+            assertThat(view.mayHoldTcp(own))
                     .as("TCP sockets counted while only the home namespace listens")
                     .isFalse();
             boolean whileListening = Netns.execute(ns, () -> {
                 try (ServerSocket inside = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                     assertThat(Eye.run("ss", "-Htln").output).as("ss inside").contains(":" + inside.getLocalPort());
-                    return view.anyTcp();
+                    boolean seen = view.mayHoldTcp(own);
+                    view.noteHere(own); // as a test's scope does inside after each piece of code
+                    return seen;
                 }
             });
             assertThat(whileListening)
                     .as("TCP sockets counted while a socket listens inside")
                     .isTrue();
-            assertThat(view.anyTcp()).as("TCP sockets counted once it closed").isFalse();
+            assertThat(Files.readSymbolicLink(Path.of("/proc/self/fd/" + view.descriptors()[1]))
+                            .toString())
+                    .as("opened once a socket was seen")
+                    .endsWith("/net/sockstat6");
+            assertThat(view.mayHoldTcp(own))
+                    .as("TCP sockets counted once it closed")
+                    .isFalse();
         }
     }
 }

@@ -57,12 +57,36 @@ public final class NetlinkSocket implements AutoCloseable {
      * @return the descriptor, which the caller owns
      */
     public static int openFd() {
-        int fd;
+        int fd = openUnconfiguredFd();
         try {
-            fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
+            configure(fd);
+            return fd;
+        } catch (RuntimeException e) {
+            NsFiles.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a socket in the calling thread's network namespace without options or address: enough for interface
+     * ioctls (which reach the namespace's devices through any socket of it); {@link #configure} makes it one that
+     * {@link #adopt} takes.
+     *
+     * @return the descriptor, which the caller owns
+     */
+    public static int openUnconfiguredFd() {
+        try {
+            return LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
         } catch (LastErrorException e) {
             throw NsFiles.failure("socket(AF_NETLINK, NETLINK_ROUTE)", e);
         }
+    }
+
+    /**
+     * Sets the options of a socket from {@link #openUnconfiguredFd} and binds it (on any thread: the socket stays in
+     * its namespace); the caller still owns {@code fd}, also if this fails.
+     */
+    public static void configure(int fd) {
         try {
             optionalIntOption(fd, Nl.NETLINK_EXT_ACK, 1);
             optionalIntOption(fd, Nl.NETLINK_CAP_ACK, 1);
@@ -72,13 +96,8 @@ public final class NetlinkSocket implements AutoCloseable {
             byte[] addr = new byte[12];
             ByteBuffer.wrap(addr).order(ByteOrder.nativeOrder()).putShort(0, (short) LibC.AF_NETLINK);
             LibC.bind(fd, addr, addr.length);
-            return fd;
         } catch (LastErrorException e) {
-            NsFiles.close(fd);
             throw NsFiles.failure("netlink socket setup", e);
-        } catch (RuntimeException e) {
-            NsFiles.close(fd);
-            throw e;
         }
     }
 
