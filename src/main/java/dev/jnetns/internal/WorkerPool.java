@@ -54,6 +54,7 @@ public final class WorkerPool {
                 if (pool == null) {
                     pool = new WorkerPool(HomeNetns.ofProcess(), Long.getLong(KEEP_ALIVE_PROPERTY, 2000L));
                     shared = pool;
+                    JdkChannels.primeAtHome(pool); // before any code runs in a namespace of jnetns
                 }
             }
         }
