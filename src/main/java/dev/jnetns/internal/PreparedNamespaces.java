@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fresh namespaces (with {@code lo} up) made ahead on a background platform thread, so that a test can take one
  * at the cost of a {@code setns} instead of an {@code unshare}; each comes with a rtnetlink socket and a view of
- * its socket counters opened inside, which spare a thread's trip there for the test's first rtnetlink handle and
+ * its socket counters opened inside, which spare a thread's trip there for the test's rtnetlink handles and
  * for its leftovers check. Each is handed out at most once (a queue), was
  * entered by nothing but the thread that made it, and lives only as a descriptor of this process, so it cannot
  * outlive the JVM. When nobody takes one for the keep-alive time, the thread closes what it prepared and ends.
