@@ -7,6 +7,7 @@ import dev.jnetns.NsFd;
 import dev.jnetns.testing.ChildJvm;
 import dev.jnetns.testing.Eye;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The JDK makes a Unix socket pair the first time a NIO channel is used and keeps one end for the JVM's life (to
- * close descriptors under other threads' feet): in the namespace of the thread that used the first channel. Were
- * that a test's, the namespace would never go away. jnetns has the JDK make it at home first.
+ * The JDK makes a Unix socket pair the first time a NIO channel is used (JDK 17: of any kind; JDK 25: a socket
+ * channel) and keeps one end for the JVM's life (to close descriptors under other threads' feet): in the namespace
+ * of the thread that used the first channel. Were that a test's, the namespace would never go away. jnetns has the
+ * JDK make it at home first.
  */
 @Timeout(60)
 class JdkSocketPairTest {
@@ -26,7 +28,12 @@ class JdkSocketPairTest {
     public static final class FirstChannelInsideMain {
         public static void main(String[] args) throws Exception {
             try (NsFd ns = Netns.newTransient()) {
-                String stat = Netns.execute(ns, () -> Files.readString(Path.of("/proc/thread-self/stat")));
+                // a file channel (JDK 17 makes the pair for it) and a socket channel (JDK 25 makes it for that)
+                String stat = Netns.execute(ns, () -> {
+                    try (SocketChannel socket = SocketChannel.open()) {
+                        return Files.readString(Path.of("/proc/thread-self/stat"));
+                    }
+                });
                 System.out.println("TEST " + ns.ino() + " " + !stat.isEmpty());
             }
             System.out.println("HOME " + Eye.threadIno());
