@@ -146,11 +146,12 @@ final class NetnsScope implements AutoCloseable, ExtensionContext.Store.Closeabl
             }
             view = sockets;
         }
+        int own = view != null ? ownSockets(ns) : 0; // before the test's code, which might close the handle
         try {
             return task.run();
         } finally {
             if (view != null) {
-                view.noteHere(ownSockets(ns));
+                view.noteHere(own);
             }
         }
     }
