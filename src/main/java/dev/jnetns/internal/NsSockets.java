@@ -71,6 +71,11 @@ public final class NsSockets implements AutoCloseable {
         if (v4 != null && count(v4, "sockets: used ") <= ownSockets) {
             return; // none but jnetns' own, as in most tests
         }
+        openCounters6();
+    }
+
+    /** Opens {@code sockstat6} on the calling thread, inside the view's namespace; -1 where IPv6 is off. */
+    private synchronized void openCounters6() {
         triedCounters6 = true;
         counters6 = ProcFiles.open(COUNTERS6); // -1 where IPv6 is off: nothing to count there
     }
@@ -134,29 +139,10 @@ public final class NsSockets implements AutoCloseable {
      * count TCP sockets (in any state but {@code TIME_WAIT}).
      */
     public static List<String> listHereIfAny() {
-        return tcpCountedHere() ? listHere() : List.of();
-    }
-
-    /** Whether the calling thread's namespace counts TCP sockets, IPv4 or IPv6 (or its counters cannot be read). */
-    private static boolean tcpCountedHere() {
-        for (String path : new String[] {COUNTERS, COUNTERS6}) {
-            int fd = ProcFiles.open(path);
-            if (fd < 0) {
-                if (path.equals(COUNTERS)) {
-                    return true; // cannot tell: look at the tables
-                }
-                continue; // IPv6 off: nothing to count there
-            }
-            try {
-                String text = ProcFiles.readStart(fd, new byte[512]);
-                if (text == null || inUse(text) != 0) {
-                    return true;
-                }
-            } finally {
-                NsFiles.close(fd);
-            }
+        try (NsSockets view = openHere()) {
+            view.openCounters6();
+            return view.mayHoldTcp(-1) ? listHere() : List.of(); // no socket is jnetns' own: read both counters
         }
-        return false;
     }
 
     /**
